@@ -1,0 +1,61 @@
+// shoal: copy Nix closures to fleets of machines. This file only dispatches
+// to a subcommand and turns errors into exit codes; the work is in lib/.
+#include "command.hpp"
+#include "util/error.hpp"
+
+#include <boost/program_options/errors.hpp>
+#include <csignal>
+#include <iostream>
+#include <spdlog/spdlog.h>
+
+namespace shoal::cmd {
+// One declaration per subcommand, defined in <name>_command.cpp.
+int run_version(const std::vector<std::string>& args);
+} // namespace shoal::cmd
+
+namespace {
+
+constexpr shoal::cmd::Command commands[] = {
+    {"version", "print shoal's version", shoal::cmd::run_version},
+};
+
+void print_usage(std::ostream& out) {
+    out << "usage: shoal <command> [options]   (shoal <command> --help for details)\n\ncommands:\n";
+    for (const auto& command : commands) {
+        out << "  " << command.name << std::string(14 - command.name.size(), ' ') << command.summary
+            << "\n";
+    }
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    // A peer that hangs up must surface as an error on write, not kill us.
+    std::signal(SIGPIPE, SIG_IGN);
+    if (argc < 2 || std::string_view(argv[1]) == "--help" || std::string_view(argv[1]) == "-h") {
+        print_usage(argc < 2 ? std::cerr : std::cout);
+        return argc < 2 ? 2 : 0;
+    }
+    const std::string_view name = argv[1];
+    const std::vector<std::string> args(argv + 2, argv + argc);
+    for (const auto& command : commands) {
+        if (command.name != name) {
+            continue;
+        }
+        try {
+            return command.run(args);
+        } catch (const shoal::util::UsageError& e) {
+            spdlog::error("{}", e.what());
+            return 2;
+        } catch (const boost::program_options::error& e) {
+            spdlog::error("{} (see: shoal {} --help)", e.what(), name);
+            return 2;
+        } catch (const shoal::util::Error& e) {
+            spdlog::error("{}", e.what());
+            return 1;
+        }
+    }
+    spdlog::error("unknown command '{}'", name);
+    print_usage(std::cerr);
+    return 2;
+}

@@ -1,0 +1,171 @@
+#include "io/child_process.hpp"
+
+#include <array>
+#include <cerrno>
+#include <chrono>
+#include <csignal>
+#include <cstring>
+#include <fmt/format.h>
+#include <spawn.h>
+#include <spdlog/spdlog.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char** environ;
+
+namespace shoal::io {
+namespace {
+
+constexpr std::size_t max_stderr_bytes = 64 * 1024;
+
+std::vector<std::string> merged_environment(const std::vector<std::string>& extra) {
+    std::vector<std::string> env;
+    for (char** entry = environ; *entry != nullptr; ++entry) {
+        const std::string_view text(*entry);
+        const auto name = text.substr(0, text.find('=') + 1);
+        bool overridden = false;
+        for (const auto& e : extra) {
+            overridden = overridden || e.starts_with(name);
+        }
+        if (!overridden) {
+            env.emplace_back(text);
+        }
+    }
+    env.insert(env.end(), extra.begin(), extra.end());
+    return env;
+}
+
+std::vector<char*> c_strings(std::vector<std::string>& strings) {
+    std::vector<char*> result;
+    for (auto& s : strings) {
+        result.push_back(s.data());
+    }
+    result.push_back(nullptr);
+    return result;
+}
+
+// posix_spawn file actions, released however we leave the constructor.
+class SpawnActions {
+public:
+    SpawnActions() { posix_spawn_file_actions_init(&actions_); }
+    ~SpawnActions() { posix_spawn_file_actions_destroy(&actions_); }
+    SpawnActions(const SpawnActions&) = delete;
+    SpawnActions& operator=(const SpawnActions&) = delete;
+    posix_spawn_file_actions_t* get() { return &actions_; }
+
+private:
+    posix_spawn_file_actions_t actions_;
+};
+
+} // namespace
+
+ChildProcess::ChildProcess(std::vector<std::string> argv, std::vector<std::string> extra_env) {
+    for (const auto& arg : argv) {
+        command_line_ += (command_line_.empty() ? "" : " ") + arg;
+    }
+    Pipe in = make_pipe();
+    Pipe out = make_pipe();
+    Pipe err = make_pipe();
+
+    SpawnActions actions;
+    posix_spawn_file_actions_adddup2(actions.get(), in.read_end.get(), STDIN_FILENO);
+    posix_spawn_file_actions_adddup2(actions.get(), out.write_end.get(), STDOUT_FILENO);
+    posix_spawn_file_actions_adddup2(actions.get(), err.write_end.get(), STDERR_FILENO);
+    // Libraries such as libtorrent open descriptors without O_CLOEXEC; the child gets none of them.
+    posix_spawn_file_actions_addclosefrom_np(actions.get(), 3);
+
+    auto env = merged_environment(extra_env);
+    auto c_argv = c_strings(argv);
+    auto c_env = c_strings(env);
+    const int rc =
+        posix_spawnp(&pid_, c_argv[0], actions.get(), nullptr, c_argv.data(), c_env.data());
+    if (rc != 0) {
+        throw util::SystemError(fmt::format("cannot start '{}'", command_line_), rc);
+    }
+    stdin_fd_ = std::move(in.write_end);
+    stdout_fd_ = std::move(out.read_end);
+    stdin_sink_ = std::make_unique<FdSink>(stdin_fd_.get());
+    stdout_source_ = std::make_unique<FdSource>(stdout_fd_.get());
+    stderr_thread_ = std::thread(&ChildProcess::collect_stderr, this, std::move(err.read_end));
+}
+
+ChildProcess::~ChildProcess() {
+    close_input();
+    if (exit_code_ < 0) {
+        using namespace std::chrono;
+        const auto deadline = steady_clock::now() + seconds(5);
+        int status = 0;
+        while (::waitpid(pid_, &status, WNOHANG) == 0) {
+            if (steady_clock::now() > deadline) {
+                ::kill(pid_, SIGKILL);
+                ::waitpid(pid_, &status, 0);
+                break;
+            }
+            std::this_thread::sleep_for(milliseconds(10));
+        }
+    }
+    stdout_fd_.reset();
+    if (stderr_thread_.joinable()) {
+        stderr_thread_.join();
+    }
+}
+
+void ChildProcess::close_input() {
+    if (stdin_sink_) {
+        try {
+            stdin_sink_->flush();
+        } catch (const util::Error& e) {
+            spdlog::debug("{}: input not flushed: {}", command_line_, e.what());
+        }
+        stdin_sink_.reset();
+    }
+    stdin_fd_.reset();
+}
+
+int ChildProcess::wait() {
+    if (exit_code_ >= 0) {
+        return exit_code_;
+    }
+    close_input();
+    int status = 0;
+    while (::waitpid(pid_, &status, 0) < 0) {
+        if (errno != EINTR) {
+            util::throw_errno("waitpid");
+        }
+    }
+    exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    if (stderr_thread_.joinable()) {
+        stderr_thread_.join();
+    }
+    return exit_code_;
+}
+
+std::string ChildProcess::error_output() const {
+    std::lock_guard lock(stderr_mutex_);
+    const auto first = stderr_text_.find_first_not_of(" \n\r\t");
+    if (first == std::string::npos) {
+        return {};
+    }
+    const auto last = stderr_text_.find_last_not_of(" \n\r\t");
+    return stderr_text_.substr(first, last - first + 1);
+}
+
+void ChildProcess::collect_stderr(UniqueFd fd) {
+    std::array<char, 4096> buffer{};
+    for (;;) {
+        const ssize_t n = ::read(fd.get(), buffer.data(), buffer.size());
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n <= 0) {
+            return;
+        }
+        std::lock_guard lock(stderr_mutex_);
+        stderr_text_.append(buffer.data(), static_cast<std::size_t>(n));
+        if (stderr_text_.size() > max_stderr_bytes) {
+            stderr_text_.erase(0, stderr_text_.size() - max_stderr_bytes);
+        }
+    }
+}
+
+} // namespace shoal::io

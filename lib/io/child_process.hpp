@@ -1,0 +1,56 @@
+#pragma once
+
+#include "io/fd.hpp"
+#include "io/fd_stream.hpp"
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <sys/types.h>
+#include <thread>
+#include <vector>
+
+namespace shoal::io {
+
+// A child process whose stdin and stdout are ours to speak a protocol over.
+// Its stderr is collected separately (never merged into the protocol stream)
+// so that error messages can quote it. The destructor closes stdin, gives the
+// child a moment to exit, then kills it: no zombie outlives its owner.
+class ChildProcess {
+public:
+    // argv[0] is looked up in PATH. `extra_env` entries ("NAME=value") are
+    // added to or override this process's environment.
+    explicit ChildProcess(std::vector<std::string> argv, std::vector<std::string> extra_env = {});
+    ChildProcess(const ChildProcess&) = delete;
+    ChildProcess& operator=(const ChildProcess&) = delete;
+    ~ChildProcess();
+
+    Source& output() { return *stdout_source_; }
+    Sink& input() { return *stdin_sink_; }
+    void close_input();
+
+    // Waits for the exit; returns the exit code, or 128 + signal number.
+    int wait();
+
+    // What the child wrote to stderr so far (its last 64 KiB), trimmed.
+    std::string error_output() const;
+
+    const std::string& command_line() const { return command_line_; }
+    pid_t pid() const { return pid_; }
+
+private:
+    void collect_stderr(UniqueFd fd);
+
+    std::string command_line_;
+    pid_t pid_ = -1;
+    int exit_code_ = -1;
+    UniqueFd stdin_fd_;
+    UniqueFd stdout_fd_;
+    std::unique_ptr<FdSink> stdin_sink_;
+    std::unique_ptr<FdSource> stdout_source_;
+    mutable std::mutex stderr_mutex_;
+    std::string stderr_text_;
+    std::thread stderr_thread_;
+};
+
+} // namespace shoal::io

@@ -1,0 +1,25 @@
+#include "util/logging.hpp"
+
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+namespace shoal::util {
+
+void setup_logging(Verbosity verbosity) {
+    auto logger = spdlog::stderr_color_mt("shoal");
+    logger->set_pattern(verbosity == Verbosity::verbose ? "%H:%M:%S.%e %^%l%$ %v" : "%^%l%$: %v");
+    switch (verbosity) {
+    case Verbosity::quiet:
+        logger->set_level(spdlog::level::warn);
+        break;
+    case Verbosity::normal:
+        logger->set_level(spdlog::level::info);
+        break;
+    case Verbosity::verbose:
+        logger->set_level(spdlog::level::debug);
+        break;
+    }
+    spdlog::set_default_logger(std::move(logger));
+}
+
+} // namespace shoal::util
