@@ -2,6 +2,7 @@
 // to a subcommand and turns errors into exit codes; the work is in lib/.
 #include "command.hpp"
 #include "util/error.hpp"
+#include "util/logging.hpp"
 
 #include <boost/program_options/errors.hpp>
 #include <csignal>
@@ -11,12 +12,18 @@
 namespace shoal::cmd {
 // One declaration per subcommand, defined in <name>_command.cpp.
 int run_version(const std::vector<std::string>& args);
+int run_inventory(const std::vector<std::string>& args);
+int run_closure(const std::vector<std::string>& args);
+int run_push(const std::vector<std::string>& args);
 } // namespace shoal::cmd
 
 namespace {
 
 constexpr shoal::cmd::Command commands[] = {
     {"version", "print shoal's version", shoal::cmd::run_version},
+    {"inventory", "check an inventory and list its resolved hosts", shoal::cmd::run_inventory},
+    {"closure", "list a store path's closure with NAR sizes and hashes", shoal::cmd::run_closure},
+    {"push", "copy a closure to the selected hosts", shoal::cmd::run_push},
 };
 
 void print_usage(std::ostream& out) {
@@ -32,6 +39,8 @@ void print_usage(std::ostream& out) {
 int main(int argc, char** argv) {
     // A peer that hangs up must surface as an error on write, not kill us.
     std::signal(SIGPIPE, SIG_IGN);
+    // Subcommands refine this from -v/-q; errors before that look the same.
+    shoal::util::setup_logging(shoal::util::Verbosity::normal);
     if (argc < 2 || std::string_view(argv[1]) == "--help" || std::string_view(argv[1]) == "-h") {
         print_usage(argc < 2 ? std::cerr : std::cout);
         return argc < 2 ? 2 : 0;

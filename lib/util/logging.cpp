@@ -6,7 +6,10 @@
 namespace shoal::util {
 
 void setup_logging(Verbosity verbosity) {
-    auto logger = spdlog::stderr_color_mt("shoal");
+    // Not registered by name: the CLI sets logging up early, then again once
+    // it has parsed -v/-q.
+    auto logger = std::make_shared<spdlog::logger>(
+        "shoal", std::make_shared<spdlog::sinks::stderr_color_sink_mt>());
     logger->set_pattern(verbosity == Verbosity::verbose ? "%H:%M:%S.%e %^%l%$ %v" : "%^%l%$: %v");
     switch (verbosity) {
     case Verbosity::quiet:

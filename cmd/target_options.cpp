@@ -1,0 +1,66 @@
+#include "target_options.hpp"
+
+#include "inventory/inventory.hpp"
+#include "inventory/selection.hpp"
+#include "selection_options.hpp"
+#include "util/error.hpp"
+
+#include <fmt/format.h>
+
+namespace shoal::cmd {
+namespace {
+
+std::chrono::milliseconds positive_seconds(const po::variables_map& values, const char* name) {
+    const double seconds = values[name].as<double>();
+    if (!(seconds > 0) || seconds > 24 * 3600) {
+        throw util::UsageError(
+            fmt::format("--{} {}: expected seconds between 0 and 86400", name, seconds));
+    }
+    return std::chrono::milliseconds(static_cast<long>(seconds * 1000));
+}
+
+} // namespace
+
+po::options_description target_options() {
+    po::options_description options("Targets");
+    options.add_options()("inventory,i", po::value<std::string>()->value_name("FILE"),
+                          "the inventory file (YAML)");
+    options.add(selection_options());
+    return options;
+}
+
+std::vector<inventory::Host> selected_hosts(const po::variables_map& values) {
+    if (values.count("inventory") == 0U) {
+        throw util::UsageError("no inventory: give one with -i FILE");
+    }
+    return inventory::select_hosts(inventory::load_inventory(values["inventory"].as<std::string>()),
+                                   selection_from(values));
+}
+
+po::options_description remote_options() {
+    po::options_description options("SSH to targets");
+    options.add_options()("connect-timeout",
+                          po::value<double>()->default_value(10)->value_name("S"),
+                          "give up on a host that does not answer within S seconds")(
+        "io-timeout", po::value<double>()->default_value(60)->value_name("S"),
+        "give up on a host that stays silent for S seconds mid-transfer")(
+        "accept-new-host-keys",
+        "record the key of a host known_hosts does not list yet (a changed key is always refused)")(
+        "remote-nix-store", po::value<std::string>()->default_value("nix-store")->value_name("CMD"),
+        "the nix-store command on the targets");
+    return options;
+}
+
+fleet::RemoteOptions remote_options_from(const po::variables_map& values) {
+    fleet::RemoteOptions options;
+    options.connect_timeout = positive_seconds(values, "connect-timeout");
+    options.io_timeout = positive_seconds(values, "io-timeout");
+    options.accept_new_host_keys = values.count("accept-new-host-keys") != 0U;
+    options.remote_nix_store = values["remote-nix-store"].as<std::string>();
+    if (options.remote_nix_store.empty()) {
+        throw util::UsageError("--remote-nix-store must not be empty");
+    }
+    return options;
+}
+
+} // namespace shoal::cmd

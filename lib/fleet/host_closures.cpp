@@ -1,0 +1,70 @@
+#include "fleet/host_closures.hpp"
+
+#include "nix/closure.hpp"
+#include "util/error.hpp"
+
+#include <fmt/format.h>
+
+namespace shoal::fleet {
+namespace {
+
+std::vector<nix::PathInfo> read_closure(nix::ServeConnection& store,
+                                        const std::set<std::string>& roots) {
+    const auto valid = store.query_valid_paths(roots, false, false);
+    for (const auto& root : roots) {
+        if (valid.count(root) == 0) {
+            throw util::UsageError(
+                fmt::format("'{}' is not a valid path in the local store", root));
+        }
+    }
+    const auto paths = store.query_closure(roots, false);
+    return nix::topological_order(store.query_path_infos(paths));
+}
+
+} // namespace
+
+HostClosures::HostClosures(nix::ServeConnection& local_store,
+                           const std::vector<inventory::Host>& hosts,
+                           const std::vector<std::string>& command_paths) {
+    std::set<std::string> command_roots;
+    for (const auto& argument : command_paths) {
+        command_roots.insert(nix::resolve_store_path(argument));
+    }
+    for (const auto& host : hosts) {
+        std::set<std::string> roots = command_roots;
+        if (!host.closure.empty()) {
+            roots = {nix::resolve_store_path(host.closure)};
+        }
+        if (roots.empty()) {
+            throw util::UsageError(
+                fmt::format("{}:{}: host '{}' has no closure: give store paths on the command line "
+                            "or a `closure:` for the host",
+                            host.location.file, host.location.line, host.name));
+        }
+        auto found = closures_by_roots_.find(roots);
+        if (found == closures_by_roots_.end()) {
+            found = closures_by_roots_.emplace(roots, read_closure(local_store, roots)).first;
+        }
+        closure_by_host_[host.name] = &found->second;
+    }
+}
+
+const std::vector<nix::PathInfo>& HostClosures::closure_of(const std::string& host_name) const {
+    return *closure_by_host_.at(host_name);
+}
+
+std::vector<nix::PathInfo> HostClosures::all_paths() const {
+    std::map<std::string, nix::PathInfo> unique;
+    for (const auto& [roots, closure] : closures_by_roots_) {
+        for (const auto& info : closure) {
+            unique.emplace(info.path, info);
+        }
+    }
+    std::vector<nix::PathInfo> result;
+    for (auto& [path, info] : unique) {
+        result.push_back(std::move(info));
+    }
+    return nix::topological_order(std::move(result));
+}
+
+} // namespace shoal::fleet

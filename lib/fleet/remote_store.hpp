@@ -1,0 +1,43 @@
+#pragma once
+
+#include "inventory/host.hpp"
+#include "nix/serve_connection.hpp"
+#include "ssh/channel.hpp"
+#include "ssh/library.hpp"
+#include "ssh/session.hpp"
+
+#include <chrono>
+#include <string>
+
+namespace shoal::fleet {
+
+// How shoal reaches targets, the same for every host of one command.
+struct RemoteOptions {
+    bool accept_new_host_keys = false;
+    std::chrono::milliseconds connect_timeout = std::chrono::seconds(10);
+    std::chrono::milliseconds io_timeout = std::chrono::seconds(60);
+    // The target's nix-store, as nix-copy-closure's NIX_SSHOPTS users know it:
+    // a program name or path, possibly with arguments.
+    std::string remote_nix_store = "nix-store";
+};
+
+ssh::ConnectOptions connect_options(const inventory::Host& host, const RemoteOptions& options);
+
+// A target's Nix store, spoken to over SSH with `nix-store --serve --write`,
+// exactly what nix-copy-closure runs there. Owns the session, the channel and
+// the protocol state; closes them in reverse order.
+class RemoteStore {
+public:
+    RemoteStore(const ssh::Library& library, const inventory::Host& host,
+                const RemoteOptions& options);
+
+    nix::ServeConnection& connection() { return connection_; }
+    const std::string& destination() const { return session_.destination(); }
+
+private:
+    ssh::Session session_;
+    ssh::Channel channel_;
+    nix::ServeConnection connection_;
+};
+
+} // namespace shoal::fleet

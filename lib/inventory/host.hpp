@@ -1,0 +1,35 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace shoal::inventory {
+
+// A place in an inventory file; line and column are 1-based.
+struct SourceLocation {
+    std::string file;
+    int line = 0;
+    int column = 0;
+};
+
+// One target machine with every setting resolved (defaults, groups and the
+// host's own entry merged; paths absolute).
+struct Host {
+    std::string name;
+    std::string address;
+    std::uint16_t port = 22;
+    std::string user;
+    std::string identity; // empty: ssh-agent, then ~/.ssh/id_ed25519 and id_ecdsa
+    std::string known_hosts;
+    std::uint64_t bandwidth_bps = 1'000'000'000;
+    std::uint16_t swarm_port = 7400;
+    std::string site;
+    std::string rack;
+    std::vector<std::string> groups;
+    std::vector<std::string> tags;
+    std::string closure; // a store path for this host alone; empty: the command's closure
+    SourceLocation location;
+};
+
+} // namespace shoal::inventory

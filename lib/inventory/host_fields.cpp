@@ -1,0 +1,82 @@
+#include "inventory/host_fields.hpp"
+
+#include "inventory/bandwidth.hpp"
+#include "inventory/invalid_value.hpp"
+#include "inventory/names.hpp"
+#include "inventory/port.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <fmt/format.h>
+
+namespace shoal::inventory {
+namespace {
+
+constexpr auto scalar_fields =
+    std::to_array<std::string_view>({"address", "port", "user", "identity", "known_hosts",
+                                     "bandwidth", "swarm_port", "site", "rack", "closure"});
+
+// Addresses and user names go to ssh as they are: no blanks or control characters.
+std::string plain_word(std::string_view key, std::string_view text) {
+    const bool plain = !text.empty() && std::all_of(text.begin(), text.end(), [](unsigned char c) {
+        return std::isgraph(c) != 0;
+    });
+    if (!plain) {
+        throw InvalidValue(fmt::format("{} '{}' is empty or has blanks", key, text));
+    }
+    return std::string(text);
+}
+
+std::string checked_name(std::string_view key, std::string_view text) {
+    check_name(key, text);
+    return std::string(text);
+}
+
+std::string store_path(std::string_view text) {
+    if (!text.starts_with('/')) {
+        throw InvalidValue(fmt::format("closure '{}' is not an absolute store path", text));
+    }
+    return plain_word("closure", text);
+}
+
+} // namespace
+
+bool is_scalar_field(std::string_view key) {
+    return std::find(scalar_fields.begin(), scalar_fields.end(), key) != scalar_fields.end();
+}
+
+std::vector<std::string> host_field_keys() {
+    std::vector<std::string> keys(scalar_fields.begin(), scalar_fields.end());
+    keys.emplace_back("groups");
+    keys.emplace_back("tags");
+    return keys;
+}
+
+void assign_scalar_field(HostSettings& settings, std::string_view key, std::string_view text,
+                         const PathResolver& paths) {
+    if (key == "address") {
+        settings.address = plain_word(key, text);
+    } else if (key == "port") {
+        settings.port = parse_port(text);
+    } else if (key == "user") {
+        settings.user = plain_word(key, text);
+    } else if (key == "identity") {
+        // An empty identity undoes a lower layer's: back to ssh-agent and the default keys.
+        settings.identity = text.empty() ? std::string() : paths.resolve(text);
+    } else if (key == "known_hosts") {
+        settings.known_hosts = paths.resolve(text);
+    } else if (key == "bandwidth") {
+        settings.bandwidth_bps = parse_bandwidth(text);
+    } else if (key == "swarm_port") {
+        settings.swarm_port = parse_port(text);
+    } else if (key == "site") {
+        settings.site = checked_name(key, text);
+    } else if (key == "rack") {
+        settings.rack = checked_name(key, text);
+    } else if (key == "closure") {
+        settings.closure = store_path(text);
+    }
+}
+
+} // namespace shoal::inventory

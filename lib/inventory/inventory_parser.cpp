@@ -1,0 +1,174 @@
+#include "inventory/inventory_parser.hpp"
+
+#include "inventory/invalid_value.hpp"
+#include "inventory/inventory_error.hpp"
+#include "inventory/names.hpp"
+#include "inventory/range_expansion.hpp"
+#include "inventory/spelling_suggestion.hpp"
+
+#include <algorithm>
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+namespace shoal::inventory {
+namespace {
+
+const std::vector<std::string>& top_level_keys() {
+    static const std::vector<std::string> keys{"defaults", "groups", "hosts"};
+    return keys;
+}
+
+} // namespace
+
+InventoryParser::InventoryParser(const std::string& file, const std::filesystem::path& base_dir,
+                                 LocalUser local_user)
+    : yaml_(file), paths_(base_dir, local_user.home), settings_(yaml_, paths_),
+      local_user_(std::move(local_user)),
+      default_known_hosts_(paths_.resolve("~/.ssh/known_hosts")) {
+    inventory_.file = file;
+}
+
+Inventory InventoryParser::parse(std::string_view yaml_text) {
+    const auto root = load_document(yaml_text);
+    YAML::Node hosts_key;
+    YAML::Node hosts;
+    YAML::Node groups;
+    for (const auto& [key, value] : yaml_.map_entries(root, "an inventory", "key")) {
+        const auto& name = key.Scalar();
+        if (name == "defaults") {
+            defaults_ = settings_.read_shared(value, "defaults");
+        } else if (name == "groups") {
+            groups = value;
+        } else if (name == "hosts") {
+            hosts_key = key;
+            hosts = value;
+        } else {
+            yaml_.fail(
+                key, fmt::format("unknown key '{}'{}", name, did_you_mean(name, top_level_keys())));
+        }
+    }
+    read_groups(groups);
+    read_hosts(hosts_key, hosts);
+    return std::move(inventory_);
+}
+
+YAML::Node InventoryParser::load_document(std::string_view yaml_text) const {
+    std::vector<YAML::Node> documents;
+    try {
+        documents = YAML::LoadAll(std::string(yaml_text));
+    } catch (const YAML::Exception& e) {
+        throw InventoryError({yaml_.file(), e.mark.line + 1, e.mark.column + 1},
+                             "YAML syntax error: " + e.msg);
+    }
+    if (documents.empty()) {
+        throw InventoryError({yaml_.file(), 1, 1}, "inventory is empty: it has no hosts");
+    }
+    if (documents.size() > 1) {
+        yaml_.fail(documents[1],
+                   fmt::format("an inventory is one YAML document, not {}", documents.size()));
+    }
+    return documents.front();
+}
+
+void InventoryParser::read_groups(const YAML::Node& groups) {
+    for (const auto& [key, value] : yaml_.map_entries(groups, "'groups'", "group")) {
+        const auto& name = key.Scalar();
+        try {
+            check_name("group name", name);
+        } catch (const InvalidValue& e) {
+            yaml_.fail(key, e.what());
+        }
+        group_settings_[name] = settings_.read_shared(value, fmt::format("group '{}'", name));
+        inventory_.groups.push_back(name);
+    }
+}
+
+void InventoryParser::read_hosts(const YAML::Node& hosts_key, const YAML::Node& hosts) {
+    for (const auto& [key, value] : yaml_.map_entries(hosts, "'hosts'", "host")) {
+        read_host_entry(key, value);
+    }
+    if (inventory_.hosts.empty()) {
+        const SourceLocation where =
+            hosts_key ? yaml_.location(hosts_key) : SourceLocation{yaml_.file(), 1, 1};
+        throw InventoryError(where, "inventory is empty: it has no hosts");
+    }
+}
+
+void InventoryParser::read_host_entry(const YAML::Node& key, const YAML::Node& value) {
+    const auto names = host_names(key);
+    if (inventory_.hosts.size() + names.size() > max_range_values) {
+        yaml_.fail(key, fmt::format("inventory has more than {} hosts", max_range_values));
+    }
+    const auto location = yaml_.location(key);
+    for (const auto& name : names) {
+        const auto [first, fresh] = host_locations_.emplace(name, location);
+        if (!fresh) {
+            yaml_.fail(key, fmt::format("duplicate host '{}' (first defined at {})", name,
+                                        format_location(first->second)));
+        }
+    }
+    const auto entry = settings_.read_host(key, value, names.size());
+    const auto groups = group_names(entry.group_items);
+    for (std::size_t index = 0; index < names.size(); ++index) {
+        inventory_.hosts.push_back(resolve(names[index], entry.hosts[index], groups, location));
+    }
+}
+
+std::vector<std::string> InventoryParser::host_names(const YAML::Node& key) const {
+    try {
+        auto names = expand_ranges(key.Scalar());
+        for (const auto& name : names) {
+            check_name("host name", name);
+        }
+        return names;
+    } catch (const InvalidValue& e) {
+        yaml_.fail(key, e.what());
+    }
+}
+
+std::vector<std::string> InventoryParser::group_names(const std::vector<YAML::Node>& items) const {
+    std::vector<std::string> names;
+    for (const auto& item : items) {
+        const auto& name = item.Scalar();
+        if (!group_settings_.contains(name)) {
+            const auto hint = did_you_mean(name, inventory_.groups);
+            yaml_.fail(item, fmt::format("unknown group '{}'{}", name,
+                                         hint.empty() ? " (define it under 'groups:')" : hint));
+        }
+        if (std::find(names.begin(), names.end(), name) != names.end()) {
+            yaml_.fail(item, fmt::format("group '{}' is listed twice", name));
+        }
+        names.push_back(name);
+    }
+    return names;
+}
+
+Host InventoryParser::resolve(const std::string& name, const HostSettings& own,
+                              const std::vector<std::string>& groups,
+                              const SourceLocation& location) const {
+    HostSettings merged = defaults_;
+    for (const auto& group : groups) {
+        merged.overlay(group_settings_.at(group)); // listed later wins
+    }
+    merged.overlay(own);
+
+    const Host builtin;
+    Host host;
+    host.name = name;
+    host.address = merged.address.value_or(name);
+    host.port = merged.port.value_or(builtin.port);
+    host.user = merged.user.value_or(local_user_.name);
+    host.identity = merged.identity.value_or(builtin.identity);
+    host.known_hosts = merged.known_hosts.value_or(default_known_hosts_);
+    host.bandwidth_bps = merged.bandwidth_bps.value_or(builtin.bandwidth_bps);
+    host.swarm_port = merged.swarm_port.value_or(builtin.swarm_port);
+    host.site = merged.site.value_or(builtin.site);
+    host.rack = merged.rack.value_or(builtin.rack);
+    host.closure = merged.closure.value_or(builtin.closure);
+    host.groups = groups;
+    host.tags = std::move(merged.tags);
+    host.location = location;
+    return host;
+}
+
+} // namespace shoal::inventory

@@ -1,0 +1,70 @@
+#pragma once
+
+#include "plan/path_set_pool.hpp"
+
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <vector>
+
+namespace shoal::plan {
+
+// Stands for the deployer ("@source") wherever a host index is expected.
+inline constexpr std::size_t source_node = std::numeric_limits<std::size_t>::max();
+inline constexpr std::string_view source_name = "@source";
+
+// One upstream peer of a host and the paths this host takes from it.
+struct Parent {
+    std::size_t node = source_node; // index into Plan::hosts, or source_node
+    PathSetId paths = PathSetPool::empty_set;
+    std::uint64_t bytes = 0;
+};
+
+struct PlannedHost {
+    std::string name;
+    std::string site;
+    std::string rack;
+    std::uint64_t bandwidth_bps = 0;
+    unsigned wave = 0;                     // 1 = fed by @source only
+    std::size_t tree_parent = source_node; // the topology tree: fan-out and depth
+    std::vector<Parent> parents;           // who sends what; empty shares left out
+    PathSetId missing = PathSetPool::empty_set;
+    // What it downloads: its own missing paths plus, for a site's or rack's
+    // entry host, the paths it relays into its site or rack.
+    PathSetId receives = PathSetPool::empty_set;
+};
+
+// Bytes that cross each class of link when the plan runs.
+struct LinkBytes {
+    std::uint64_t deployer_egress = 0; // @source to any host
+    std::uint64_t cross_site = 0;      // host to a host of another site
+    std::uint64_t cross_rack = 0;      // same site, other rack
+    std::uint64_t in_rack = 0;
+};
+
+struct Estimate {
+    double swarm_seconds = 0;  // pipelined closed form, see estimate.hpp
+    double direct_seconds = 0; // deployer pushes to every host itself
+};
+
+// A fan-out plan: pure data, ordered so that every host comes after all its
+// parents (hosts[i].parents[*].node < i).
+struct Plan {
+    PathSetPool sets;
+    std::vector<PlannedHost> hosts;
+    std::uint64_t source_bandwidth_bps = 0;
+    unsigned fanout = 0;
+    std::uint64_t piece_size = 0;
+    unsigned depth = 0;            // deepest wave
+    std::uint64_t union_bytes = 0; // bytes needed by anyone: the deployer's minimum egress
+    LinkBytes links;
+    Estimate estimate;
+
+    std::uint64_t missing_bytes(const PlannedHost& host) const { return sets.bytes(host.missing); }
+    std::uint64_t received_bytes(const PlannedHost& host) const {
+        return sets.bytes(host.receives);
+    }
+    const std::string& node_name(std::size_t node) const;
+};
+
+} // namespace shoal::plan

@@ -1,0 +1,30 @@
+#pragma once
+
+#include "fleet/host_closures.hpp"
+#include "fleet/remote_store.hpp"
+#include "inventory/host.hpp"
+#include "report/push_reporter.hpp"
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+namespace shoal::push {
+
+struct DirectPushOptions {
+    fleet::RemoteOptions remote;
+    bool substitute_on_destination = false;
+    std::size_t jobs = 64; // hosts worked on at once
+};
+
+// Copies each host's missing paths straight from the deployer's store, every
+// host in parallel: per host one diff round trip, then each missing path in
+// dependency order, its NAR streamed from a local DumpStorePath into the
+// target's AddToStoreNar (the target checks hash and size before it
+// registers anything). A host that fails never stops the others.
+std::vector<report::HostOutcome> push_direct(const std::vector<inventory::Host>& hosts,
+                                             const fleet::HostClosures& closures,
+                                             const DirectPushOptions& options,
+                                             report::PushReporter& reporter);
+
+} // namespace shoal::push

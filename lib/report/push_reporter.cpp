@@ -1,0 +1,116 @@
+#include "report/push_reporter.hpp"
+
+#include "util/units.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+namespace shoal::report {
+namespace {
+
+double rounded(double seconds) {
+    return std::round(seconds * 1000) / 1000;
+}
+
+} // namespace
+
+PushReporter::PushReporter(std::ostream* events, std::ostream& human) : human_(human) {
+    if (events != nullptr) {
+        events_.emplace(*events);
+    }
+}
+
+void PushReporter::say(const std::string& line) {
+    std::lock_guard lock(human_mutex_);
+    human_ << line << '\n';
+    human_.flush();
+}
+
+void PushReporter::host_connected(std::string_view host, std::string_view destination) {
+    spdlog::debug("{}: connected to {}", host, destination);
+    if (events_) {
+        events_->write("host-connected", {{"host", host}, {"destination", destination}});
+    }
+}
+
+void PushReporter::host_diff(std::string_view host, const std::vector<std::string>& missing_paths,
+                             std::uint64_t missing_bytes) {
+    say(missing_paths.empty() ? fmt::format("{}: has the whole closure", host)
+                              : fmt::format("{}: needs {} paths, {}", host, missing_paths.size(),
+                                            util::format_bytes(missing_bytes)));
+    if (events_) {
+        events_->write(
+            "host-diff",
+            {{"host", host}, {"missing_paths", missing_paths}, {"missing_bytes", missing_bytes}});
+    }
+}
+
+void PushReporter::path_copied(std::string_view host, std::string_view path, std::uint64_t bytes,
+                               double seconds) {
+    spdlog::debug("{}: copied {} ({}, {})", host, path, util::format_bytes(bytes),
+                  util::format_seconds(seconds));
+    if (events_) {
+        events_->write(
+            "path-copied",
+            {{"host", host}, {"path", path}, {"bytes", bytes}, {"seconds", rounded(seconds)}});
+    }
+}
+
+void PushReporter::host_finished(const HostOutcome& outcome) {
+    if (outcome.ok) {
+        say(fmt::format("{}: done: {} paths, {} in {}", outcome.host, outcome.paths,
+                        util::format_bytes(outcome.bytes), util::format_seconds(outcome.seconds)));
+    } else {
+        say(fmt::format("{}: FAILED: {}", outcome.host, outcome.error));
+    }
+    if (events_) {
+        nlohmann::json fields = {{"host", outcome.host},
+                                 {"paths", outcome.paths},
+                                 {"bytes", outcome.bytes},
+                                 {"seconds", rounded(outcome.seconds)}};
+        if (!outcome.ok) {
+            fields["error"] = outcome.error;
+        }
+        events_->write(outcome.ok ? "host-done" : "host-failed", fields);
+    }
+}
+
+void PushReporter::summary(const std::vector<HostOutcome>& outcomes, double seconds) {
+    std::size_t name_width = 4;
+    for (const auto& o : outcomes) {
+        name_width = std::max(name_width, o.host.size());
+    }
+    std::string table = fmt::format("\n{:<{}}  {:>6}  {:>10}  {:>8}  {}\n", "HOST", name_width,
+                                    "PATHS", "BYTES", "SECONDS", "RESULT");
+    std::size_t failed = 0;
+    std::uint64_t bytes = 0;
+    for (const auto& o : outcomes) {
+        failed += o.ok ? 0 : 1;
+        bytes += o.bytes;
+        table +=
+            fmt::format("{:<{}}  {:>6}  {:>10}  {:>8.1f}  {}\n", o.host, name_width, o.paths,
+                        util::format_bytes(o.bytes), o.seconds, o.ok ? "ok" : "failed: " + o.error);
+    }
+    table += fmt::format("{} hosts: {} ok, {} failed; {} imported in {}", outcomes.size(),
+                         outcomes.size() - failed, failed, util::format_bytes(bytes),
+                         util::format_seconds(seconds));
+    say(table);
+    if (events_) {
+        nlohmann::json failed_hosts = nlohmann::json::array();
+        for (const auto& o : outcomes) {
+            if (!o.ok) {
+                failed_hosts.push_back({{"host", o.host}, {"error", o.error}});
+            }
+        }
+        events_->write("summary", {{"hosts", outcomes.size()},
+                                   {"ok", outcomes.size() - failed},
+                                   {"failed", failed},
+                                   {"failed_hosts", failed_hosts},
+                                   {"bytes", bytes},
+                                   {"seconds", rounded(seconds)}});
+    }
+}
+
+} // namespace shoal::report

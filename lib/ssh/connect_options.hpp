@@ -1,0 +1,44 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace shoal::ssh {
+
+// Where and how to reach one host. Independent of the inventory: callers map
+// their host description onto it.
+struct ConnectOptions {
+    std::string address;
+    std::uint16_t port = 22;
+    std::string user;
+    // Empty: ~/.ssh/id_ed25519 and ~/.ssh/id_ecdsa, those that exist.
+    std::filesystem::path identity;
+    // Empty: ~/.ssh/known_hosts.
+    std::filesystem::path known_hosts;
+    // Like OpenSSH's StrictHostKeyChecking=accept-new: record unknown hosts, never changed ones.
+    bool accept_new_host_keys = false;
+    std::chrono::milliseconds connect_timeout = std::chrono::seconds(10);
+    // The peer may stay silent (not even answering keepalives) this long before we give up.
+    std::chrono::milliseconds io_timeout = std::chrono::seconds(60);
+    // libssh2 sends keepalives at most every 2 s, so a live peer may seem silent that long.
+    static constexpr std::chrono::seconds min_io_timeout{5};
+
+    // Throws UsageError naming the first bad field.
+    void validate() const;
+
+    // "user@address:port", for messages.
+    std::string destination() const;
+
+    // The identity files to try, given the user's home directory.
+    std::vector<std::filesystem::path> identity_files(const std::filesystem::path& home) const;
+
+    std::filesystem::path known_hosts_file(const std::filesystem::path& home) const;
+};
+
+// $HOME, or the password database's entry when HOME is unset.
+std::filesystem::path home_directory();
+
+} // namespace shoal::ssh

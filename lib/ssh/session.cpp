@@ -1,0 +1,180 @@
+#include "ssh/session.hpp"
+
+#include "ssh/authenticator.hpp"
+#include "ssh/error.hpp"
+#include "ssh/key_blob.hpp"
+#include "ssh/known_hosts.hpp"
+#include "ssh/tcp_connect.hpp"
+#include "util/units.hpp"
+
+#include <algorithm>
+#include <fmt/format.h>
+#include <poll.h>
+#include <spdlog/spdlog.h>
+
+namespace shoal::ssh {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+
+// A peer that is alive answers a keepalive well within the IO timeout. libssh2
+// turns 1 s into 2 s, its shortest interval.
+unsigned keepalive_interval_seconds(milliseconds io_timeout) {
+    return static_cast<unsigned>(std::max<long long>(2, io_timeout.count() / 4000));
+}
+
+} // namespace
+
+void Session::SessionFree::operator()(LIBSSH2_SESSION* session) const {
+    // Bounded: a dead peer must not hold up our exit.
+    libssh2_session_set_timeout(session, 2000);
+    libssh2_session_set_blocking(session, 1);
+    libssh2_session_disconnect(session, "shoal is done");
+    libssh2_session_free(session);
+}
+
+Session::Session(const Library& /*library*/, ConnectOptions options)
+    : options_(std::move(options)) {
+    options_.validate();
+    destination_ = options_.destination();
+    const auto known_hosts_path = options_.known_hosts_file(
+        options_.known_hosts.empty() ? home_directory() : std::filesystem::path());
+    try {
+        socket_ = tcp_connect(options_.address, options_.port, options_.connect_timeout);
+    } catch (const util::Error& e) {
+        throw util::Error(fmt::format("{}: {}", destination_, e.what()));
+    }
+    session_.reset(libssh2_session_init());
+    if (!session_) {
+        throw util::Error(destination_ + ": cannot create an SSH session");
+    }
+    libssh2_session_set_blocking(handle(), 0);
+    const KnownHosts known_hosts(handle(), known_hosts_path);
+    handshake(known_hosts);
+    verify_host_key(known_hosts);
+    libssh2_keepalive_config(handle(), 1, keepalive_interval_seconds(options_.io_timeout));
+    Authenticator(*this).run();
+    spdlog::debug("{}: connected and authenticated", destination_);
+}
+
+Session::~Session() = default;
+
+std::string Session::last_error() const {
+    char* message = nullptr;
+    libssh2_session_last_error(handle(), &message, nullptr, 0);
+    return message != nullptr && *message != '\0' ? message : "unknown libssh2 error";
+}
+
+void Session::handshake(const KnownHosts& known_hosts) {
+    // The server offers the key type we ask for first; ask for the one known_hosts can check.
+    const std::string algorithms = known_hosts.key_algorithms(options_.address, options_.port);
+    if (!algorithms.empty() &&
+        libssh2_session_method_pref(handle(), LIBSSH2_METHOD_HOSTKEY, algorithms.c_str()) != 0) {
+        throw util::Error(fmt::format("{}: libssh2 supports none of the host key types {} holds "
+                                      "for this host ({}): {}",
+                                      destination_, known_hosts.file().string(), algorithms,
+                                      last_error()));
+    }
+    const int rc = retry("exchanging keys",
+                         [&] { return libssh2_session_handshake(handle(), socket_.get()); });
+    if (rc != 0) {
+        const std::string asked = algorithms.empty()
+                                      ? ""
+                                      : fmt::format(" (asked for the host key types {} holds: {})",
+                                                    known_hosts.file().string(), algorithms);
+        throw util::Error(
+            fmt::format("{}: SSH handshake failed{}: {}", destination_, asked, last_error()));
+    }
+}
+
+void Session::verify_host_key(const KnownHosts& known_hosts) {
+    std::size_t length = 0;
+    int type = 0;
+    const char* raw = libssh2_session_hostkey(handle(), &length, &type);
+    if (raw == nullptr) {
+        throw util::Error(destination_ + ": the server sent no host key: " + last_error());
+    }
+    const std::span key(reinterpret_cast<const unsigned char*>(raw), length);
+    const std::string offered =
+        fmt::format("{} key {}", hostkey_algorithm(type), sha256_fingerprint(key));
+    const auto check = known_hosts.check(options_.address, options_.port, key, type);
+    const std::string file = known_hosts.file().string();
+    switch (check.verdict) {
+    case KnownHosts::Verdict::match:
+        spdlog::debug("{}: host key {} matches {}", destination_, offered, file);
+        return;
+    case KnownHosts::Verdict::unknown:
+        if (!options_.accept_new_host_keys) {
+            throw HostKeyError(fmt::format(
+                "{}: unknown host: {} is not in {} (it offers {}); add its key to that file, "
+                "or allow accepting new host keys",
+                destination_, options_.address, file, offered));
+        }
+        known_hosts.append(options_.address, options_.port, key);
+        spdlog::warn("{}: added {} to {}", destination_, offered, file);
+        return;
+    case KnownHosts::Verdict::revoked: {
+        const auto line = known_hosts.line_of(key);
+        throw HostKeyError(fmt::format("{}: the host offered {}, which {}{} marks @revoked",
+                                       destination_, offered, file,
+                                       line ? fmt::format(":{}", *line) : ""));
+    }
+    case KnownHosts::Verdict::mismatch: {
+        const auto line = known_hosts.line_of(check.expected_key);
+        throw HostKeyError(fmt::format(
+            "{}: HOST KEY CHANGED: {}{} expects {} key {}, but the host offered {}; someone may "
+            "be intercepting the connection, or the host was reinstalled (then fix that line)",
+            destination_, file, line ? fmt::format(":{}", *line) : "",
+            key_type_of_blob(check.expected_key), sha256_fingerprint(check.expected_key), offered));
+    }
+    }
+}
+
+void Session::send_keepalive_when_writable(int& seconds_to_next) {
+    // libssh2 keeps a half-sent packet to finish on the next send; a keepalive
+    // squeezed in then would break the pending write, so send only into a
+    // writable socket, when no write of ours is waiting.
+    if ((libssh2_session_block_directions(handle()) & LIBSSH2_SESSION_BLOCK_OUTBOUND) != 0) {
+        return;
+    }
+    pollfd entry{socket_.get(), POLLOUT, 0};
+    if (::poll(&entry, 1, 0) == 1 && (entry.revents & POLLOUT) != 0) {
+        // A failure shows up as silence, which the IO timeout catches.
+        libssh2_keepalive_send(handle(), &seconds_to_next);
+    }
+}
+
+void Session::wait_for_socket(std::string_view doing, Clock::time_point& deadline) {
+    const int directions = libssh2_session_block_directions(handle());
+    short events = 0;
+    if ((directions & LIBSSH2_SESSION_BLOCK_INBOUND) != 0) {
+        events |= POLLIN;
+    }
+    if ((directions & LIBSSH2_SESSION_BLOCK_OUTBOUND) != 0) {
+        events |= POLLOUT;
+    }
+    int seconds_to_next = 1;
+    send_keepalive_when_writable(seconds_to_next);
+    const auto now = Clock::now();
+    if (now >= deadline) {
+        throw util::Error(fmt::format(
+            "{}: the peer has been silent for {} while {}", destination_,
+            util::format_seconds(static_cast<double>(options_.io_timeout.count()) / 1000), doing));
+    }
+    // With no direction given, libssh2 wants another try soon: wait briefly for input.
+    const auto wait = events == 0
+                          ? milliseconds(10)
+                          : std::min({std::chrono::duration_cast<milliseconds>(deadline - now),
+                                      milliseconds(1000L * std::max(seconds_to_next, 1))});
+    pollfd entry{socket_.get(), events == 0 ? static_cast<short>(POLLIN) : events, 0};
+    const int ready = ::poll(&entry, 1, static_cast<int>(wait.count()));
+    if (ready < 0 && errno != EINTR) {
+        util::throw_errno(fmt::format("{}: poll while {}", destination_, doing));
+    }
+    if (ready > 0) {
+        deadline = Clock::now() + options_.io_timeout;
+    }
+}
+
+} // namespace shoal::ssh

@@ -1,0 +1,79 @@
+#pragma once
+
+#include "io/fd.hpp"
+#include "ssh/connect_options.hpp"
+#include "ssh/library.hpp"
+
+#include <chrono>
+#include <libssh2.h>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace shoal::ssh {
+
+class KnownHosts;
+
+// One authenticated SSH connection to one host: TCP connect within the
+// connect timeout, handshake with the host key type known_hosts holds, host
+// key check, then ssh-agent or identity file authentication. libssh2 runs in
+// non-blocking mode; every wait is a poll on the socket that gives up when the
+// peer has been silent for the IO timeout (keepalives make a live peer talk).
+// Use from one thread at a time; different sessions may run in parallel.
+class Session {
+public:
+    Session(const Library& library, ConnectOptions options);
+    ~Session();
+    Session(const Session&) = delete;
+    Session& operator=(const Session&) = delete;
+
+    const ConnectOptions& options() const { return options_; }
+    // "user@address:port", to start messages with.
+    const std::string& destination() const { return destination_; }
+    LIBSSH2_SESSION* handle() const { return session_.get(); }
+
+    // Calls `attempt` until it returns something other than LIBSSH2_ERROR_EAGAIN,
+    // polling the socket in between; `doing` ("reading from 'cat'") names the
+    // operation in the timeout error.
+    template <typename Attempt> auto retry(std::string_view doing, Attempt attempt) {
+        auto deadline = std::chrono::steady_clock::now() + options_.io_timeout;
+        for (;;) {
+            const auto rc = attempt();
+            if (rc != LIBSSH2_ERROR_EAGAIN) {
+                return rc;
+            }
+            wait_for_socket(doing, deadline);
+        }
+    }
+
+    // Runs `call` with libssh2 in blocking mode, each of its waits bounded by
+    // `timeout`: for teardown that must finish even with a dead peer.
+    template <typename Call> void blocking(std::chrono::milliseconds timeout, Call call) {
+        libssh2_session_set_timeout(handle(), static_cast<long>(timeout.count()));
+        libssh2_session_set_blocking(handle(), 1);
+        call();
+        libssh2_session_set_blocking(handle(), 0);
+        libssh2_session_set_timeout(handle(), 0);
+    }
+
+    // libssh2's description of the last failure.
+    std::string last_error() const;
+
+private:
+    struct SessionFree {
+        void operator()(LIBSSH2_SESSION* session) const;
+    };
+
+    void wait_for_socket(std::string_view doing, std::chrono::steady_clock::time_point& deadline);
+    void send_keepalive_when_writable(int& seconds_to_next);
+    void handshake(const KnownHosts& known_hosts);
+    void verify_host_key(const KnownHosts& known_hosts);
+
+    ConnectOptions options_;
+    std::string destination_;
+    // Declared before the session so that it is closed after it.
+    io::UniqueFd socket_;
+    std::unique_ptr<LIBSSH2_SESSION, SessionFree> session_;
+};
+
+} // namespace shoal::ssh

@@ -1,0 +1,99 @@
+#include "ssh/tcp_connect.hpp"
+
+#include "util/error.hpp"
+#include "util/units.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <fmt/format.h>
+#include <memory>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <sys/socket.h>
+
+namespace shoal::ssh {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct AddressListFree {
+    void operator()(addrinfo* list) const { ::freeaddrinfo(list); }
+};
+using AddressList = std::unique_ptr<addrinfo, AddressListFree>;
+
+AddressList resolve(const std::string& address, std::uint16_t port) {
+    addrinfo hints{};
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_NUMERICSERV;
+    addrinfo* list = nullptr;
+    const int rc = ::getaddrinfo(address.c_str(), std::to_string(port).c_str(), &hints, &list);
+    if (rc != 0) {
+        throw util::Error(fmt::format("cannot resolve {}: {}", address, ::gai_strerror(rc)));
+    }
+    return AddressList(list);
+}
+
+// Returns 0 once connected, else the errno that ended the attempt (ETIMEDOUT at the deadline).
+int connect_one(const addrinfo& target, Clock::time_point deadline, io::UniqueFd& socket_fd) {
+    socket_fd.reset(
+        ::socket(target.ai_family, target.ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+    if (!socket_fd) {
+        return errno;
+    }
+    if (::connect(socket_fd.get(), target.ai_addr, target.ai_addrlen) == 0) {
+        return 0;
+    }
+    if (errno != EINPROGRESS) {
+        return errno;
+    }
+    for (;;) {
+        const auto left =
+            std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+        if (left.count() <= 0) {
+            return ETIMEDOUT;
+        }
+        pollfd entry{socket_fd.get(), POLLOUT, 0};
+        const int ready = ::poll(&entry, 1, static_cast<int>(left.count()));
+        if (ready < 0 && errno != EINTR) {
+            return errno;
+        }
+        if (ready > 0) {
+            int error = 0;
+            socklen_t length = sizeof(error);
+            ::getsockopt(socket_fd.get(), SOL_SOCKET, SO_ERROR, &error, &length);
+            return error;
+        }
+    }
+}
+
+} // namespace
+
+io::UniqueFd tcp_connect(const std::string& address, std::uint16_t port,
+                         std::chrono::milliseconds timeout) {
+    const auto deadline = Clock::now() + timeout;
+    const AddressList targets = resolve(address, port);
+    int error = 0;
+    for (const addrinfo* target = targets.get(); target != nullptr; target = target->ai_next) {
+        io::UniqueFd socket_fd;
+        error = connect_one(*target, deadline, socket_fd);
+        if (error == 0) {
+            // The serve protocol sends many small messages: don't hold them back.
+            const int on = 1;
+            ::setsockopt(socket_fd.get(), IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
+            return socket_fd;
+        }
+        if (error == ETIMEDOUT) {
+            break;
+        }
+    }
+    if (error == ETIMEDOUT) {
+        throw util::Error(fmt::format("cannot connect to {} port {}: no answer within {}", address,
+                                      port, util::format_seconds(timeout.count() / 1000.0)));
+    }
+    throw util::SystemError(fmt::format("cannot connect to {} port {}", address, port), error);
+}
+
+} // namespace shoal::ssh

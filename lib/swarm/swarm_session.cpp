@@ -1,0 +1,333 @@
+#include "swarm/swarm_session.hpp"
+
+#include "swarm/files.hpp"
+#include "swarm/openssl_handles.hpp"
+#include "swarm/torrent_builder.hpp"
+#include "util/error.hpp"
+
+#include <algorithm>
+#include <libtorrent/add_torrent_params.hpp>
+#include <libtorrent/alert_types.hpp>
+#include <libtorrent/error_code.hpp>
+#include <libtorrent/peer_class.hpp>
+#include <libtorrent/read_resume_data.hpp>
+#include <libtorrent/session.hpp>
+#include <libtorrent/session_params.hpp>
+#include <libtorrent/torrent_handle.hpp>
+#include <libtorrent/torrent_info.hpp>
+#include <libtorrent/torrent_status.hpp>
+#include <libtorrent/write_resume_data.hpp>
+#include <limits>
+#include <map>
+#include <openssl/dh.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <set>
+#include <spdlog/spdlog.h>
+#include <thread>
+
+namespace shoal::swarm {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// libtorrent installs DH parameters along with the certificate. TLS 1.3 and
+// ECDHE never use them, but an empty value makes libtorrent report an error,
+// so give it the standard RFC 7919 group: no generation, nothing secret.
+std::string dh_parameters_pem() {
+    PkeyContextPtr context(EVP_PKEY_CTX_new_from_name(nullptr, "DH", nullptr));
+    EVP_PKEY* raw_parameters = nullptr;
+    if (!context || EVP_PKEY_paramgen_init(context.get()) != 1 ||
+        EVP_PKEY_CTX_set_dh_nid(context.get(), NID_ffdhe2048) != 1 ||
+        EVP_PKEY_paramgen(context.get(), &raw_parameters) != 1) {
+        throw_openssl_error("preparing the ffdhe2048 DH parameters");
+    }
+    const PkeyPtr parameters(raw_parameters);
+    BioPtr bio = make_memory_bio();
+    if (PEM_write_bio_Parameters(bio.get(), parameters.get()) != 1) {
+        throw_openssl_error("encoding the DH parameters");
+    }
+    return bio_contents(bio.get());
+}
+
+int rate_limit(std::uint64_t bytes_per_second) {
+    return static_cast<int>(
+        std::min<std::uint64_t>(bytes_per_second, std::numeric_limits<int>::max()));
+}
+
+bool is_unspecified(const std::string& address) {
+    lt::error_code error;
+    return lt::make_address(address, error).is_unspecified() && !error;
+}
+
+lt::settings_pack session_settings(const SwarmOptions& options) {
+    lt::settings_pack settings;
+    // The trailing "s" makes this a TLS listen socket: every peer of an SSL
+    // torrent must reach it there, and there is no plain one.
+    settings.set_str(lt::settings_pack::listen_interfaces, options.listen.to_string() + "s");
+    // The port is what peers are told: a taken port is an error, not a hint.
+    settings.set_int(lt::settings_pack::max_retry_port_bind, 0);
+    settings.set_bool(lt::settings_pack::listen_system_port_fallback, false);
+    if (!is_unspecified(options.listen.address)) {
+        settings.set_str(lt::settings_pack::outgoing_interfaces, options.listen.address);
+    }
+    // Peers come only from the plan: nothing may discover or announce us.
+    settings.set_bool(lt::settings_pack::enable_dht, false);
+    settings.set_bool(lt::settings_pack::enable_lsd, false);
+    settings.set_bool(lt::settings_pack::enable_upnp, false);
+    settings.set_bool(lt::settings_pack::enable_natpmp, false);
+    // TCP only: libtorrent 2.0.8's uTP can corrupt payload when a connection
+    // closes (fixed in 2.0.11), and connect_peer would pick uTP if allowed.
+    settings.set_bool(lt::settings_pack::enable_outgoing_utp, false);
+    settings.set_bool(lt::settings_pack::enable_incoming_utp, false);
+    // A refused or failed connection (a peer not ready yet, a restarting
+    // agent) is retried soon and never given up on: every peer is ours.
+    settings.set_int(lt::settings_pack::min_reconnect_time, 1);
+    settings.set_int(lt::settings_pack::max_failcount, 1000);
+    // Every peer holds a certificate; several hosts may share an address (NAT).
+    settings.set_bool(lt::settings_pack::allow_multiple_connections_per_ip, true);
+    // The plan, not tit-for-tat, decides who serves whom: unchoke them all.
+    settings.set_int(lt::settings_pack::unchoke_slots_limit, -1);
+    settings.set_int(lt::settings_pack::hashing_threads,
+                     static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
+    settings.set_int(lt::settings_pack::upload_rate_limit, rate_limit(options.upload_rate_limit));
+    settings.set_int(lt::settings_pack::download_rate_limit,
+                     rate_limit(options.download_rate_limit));
+    settings.set_str(lt::settings_pack::user_agent, "shoal");
+    settings.set_int(lt::settings_pack::alert_mask,
+                     static_cast<int>(static_cast<std::uint32_t>(
+                         lt::alert_category::error | lt::alert_category::status |
+                         lt::alert_category::storage | lt::alert_category::file_progress |
+                         lt::alert_category::connect | lt::alert_category::peer)));
+    return settings;
+}
+
+} // namespace
+
+struct SwarmSession::State {
+    std::shared_ptr<const lt::torrent_info> torrent;
+    std::map<std::string, int> file_indices;
+    std::set<int> wanted_indices;
+    std::filesystem::path resume_path;
+    CertificateAndKey certificate;
+    std::chrono::milliseconds resume_save_interval;
+    std::unique_ptr<lt::session> session;
+    lt::torrent_handle handle;
+    std::uint16_t listen_port = 0;
+    bool certificate_installed = false;
+    bool checked = false;
+    bool resumed = false;
+    bool resume_save_in_flight = false;
+    Clock::time_point next_resume_save;
+
+    void handle_alert(lt::alert* alert);
+    void start_resume_save();
+    void finish_resume_save(const lt::add_torrent_params& params);
+    lt::add_torrent_params read_resume_data();
+};
+
+lt::add_torrent_params SwarmSession::State::read_resume_data() {
+    std::error_code exists_error;
+    if (!std::filesystem::exists(resume_path, exists_error)) {
+        return {};
+    }
+    const std::string bytes = read_file(resume_path);
+    lt::error_code error;
+    lt::add_torrent_params params = lt::read_resume_data(
+        lt::span<const char>(bytes.data(), static_cast<std::ptrdiff_t>(bytes.size())), error);
+    if (error || params.info_hashes != torrent->info_hashes()) {
+        spdlog::warn("ignoring resume data {}: {}", resume_path.string(),
+                     error ? error.message() : "it belongs to another torrent");
+        return {};
+    }
+    resumed = true;
+    return params;
+}
+
+SwarmSession::SwarmSession(const SwarmOptions& options) : state_(std::make_unique<State>()) {
+    State& state = *state_;
+    lt::error_code error;
+    state.torrent = std::make_shared<lt::torrent_info>(
+        options.torrent.data(), static_cast<int>(options.torrent.size()), error);
+    if (error) {
+        throw util::Error("invalid torrent: " + error.message());
+    }
+    if (options.seed && !options.wanted_files.empty()) {
+        throw util::Error("a seed has every file: it cannot want only some");
+    }
+    state.file_indices = file_indices(options.torrent);
+    for (const auto& [name, index] : state.file_indices) {
+        if (options.wanted_files.empty() || options.wanted_files.contains(name)) {
+            state.wanted_indices.insert(index);
+        }
+    }
+    for (const std::string& name : options.wanted_files) {
+        if (!state.file_indices.contains(name)) {
+            throw util::Error("file '" + name + "' is not in torrent " + state.torrent->name());
+        }
+    }
+    state.resume_path = options.save_path / (state.torrent->name() + ".resume");
+    state.certificate = options.certificate;
+    state.resume_save_interval = options.resume_save_interval;
+    state.next_resume_save = Clock::now() + options.resume_save_interval;
+
+    lt::session_params params(session_settings(options));
+    // No ut_metadata, ut_pex or smart_ban: every peer has the torrent, peer
+    // exchange would bypass the plan, and v2 pinpoints bad blocks by itself.
+    params.extensions.clear();
+    state.session = std::make_unique<lt::session>(std::move(params));
+    if (options.upload_rate_limit != 0 || options.download_rate_limit != 0) {
+        // Peers on LAN and loopback addresses are in the "local" class, which
+        // the global limits above do not cover.
+        lt::peer_class_info local = state.session->get_peer_class(lt::session::local_peer_class_id);
+        local.upload_limit = rate_limit(options.upload_rate_limit);
+        local.download_limit = rate_limit(options.download_rate_limit);
+        state.session->set_peer_class(lt::session::local_peer_class_id, local);
+    }
+
+    lt::add_torrent_params torrent_params = state.read_resume_data();
+    torrent_params.ti = std::make_shared<lt::torrent_info>(*state.torrent);
+    torrent_params.save_path = std::filesystem::absolute(options.save_path).string();
+    torrent_params.flags &= ~(lt::torrent_flags::auto_managed | lt::torrent_flags::paused);
+    // Peers remembered from an earlier run are not the plan's: it names them again.
+    torrent_params.peers.clear();
+    torrent_params.banned_peers.clear();
+    if (options.seed) {
+        torrent_params.flags |= lt::torrent_flags::seed_mode;
+    }
+    // One priority per file, pad files included (libtorrent never fetches
+    // those): a dont_download anywhere would also silently cancel seed mode.
+    torrent_params.file_priorities.assign(static_cast<std::size_t>(state.torrent->num_files()),
+                                          lt::default_priority);
+    for (const auto& [name, index] : state.file_indices) {
+        if (!state.wanted_indices.contains(index)) {
+            torrent_params.file_priorities[static_cast<std::size_t>(index)] = lt::dont_download;
+        }
+    }
+    state.handle = state.session->add_torrent(std::move(torrent_params), error);
+    if (error) {
+        throw util::Error("adding torrent " + state.torrent->name() + ": " + error.message());
+    }
+}
+
+SwarmSession::~SwarmSession() {
+    try {
+        save_resume_data(std::chrono::seconds(5));
+    } catch (const std::exception& error) {
+        spdlog::warn("could not save resume data: {}", error.what());
+    }
+}
+
+void SwarmSession::State::handle_alert(lt::alert* alert) {
+    if (const auto* listening = lt::alert_cast<lt::listen_succeeded_alert>(alert)) {
+        if (listening->socket_type == lt::socket_type_t::tcp_ssl) {
+            listen_port = static_cast<std::uint16_t>(listening->port);
+        }
+    } else if (const auto* failed = lt::alert_cast<lt::listen_failed_alert>(alert)) {
+        throw util::Error("cannot listen: " + failed->message());
+    } else if (lt::alert_cast<lt::torrent_need_cert_alert>(alert) != nullptr) {
+        handle.set_ssl_certificate_buffer(certificate.certificate_pem, certificate.private_key_pem,
+                                          dh_parameters_pem());
+        certificate_installed = true;
+    } else if (lt::alert_cast<lt::torrent_checked_alert>(alert) != nullptr) {
+        checked = true;
+    } else if (const auto* saved = lt::alert_cast<lt::save_resume_data_alert>(alert)) {
+        finish_resume_save(saved->params);
+    } else if (const auto* not_saved = lt::alert_cast<lt::save_resume_data_failed_alert>(alert)) {
+        resume_save_in_flight = false;
+        if (not_saved->error != lt::errors::resume_data_not_modified) {
+            spdlog::warn("{}", not_saved->message());
+        }
+    } else if (lt::alert_cast<lt::torrent_error_alert>(alert) != nullptr ||
+               lt::alert_cast<lt::file_error_alert>(alert) != nullptr) {
+        throw util::Error("swarm for torrent " + torrent->name() + " failed: " + alert->message());
+    } else {
+        if (lt::alert_cast<lt::file_completed_alert>(alert) != nullptr) {
+            // Record a finished file at once: a restart must not fetch it again.
+            next_resume_save = Clock::now();
+        }
+        spdlog::debug("libtorrent: {}", alert->message());
+    }
+}
+
+void SwarmSession::State::start_resume_save() {
+    handle.save_resume_data(lt::torrent_handle::only_if_modified);
+    resume_save_in_flight = true;
+    next_resume_save = Clock::now() + resume_save_interval;
+}
+
+void SwarmSession::State::finish_resume_save(const lt::add_torrent_params& params) {
+    resume_save_in_flight = false;
+    const std::vector<char> bytes = lt::write_resume_data_buf(params);
+    write_file_atomically(resume_path, std::string_view(bytes.data(), bytes.size()));
+}
+
+void SwarmSession::poll(std::chrono::milliseconds max_wait) {
+    State& state = *state_;
+    state.session->wait_for_alert(max_wait);
+    std::vector<lt::alert*> alerts;
+    state.session->pop_alerts(&alerts);
+    for (lt::alert* alert : alerts) {
+        state.handle_alert(alert);
+    }
+    if (!state.resume_save_in_flight && Clock::now() >= state.next_resume_save) {
+        state.start_resume_save();
+    }
+}
+
+bool SwarmSession::ready() const {
+    return state_->listen_port != 0 && state_->checked && state_->certificate_installed;
+}
+
+std::uint16_t SwarmSession::listen_port() const {
+    return state_->listen_port;
+}
+
+void SwarmSession::connect(const Endpoint& peer) {
+    lt::error_code error;
+    const lt::address address = lt::make_address(peer.address, error);
+    if (error) {
+        throw util::UsageError("invalid peer address '" + peer.address + "'");
+    }
+    state_->handle.connect_peer(lt::tcp::endpoint(address, peer.port));
+}
+
+SwarmStatus SwarmSession::status() const {
+    const State& state = *state_;
+    const lt::torrent_status torrent_status = state.handle.status();
+    const std::vector<std::int64_t> progress =
+        state.handle.file_progress(lt::torrent_handle::piece_granularity);
+    SwarmStatus result;
+    result.payload_downloaded = static_cast<std::uint64_t>(torrent_status.total_payload_download);
+    result.payload_uploaded = static_cast<std::uint64_t>(torrent_status.total_payload_upload);
+    result.peers = torrent_status.num_peers;
+    result.resumed = state.resumed;
+    const lt::file_storage& files = state.torrent->files();
+    for (const auto& [name, index] : state.file_indices) {
+        const auto file = static_cast<std::size_t>(index);
+        result.files.push_back(FileProgress{
+            name, index, static_cast<std::uint64_t>(files.file_size(lt::file_index_t(index))),
+            file < progress.size() ? static_cast<std::uint64_t>(progress[file]) : 0,
+            state.wanted_indices.contains(index)});
+    }
+    return result;
+}
+
+void SwarmSession::save_resume_data(std::chrono::milliseconds max_wait) {
+    State& state = *state_;
+    const Clock::time_point deadline = Clock::now() + max_wait;
+    while (state.resume_save_in_flight && Clock::now() < deadline) {
+        poll(std::chrono::milliseconds(100));
+    }
+    state.start_resume_save();
+    while (state.resume_save_in_flight && Clock::now() < deadline) {
+        poll(std::chrono::milliseconds(100));
+    }
+}
+
+bool SwarmStatus::wanted_files_complete() const {
+    return std::all_of(files.begin(), files.end(),
+                       [](const FileProgress& file) { return !file.wanted || file.complete(); });
+}
+
+} // namespace shoal::swarm

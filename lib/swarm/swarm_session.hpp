@@ -1,0 +1,92 @@
+#pragma once
+
+#include "swarm/certificate_authority.hpp"
+#include "swarm/endpoint.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace shoal::swarm {
+
+struct SwarmOptions {
+    // Where this peer accepts TLS connections. Outgoing connections leave
+    // from the same address, so peers know each other by one address.
+    Endpoint listen;
+    std::string torrent; // bencoded, from build_torrent
+    // The directory holding the torrent's directory (named like the torrent)
+    // and this peer's resume data, "<torrent name>.resume".
+    std::filesystem::path save_path;
+    CertificateAndKey certificate; // issued to this host for this torrent
+    // The files are all present already: serve them without rehashing first.
+    bool seed = false;
+    // Names of the files to download; empty means all of them.
+    std::set<std::string> wanted_files;
+    std::uint64_t upload_rate_limit = 0; // bytes per second, 0 for none
+    std::uint64_t download_rate_limit = 0;
+    // How often progress is written to the resume data while downloading.
+    std::chrono::milliseconds resume_save_interval{2000};
+};
+
+struct FileProgress {
+    std::string name;
+    int index = 0;
+    std::uint64_t size = 0;
+    std::uint64_t verified_bytes = 0; // in pieces whose hashes matched
+    bool wanted = false;
+
+    bool complete() const { return verified_bytes == size; }
+};
+
+struct SwarmStatus {
+    std::vector<FileProgress> files;      // by file name
+    std::uint64_t payload_downloaded = 0; // by this session, without protocol overhead
+    std::uint64_t payload_uploaded = 0;
+    int peers = 0;
+    bool resumed = false; // progress was taken from resume data
+
+    bool wanted_files_complete() const;
+};
+
+// One host's membership in a deployment's private swarm: a libtorrent session
+// restricted to TLS over TCP on one address, with no peer discovery at all
+// (no DHT, local discovery, trackers, peer exchange or port mapping): peers
+// meet only through connect(), as the plan says.
+class SwarmSession {
+public:
+    explicit SwarmSession(const SwarmOptions& options);
+    SwarmSession(const SwarmSession&) = delete;
+    SwarmSession& operator=(const SwarmSession&) = delete;
+    // Saves resume data (bounded wait) so that a rerun continues.
+    ~SwarmSession();
+
+    // Handles what libtorrent reported, waiting up to `max_wait` for the
+    // first report. Throws util::Error when the swarm cannot go on (cannot
+    // listen, disk error, certificate refused by libtorrent).
+    void poll(std::chrono::milliseconds max_wait);
+
+    // Listening, files checked and certificate installed. A peer connecting
+    // earlier is refused and retried only much later, so a host reports ready
+    // before its address is given to anyone.
+    bool ready() const;
+
+    // The TLS port actually bound (useful when listen.port is 0); 0 until listening.
+    std::uint16_t listen_port() const;
+
+    void connect(const Endpoint& peer);
+
+    SwarmStatus status() const;
+
+    // Writes the resume data now, waiting up to `max_wait` for libtorrent.
+    void save_resume_data(std::chrono::milliseconds max_wait);
+
+private:
+    struct State;
+    std::unique_ptr<State> state_;
+};
+
+} // namespace shoal::swarm

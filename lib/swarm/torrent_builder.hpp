@@ -1,0 +1,40 @@
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <string_view>
+
+namespace shoal::swarm {
+
+// A private BitTorrent v2 torrent over the files of a staging directory.
+struct BuiltTorrent {
+    std::string name;             // the staging directory's name; certificates must name it
+    std::string bytes;            // the bencoded .torrent
+    int piece_size = 0;           // bytes
+    std::uint64_t total_size = 0; // payload bytes, without padding
+    // libtorrent's index of each file, by file name: create_torrent reorders
+    // files, so positions in the directory listing mean nothing.
+    std::map<std::string, int> file_indices;
+};
+
+// Hashes every regular file directly in `staging_directory` (one file per
+// store path NAR; subdirectories are refused) into a v2 torrent: private, no
+// trackers, every file starting on a piece boundary, and `root_certificate_pem`
+// embedded so that only peers holding a certificate from that CA can join.
+// The torrent's name is the directory's name; a peer's save path is the
+// directory that contains it.
+BuiltTorrent build_torrent(const std::filesystem::path& staging_directory,
+                           const std::string& root_certificate_pem);
+
+// A power of two between 16 KiB and 4 MiB giving at most about 4096 pieces:
+// enough pieces for peers to forward data long before they have all of it,
+// few enough to keep piece bookkeeping and HAVE messages cheap.
+int choose_piece_size(std::uint64_t total_size);
+
+// The file index of each payload file (pad files left out) of a torrent
+// made by build_torrent, by file name.
+std::map<std::string, int> file_indices(std::string_view torrent_bytes);
+
+} // namespace shoal::swarm

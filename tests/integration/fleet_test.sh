@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# The namespace test fleet: hosts reachable over SSH only through the bridge,
+# each with its own /nix, shaped links, two fleets side by side, and nothing of
+# a fleet left after fleet-down, or after a fleet-up that failed midway.
+set -euo pipefail
+source "$(dirname "$0")/fleet.sh"
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+work=$(mktemp -d)
+fleet_on_exit "rm -rf '$work'"
+
+# What of fleet NAME is still there: namespaces, processes in them, its directory.
+fleet_leftovers() {
+  local name=$1 dir=$2 ns
+  for ns in $(ip netns list | awk '{print $1}'); do
+    if [[ $ns =~ ^"$name"-(net|deployer|h[0-9]+)$ ]]; then
+      echo "namespace $ns (pids: $(ip netns pids "$ns" | xargs))"
+    fi
+  done
+  [[ ! -e $dir ]] || echo "directory $dir"
+}
+
+fleet_start 2 20mbit --sites 2 --racks 1
+first_name=$FLEET_NAME first_dir=$FLEET_DIR
+read -r h1 h2 <<<"$FLEET_ADDRESSES"
+# shellcheck disable=SC2086 # the options are words
+ssh_to() { in_deployer ssh $FLEET_SSH_OPTIONS "root@$1" "${@:2}"; }
+
+[[ $(ssh_to "$h1" nix-store --version) == "nix-store (Nix) "* ]] || fail "nix-store not reachable on $h1"
+grep -q "^$h2 ssh-ed25519 " "$FLEET_KNOWN_HOSTS" || fail "known_hosts lacks $h2"
+# The inventory is one shoal reads, with the hosts spread over the sites.
+inventory=$("$SHOAL" inventory check --json "$FLEET_INVENTORY")
+[[ $(jq -r '[.hosts[] | "\(.address) \(.site)"] | join(",")' <<<"$inventory") == "$h1 site1,$h2 site2" ]] ||
+  fail "shoal reads the inventory as: $inventory"
+if ip netns exec "$FLEET_NAME-h1" ip route | grep -q default; then fail "host has a default route"; fi
+
+# Per-host stores: a path copied into h1 is on h1 only.
+echo "fleet test $$ $RANDOM" >"$work/copied.txt"
+copied=$(nix-store --add "$work/copied.txt" 2>/dev/null)
+fleet_on_exit "nix-store --delete '$copied' >/dev/null 2>&1"
+NIX_SSHOPTS=$FLEET_SSH_OPTIONS in_deployer nix-copy-closure --to "root@$h1" "$copied" 2>/dev/null
+ssh_to "$h1" nix-store -q --hash "$copied" >/dev/null || fail "$copied not on $h1 after nix-copy-closure"
+if ssh_to "$h2" nix-store -q --hash "$copied" 2>/dev/null; then fail "$copied leaked to $h2"; fi
+# ... and a path made on h1 is neither on h2 nor in this machine's store.
+made=$(ssh_to "$h1" "echo made on h1 $$ $RANDOM >/tmp/fleet-made-$$ && nix-store --add /tmp/fleet-made-$$ && rm /tmp/fleet-made-$$" 2>/dev/null)
+[[ $made == /nix/store/* ]] || fail "could not add a path on $h1"
+if ssh_to "$h2" nix-store -q --hash "$made" 2>/dev/null; then fail "$made leaked to $h2"; fi
+if nix-store -q --hash "$made" 2>/dev/null; then fail "$made leaked into the machine's /nix/store"; fi
+[[ ! -e $made ]] || fail "$made exists in the machine's /nix/store"
+
+# Shaping: 5 MB over a 20 Mbit/s link take at least 2 s.
+head -c 5000000 /dev/urandom >"$work/payload"
+start=$(date +%s%N)
+ssh_to "$h1" "cat >/dev/null" <"$work/payload"
+elapsed_ms=$((($(date +%s%N) - start) / 1000000))
+((elapsed_ms >= 1800)) || fail "5 MB crossed a 20mbit link in ${elapsed_ms} ms: not shaped"
+ip netns exec "$FLEET_NAME-h1" tc qdisc show dev eth0 | grep -q "tbf .*rate 20Mbit" || fail "no tbf on h1"
+ip netns exec "$FLEET_NAME-net" tc qdisc show dev h1 | grep -q "tbf .*rate 20Mbit" || fail "no tbf on bridge side"
+
+# A second fleet coexists on its own subnet.
+fleet_start 1
+[[ $FLEET_SUBNET != $(grep FLEET_SUBNET= "$first_dir/fleet.env" | cut -d= -f2) ]] || fail "fleets share a subnet"
+[[ $(ssh_to "$FLEET_ADDRESSES" nix-store --version) == "nix-store (Nix) "* ]] || fail "second fleet unreachable"
+second_name=$FLEET_NAME second_dir=$FLEET_DIR
+
+# fleet-down removes everything, twice in a row without complaint.
+sshd_pids=$(cat "$first_dir"/hosts/h*/sshd.pid)
+"$fleet_scripts/fleet-down" --name "$first_name" --dir "$first_dir"
+"$fleet_scripts/fleet-down" --name "$first_name" --dir "$first_dir"
+left=$(fleet_leftovers "$first_name" "$first_dir")
+[[ -z $left ]] || fail "after fleet-down: $left"
+for pid in $sshd_pids; do
+  if [[ -d /proc/$pid ]] && ! grep -q '^State:.*Z' "/proc/$pid/status"; then fail "sshd $pid still runs"; fi
+done
+if [[ -z $(fleet_leftovers "$second_name" "$second_dir") ]]; then fail "fleet-down of one fleet took the other down"; fi
+[[ $(ssh_to "$FLEET_ADDRESSES" echo alive) == alive ]] || fail "second fleet died with the first"
+
+# A fleet-up that fails midway tears down what it built.
+mkdir -p "$work/bin"
+printf '#!/bin/sh\necho "tc: refused by the test" >&2\nexit 1\n' >"$work/bin/tc"
+chmod +x "$work/bin/tc"
+broken=st$$-broken
+fleet_on_exit "'$fleet_scripts/fleet-down' --name $broken --dir '$work/broken'"
+if PATH=$work/bin:$PATH "$fleet_scripts/fleet-up" --name "$broken" --hosts 2 --bandwidth 10mbit \
+  --dir "$work/broken" >/dev/null 2>"$work/broken.err"; then
+  fail "fleet-up succeeded without tc"
+fi
+grep -q "refused by the test" "$work/broken.err" || fail "fleet-up hid tc's error: $(cat "$work/broken.err")"
+left=$(fleet_leftovers "$broken" "$work/broken")
+[[ -z $left ]] || fail "after a failed fleet-up: $left"
+
+echo "fleet test passed"

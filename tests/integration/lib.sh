@@ -1,0 +1,74 @@
+# Helpers for integration tests against the real Nix store; source this file.
+#
+#   on_exit 'command'         runs command when the test exits, however it exits
+#                             (last registered runs first).
+#   fail message...           prints the message and exits 1.
+#   nix_test_setup            makes $TEST_TMP and a NIX_CONF_DIR for running Nix as
+#                             root without build users, sandbox or substituters.
+#   nix_build_test_closure OUT_LINK
+#                             builds a closure of six new store paths (references,
+#                             executables, symlinks, subdirectories, a 3 MiB file)
+#                             with OUT_LINK pointing at its top; deletes them on exit.
+#   chroot_store_setup DIR    registers DIR (a `nix-store --store DIR` chroot store)
+#                             for deletion on exit.
+
+set -euo pipefail
+
+SHOAL_SOURCE_DIR=${SHOAL_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+test_exit_commands=()
+
+test_run_exit_commands() {
+  local rc=$? i
+  for ((i = ${#test_exit_commands[@]} - 1; i >= 0; i--)); do
+    eval "${test_exit_commands[i]}" || true
+  done
+  return $rc
+}
+trap test_run_exit_commands EXIT
+
+on_exit() {
+  test_exit_commands+=("$1")
+}
+
+fail() {
+  echo "FAIL: $*" >&2
+  exit 1
+}
+
+nix_test_setup() {
+  TEST_TMP=$(mktemp -d "${TMPDIR:-/tmp}/shoal-test.XXXXXX")
+  on_exit "rm -rf '$TEST_TMP'"
+  mkdir "$TEST_TMP/nix-conf"
+  cat >"$TEST_TMP/nix-conf/nix.conf" <<'CONF'
+build-users-group =
+sandbox = false
+substituters =
+experimental-features = nix-command
+CONF
+  export NIX_CONF_DIR=$TEST_TMP/nix-conf
+  nix-store --version >/dev/null || fail "nix-store does not run with NIX_CONF_DIR=$NIX_CONF_DIR"
+}
+
+# Deletes the given store paths and their derivations, nothing else: other
+# tests share the store.
+nix_delete_paths() {
+  local drvs
+  drvs=$(nix-store -q --deriver "$@" 2>/dev/null | grep -v '^unknown-deriver$' || true)
+  # shellcheck disable=SC2086
+  nix-store --delete "$@" $drvs >/dev/null 2>&1 || true
+}
+
+nix_build_test_closure() {
+  local out_link=$1 nonce paths
+  nonce=$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')
+  nix-build --quiet "$SHOAL_SOURCE_DIR/tests/integration/test_closure.nix" \
+    --argstr nonce "$nonce" -o "$out_link" >/dev/null
+  paths=$(nix-store -qR "$out_link" | tr '\n' ' ')
+  on_exit "rm -f '$out_link'; nix_delete_paths $paths"
+}
+
+chroot_store_setup() {
+  local dir=$1
+  # Store paths are read-only; make them deletable first.
+  on_exit "chmod -R u+w '$dir' 2>/dev/null; rm -rf '$dir'"
+}

@@ -1,0 +1,177 @@
+// Properties every plan must have, checked on many random fleets.
+#include "plan/planner.hpp"
+#include "random_fleet.hpp"
+#include "util/error.hpp"
+
+#include <cmath>
+#include <doctest/doctest.h>
+#include <map>
+#include <set>
+
+namespace {
+
+using namespace shoal::plan;
+
+// Depth bound: a rack's own tree has K-1 children per host; racks and sites
+// hang off free slots that cost 6 levels per extra outside child (see
+// planner.cpp), so in the worst case (every host its own site) a host's
+// first outside child is one level down and each later one 6 levels: the tree
+// still grows by a constant factor every 7 levels. Hence
+//     depth <= 7 * ceil(log_{K-1}(N)) + 7.
+unsigned depth_bound(std::size_t hosts, unsigned fanout) {
+    const double levels = std::ceil(std::log(static_cast<double>(std::max<std::size_t>(hosts, 2))) /
+                                    std::log(static_cast<double>(fanout - 1)));
+    return 7 * static_cast<unsigned>(levels) + 7;
+}
+
+void check_invariants(const Fleet& fleet, Plan& plan, unsigned fanout) {
+    // Every needing host exactly once, nobody else.
+    std::map<std::string, const HostNeeds*> needing;
+    for (const auto& host : fleet.hosts) {
+        if (!host.missing.empty()) {
+            needing[host.name] = &host;
+        }
+    }
+    REQUIRE(plan.hosts.size() == needing.size());
+    std::set<std::string> seen;
+    for (const auto& host : plan.hosts) {
+        REQUIRE(needing.count(host.name) == 1);
+        REQUIRE(seen.insert(host.name).second);
+        CHECK(plan.sets.paths(host.missing) ==
+              plan.sets.paths(plan.sets.intern(needing[host.name]->missing)));
+    }
+
+    std::map<std::size_t, unsigned> tree_children;
+    std::map<std::string, std::set<std::string>> site_entries;
+    std::uint64_t received = 0;
+    std::uint64_t from_source = 0;
+    PathSetId needed = PathSetPool::empty_set;
+    for (std::size_t i = 0; i < plan.hosts.size(); ++i) {
+        const auto& host = plan.hosts[i];
+        needed = plan.sets.unite(needed, host.missing);
+        received += plan.received_bytes(host);
+        ++tree_children[host.tree_parent];
+        CHECK(host.wave >= 1);
+        CHECK(host.wave <= plan.depth);
+        // A host receives at least what it misses.
+        CHECK(plan.sets.subtract(host.missing, host.receives) == PathSetPool::empty_set);
+        // Parents come earlier, in earlier waves, hold what they send, and
+        // together send exactly what the host receives, each path once.
+        REQUIRE(!host.parents.empty());
+        PathSetId covered = PathSetPool::empty_set;
+        std::uint64_t share_bytes = 0;
+        bool only_source = true;
+        for (const auto& parent : host.parents) {
+            CHECK(parent.bytes == plan.sets.bytes(parent.paths));
+            CHECK(parent.bytes > 0);
+            share_bytes += parent.bytes;
+            covered = plan.sets.unite(covered, parent.paths);
+            if (parent.node == source_node) {
+                from_source += parent.bytes;
+                site_entries[host.site].insert(host.name);
+                continue;
+            }
+            only_source = false;
+            REQUIRE(parent.node < i);
+            const auto& from = plan.hosts[parent.node];
+            CHECK(from.wave < host.wave);
+            CHECK(plan.sets.subtract(parent.paths, from.receives) == PathSetPool::empty_set);
+            if (from.site != host.site) {
+                site_entries[host.site].insert(host.name);
+            }
+        }
+        CHECK(covered == host.receives);
+        CHECK(share_bytes == plan.received_bytes(host)); // shares are disjoint
+        CHECK((host.wave == 1) == only_source);
+        // Only entries of a rack or site relay paths they do not need.
+        const bool entry = host.tree_parent == source_node ||
+                           plan.hosts[host.tree_parent].rack != host.rack ||
+                           plan.hosts[host.tree_parent].site != host.site;
+        CHECK((entry || host.receives == host.missing));
+    }
+    if (!plan.hosts.empty()) {
+        CHECK(tree_children[source_node] == 1);
+        tree_children.erase(source_node);
+    }
+    for (const auto& [node, children] : tree_children) {
+        CHECK(children <= fanout);
+    }
+    for (const auto& [site, entries] : site_entries) {
+        CHECK_MESSAGE(entries.size() <= 2, "site ", site, " entered by ", entries.size());
+    }
+    CHECK(plan.depth <= depth_bound(plan.hosts.size(), fanout));
+    // The deployer sends each needed byte exactly once.
+    CHECK(plan.union_bytes == plan.sets.bytes(needed));
+    CHECK(from_source == plan.union_bytes);
+    CHECK(plan.links.deployer_egress == plan.union_bytes);
+    const auto& links = plan.links;
+    CHECK(links.deployer_egress + links.cross_site + links.cross_rack + links.in_rack == received);
+}
+
+} // namespace
+
+TEST_CASE("random fleets: every plan keeps its invariants") {
+    const std::size_t sizes[] = {1, 2, 3, 5, 8, 13, 40, 100, 250, 700, 2000};
+    std::uint64_t seed = 1;
+    for (const std::size_t size : sizes) {
+        for (int round = 0; round < (size > 500 ? 3 : 12); ++round, ++seed) {
+            for (const unsigned fanout : {3U, 4U, 8U}) {
+                CAPTURE(seed);
+                CAPTURE(size);
+                CAPTURE(fanout);
+                const Fleet fleet = testing::random_fleet(seed, size);
+                Plan plan = make_plan(fleet, {.fanout = fanout});
+                check_invariants(fleet, plan, fanout);
+            }
+        }
+    }
+}
+
+TEST_CASE("very large sites are entered twice, the rest once") {
+    Fleet fleet = testing::uniform_fleet(0, 1, 1 << 20, 1'000'000'000);
+    const PathId path = 0;
+    for (std::size_t i = 0; i < 3000; ++i) {
+        fleet.hosts.push_back(
+            {fmt::format("big{}", i), "big", fmt::format("r{}", i % 10), 1'000'000'000, {path}});
+    }
+    for (std::size_t i = 0; i < 50; ++i) {
+        fleet.hosts.push_back({fmt::format("small{}", i), "small", "r", 1'000'000'000, {path}});
+    }
+    Plan plan = make_plan(fleet, {});
+    check_invariants(fleet, plan, 4);
+    std::map<std::string, std::set<std::string>> entries;
+    for (const auto& host : plan.hosts) {
+        for (const auto& parent : host.parents) {
+            if (parent.node == source_node || plan.hosts[parent.node].site != host.site) {
+                entries[host.site].insert(host.name);
+            }
+        }
+    }
+    CHECK(entries["big"].size() == 2);
+    CHECK(entries["small"].size() == 1);
+}
+
+TEST_CASE("sites with one host each still give a logarithmic tree") {
+    Fleet fleet = testing::uniform_fleet(0, 4, 1 << 20, 1'000'000'000);
+    for (std::size_t i = 0; i < 2000; ++i) {
+        fleet.hosts.push_back(
+            {fmt::format("h{}", i), fmt::format("s{}", i), "r", 1'000'000'000, {0, 1, 2, 3}});
+    }
+    Plan plan = make_plan(fleet, {});
+    check_invariants(fleet, plan, 4);
+    MESSAGE("depth for 2000 one-host sites: ", plan.depth);
+}
+
+TEST_CASE("bad options are usage errors") {
+    const Fleet fleet = testing::uniform_fleet(3, 1, 100, 1000);
+    CHECK_THROWS_AS(make_plan(fleet, {.fanout = 2}), shoal::util::UsageError);
+    Fleet silent = fleet;
+    silent.source_bandwidth_bps = 0;
+    CHECK_THROWS_AS(make_plan(silent, {}), shoal::util::UsageError);
+    Fleet slow = fleet;
+    slow.hosts[1].bandwidth_bps = 0;
+    CHECK_THROWS_WITH_AS(make_plan(slow, {}), "host h2 has no bandwidth", shoal::util::UsageError);
+    Fleet unknown = fleet;
+    unknown.hosts[0].missing.push_back(7);
+    CHECK_THROWS_AS(make_plan(unknown, {}), shoal::util::Error);
+}
