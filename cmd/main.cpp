@@ -15,6 +15,8 @@ int run_version(const std::vector<std::string>& args);
 int run_inventory(const std::vector<std::string>& args);
 int run_closure(const std::vector<std::string>& args);
 int run_push(const std::vector<std::string>& args);
+int run_agent(const std::vector<std::string>& args);
+int run_plan(const std::vector<std::string>& args);
 } // namespace shoal::cmd
 
 namespace {
@@ -23,7 +25,10 @@ constexpr shoal::cmd::Command commands[] = {
     {"version", "print shoal's version", shoal::cmd::run_version},
     {"inventory", "check an inventory and list its resolved hosts", shoal::cmd::run_inventory},
     {"closure", "list a store path's closure with NAR sizes and hashes", shoal::cmd::run_closure},
+    {"plan", "show who feeds whom in which wave, and how long it takes", shoal::cmd::run_plan},
     {"push", "copy a closure to the selected hosts", shoal::cmd::run_push},
+    {"agent", "receive a push on a target (started by shoal push over SSH)",
+     shoal::cmd::run_agent},
 };
 
 void print_usage(std::ostream& out) {

@@ -1,61 +1,147 @@
 #include "fleet/host_closures.hpp"
 #include "general_options.hpp"
+#include "inventory/bandwidth.hpp"
 #include "nix/local_store.hpp"
 #include "push/direct_push.hpp"
+#include "push/swarm_push.hpp"
 #include "report/push_reporter.hpp"
 #include "target_options.hpp"
 #include "util/error.hpp"
+#include "util/interrupt.hpp"
 
 #include <chrono>
+#include <cstdlib>
 #include <iostream>
 
 namespace shoal::cmd {
 namespace {
 
-constexpr std::string_view push_usage =
-    "shoal push --direct -i INVENTORY [selection] [options] [PATH...]";
+constexpr std::string_view push_usage = "shoal push -i INVENTORY [selection] [options] [PATH...]";
+
+std::filesystem::path default_staging() {
+    if (const char* cache = std::getenv("XDG_CACHE_HOME"); cache != nullptr && *cache != '\0') {
+        return std::filesystem::path(cache) / "shoal";
+    }
+    if (const char* home = std::getenv("HOME"); home != nullptr && *home != '\0') {
+        return std::filesystem::path(home) / ".cache" / "shoal";
+    }
+    return "/var/tmp/shoal-deployer";
+}
+
+std::chrono::seconds whole_seconds(const po::variables_map& values, const char* name) {
+    const auto seconds = values[name].as<unsigned>();
+    if (seconds == 0) {
+        throw util::UsageError(std::string("--") + name + " must be at least 1");
+    }
+    return std::chrono::seconds(seconds);
+}
+
+push::SwarmPushOptions swarm_options_from(const po::variables_map& values,
+                                          push::DirectPushOptions direct) {
+    push::SwarmPushOptions options;
+    options.direct = std::move(direct);
+    options.remote_shoal = values["remote-shoal"].as<std::string>();
+    options.staging = values.count("staging") != 0U
+                          ? std::filesystem::path(values["staging"].as<std::string>())
+                          : default_staging();
+    options.remote_staging = values["remote-staging"].as<std::string>();
+    if (!options.remote_staging.starts_with('/')) {
+        throw util::UsageError("--remote-staging must be an absolute path");
+    }
+    if (values.count("source-address") != 0U) {
+        options.source_listen = swarm::Endpoint{values["source-address"].as<std::string>(),
+                                                values["source-port"].as<std::uint16_t>()};
+    }
+    options.source_port = values["source-port"].as<std::uint16_t>();
+    options.fanout = values["fanout"].as<unsigned>();
+    if (values.count("source-bandwidth") != 0U) {
+        options.source_bandwidth_bps =
+            inventory::parse_bandwidth(values["source-bandwidth"].as<std::string>());
+    }
+    if (values.count("upload-limit") != 0U) {
+        options.upload_limit =
+            inventory::parse_bandwidth(values["upload-limit"].as<std::string>()) / 8;
+    }
+    options.fallback = values.count("no-fallback") == 0U;
+    options.keep_cache = values.count("keep-cache") != 0U;
+    options.stall_timeout = whole_seconds(values, "stall-timeout");
+    options.linger = whole_seconds(values, "linger");
+    return options;
+}
 
 } // namespace
 
 int run_push(const std::vector<std::string>& args) {
     po::options_description options("Push options");
-    options.add_options()("direct", "copy from the deployer to every host over SSH")(
+    options.add_options()("direct", "copy from the deployer to every host over SSH, no swarm")(
         "jobs,j", po::value<std::size_t>()->default_value(64)->value_name("N"),
-        "work on at most N hosts at once")(
+        "diff (and with --direct, copy to) at most N hosts at once")(
         "substitute-on-destination,s", "let targets first fetch what their own substituters have")(
         "json", "write JSON events to stdout, one per line (human text goes to stderr)")(
         "path", po::value<std::vector<std::string>>()->value_name("PATH"),
         "store paths (or symlinks such as ./result) whose closure every host gets, "
         "unless the inventory gives a host its own `closure:`");
-    options.add(target_options()).add(remote_options());
+    po::options_description swarm("Swarm (without --direct)");
+    swarm.add_options()("remote-shoal",
+                        po::value<std::string>()->default_value("shoal")->value_name("CMD"),
+                        "the shoal binary on the targets, which runs `shoal agent`")(
+        "fanout", po::value<unsigned>()->default_value(4)->value_name("K"),
+        "how many peers one host feeds at first")(
+        "source-address", po::value<std::string>()->value_name("ADDR"),
+        "where targets reach the deployer's swarm (default: its address towards them)")(
+        "source-port", po::value<std::uint16_t>()->default_value(7400)->value_name("PORT"),
+        "the deployer's swarm port")(
+        "source-bandwidth", po::value<std::string>()->value_name("RATE"),
+        "the deployer's uplink for the planner, e.g. 1gbit (default: the hosts' own)")(
+        "upload-limit", po::value<std::string>()->value_name("RATE"),
+        "cap each agent's upload, e.g. 200mbit, to leave room for other traffic")(
+        "staging", po::value<std::string>()->value_name("DIR"),
+        "where the deployer stages NARs (default: ~/.cache/shoal)")(
+        "remote-staging",
+        po::value<std::string>()->default_value("/var/tmp/shoal")->value_name("DIR"),
+        "where agents keep downloads and resume data on the targets")(
+        "stall-timeout", po::value<unsigned>()->default_value(60)->value_name("S"),
+        "fall back to a direct copy for a host whose download made no progress for S seconds")(
+        "linger", po::value<unsigned>()->default_value(600)->value_name("S"),
+        "agents keep seeding at most S seconds after their own download")(
+        "no-fallback", "do not copy directly to hosts whose swarm download failed")(
+        "keep-cache", "keep staged NARs on the deployer and the targets after success");
+    options.add(swarm).add(target_options()).add(remote_options());
     po::positional_options_description positionals;
     positionals.add("path", -1);
     po::variables_map values;
     if (!parse_command_line(args, push_usage, options, positionals, values)) {
         return 0;
     }
-    if (values.count("direct") == 0U) {
-        throw util::UsageError("only direct pushes exist so far: pass --direct");
-    }
-    push::DirectPushOptions push_options;
-    push_options.remote = remote_options_from(values);
-    push_options.substitute_on_destination = values.count("substitute-on-destination") != 0U;
-    push_options.jobs = values["jobs"].as<std::size_t>();
-    if (push_options.jobs == 0) {
+    push::DirectPushOptions direct;
+    direct.remote = remote_options_from(values);
+    direct.substitute_on_destination = values.count("substitute-on-destination") != 0U;
+    direct.jobs = values["jobs"].as<std::size_t>();
+    if (direct.jobs == 0) {
         throw util::UsageError("--jobs must be at least 1");
     }
+    const bool use_swarm = values.count("direct") == 0U;
+    const auto swarm_options =
+        use_swarm ? swarm_options_from(values, direct) : push::SwarmPushOptions{};
     const auto hosts = selected_hosts(values);
     const auto paths = values.count("path") != 0U ? values["path"].as<std::vector<std::string>>()
                                                   : std::vector<std::string>{};
 
+    // Before any thread starts: they all inherit the blocked signals.
+    const util::Interrupt interrupt;
     const auto start = std::chrono::steady_clock::now();
     nix::LocalStore local_store;
     const fleet::HostClosures closures(local_store.connection(), hosts, paths);
     const bool json = values.count("json") != 0U;
     report::PushReporter reporter(json ? &std::cout : nullptr, json ? std::cerr : std::cout);
-    const auto outcomes = push::push_direct(hosts, closures, push_options, reporter);
+    const auto outcomes =
+        use_swarm ? push::push_swarm(hosts, closures, swarm_options, reporter, interrupt)
+                  : push::push_direct(hosts, closures, direct, reporter);
     reporter.summary(
         outcomes, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    if (interrupt.requested()) {
+        return 128 + interrupt.signal_number();
+    }
     for (const auto& outcome : outcomes) {
         if (!outcome.ok) {
             return 1;

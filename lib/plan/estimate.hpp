@@ -7,16 +7,21 @@ namespace shoal::plan {
 // Closed-form completion times of a plan (no simulation).
 //
 // Swarm: pieces flow on while a wave is still receiving, so a host finishes
-// one piece time per wave after its bytes have streamed in:
-//     T(h) = stream(h) + wave(h) * piece_size / rate(h)
-//     stream(h) = max(received(h) / link(h), share(p) / min(link(h), edge(p)) for each parent p)
+// its bytes' streaming time after the start, plus one piece time per hop:
+//     T(h) = stream(h) + latency(h)
+//     stream(h) = max(received(h) / link(h), share(p) / edge(p, h) for each parent p)
+//     latency(h) = max over parents p of latency(p) + mean_piece(h) / edge(p, h)
 //     rate(h) = received(h) / stream(h)
-// edge(@source) is the deployer's link. A parent in h's own rack does not
-// divide its link: the rack trades pieces as a mesh (see rack_mesh.hpp) at
-// the rate its entry receives them. Any other parent p gives each of its
-// streams an equal share, at most rate(p): one stream per child outside its
-// rack, plus one for its own rack. The estimate is the largest T(h); with
-// equal links B and M pieces it is (S/B)(1 + depth/M), the pipelined bound.
+// where edge(p, h) = min(link(h), what p offers): the deployer offers its
+// link; a parent in h's own rack offers the rate at which the rack's entry
+// receives, as the rack trades pieces as a mesh (see rack_mesh.hpp); any
+// other parent p offers an equal share of its link per child outside its
+// rack, at most rate(p). Its own rack costs it nothing, as the swarm serves
+// plan children first and the rack's other hosts take over the in-rack
+// uploads. mean_piece(h) is the mean size of the pieces h receives (pieces
+// never span two paths, so small paths make small pieces). The estimate is
+// the largest T(h); with equal links B, S bytes in M pieces and depth D it is
+// (S/B)(1 + D/M), the pipelined bound, with D ~ log_K(N).
 //
 // Direct: the deployer pushes every host's missing bytes itself, all hosts at
 // once, its uplink shared max-min fairly and each host capped by its own link

@@ -59,11 +59,13 @@ private:
 };
 
 // A host's free tree slot for an entry of another rack or site. A slot's
-// cost is its depth plus two levels per outside child its host already
-// feeds: a second stream halves a host's upload, while an extra level only
-// delays by one piece, yet streams must still multiply where hosts are few or
-// the tree would turn into a chain.
+// cost is its depth plus 6 levels per halving of the upload it offers: one
+// per outside child its host already feeds, one per halving of its link
+// below the fleet's fastest (at most 3). An extra level only delays by one
+// piece, a halved upload doubles the time; yet streams must still multiply
+// where hosts are few, or the tree would turn into a chain.
 constexpr unsigned levels_per_stream = 6;
+constexpr unsigned max_slow_link_halvings = 3;
 
 struct ExternalSlot {
     unsigned cost;
@@ -90,6 +92,7 @@ public:
         std::vector<PathSetId> needs;
         std::vector<std::uint64_t> needs_bytes;
         for (const auto& host : fleet_.hosts) {
+            fastest_link_ = std::max(fastest_link_, host.bandwidth_bps);
             needs.push_back(intern_needs(host));
             needs_bytes.push_back(sets_.bytes(needs.back()));
         }
@@ -117,6 +120,15 @@ private:
         nodes_.push_back({host, role, zone, rack, source_node, 0, receives});
         tree_children_.push_back(0);
         return nodes_.size() - 1;
+    }
+
+    unsigned slow_link_halvings(const HostNeeds& host) const {
+        unsigned halvings = 0;
+        while (halvings < max_slow_link_halvings &&
+               host.bandwidth_bps << (halvings + 1) <= fastest_link_) {
+            ++halvings;
+        }
+        return halvings;
     }
 
     void attach(std::size_t child, std::size_t parent) {
@@ -150,9 +162,10 @@ private:
         const unsigned entry_rank = rack_nodes.size() > 1 ? 1 : 0;
         for (const std::size_t node : rack_nodes) {
             const unsigned first_rank = node == entry ? entry_rank : 0;
+            const unsigned halvings = slow_link_halvings(fleet_.hosts[nodes_[node].host]);
             for (unsigned k = 0; k < fanout - tree_children_[node]; ++k) {
                 const unsigned rank = first_rank + k;
-                slots.push({nodes_[node].tree_depth + levels_per_stream * rank, rank,
+                slots.push({nodes_[node].tree_depth + levels_per_stream * (rank + halvings), rank,
                             slot_sequence_++, node});
             }
         }
@@ -195,8 +208,7 @@ private:
         };
         enter_zone(source_node); // the deployer feeds one host: it sends each byte once
         while (!slots.empty() && (next_zone < zones.size() || racks_left > 0)) {
-            const std::size_t feeder = slots.top().node;
-            slots.pop();
+            const std::size_t feeder = take_slot(slots, zones, next_zone, next_rack);
             const std::size_t z = nodes_[feeder].zone;
             if (next_rack[z] < zones[z].racks.size()) {
                 const std::size_t r = next_rack[z]++;
@@ -209,6 +221,29 @@ private:
                 enter_zone(feeder);
             }
         }
+    }
+
+    // The best free slot, except that the second half of a split site is
+    // entered from another site whenever one has a slot: that is the point
+    // of splitting it.
+    std::size_t take_slot(ExternalSlots& slots, const std::vector<Zone>& zones,
+                          std::size_t next_zone, const std::vector<std::size_t>& next_rack) {
+        const auto wanted_elsewhere = [&](const ExternalSlot& slot) {
+            const std::size_t z = nodes_[slot.node].zone;
+            return next_rack[z] == zones[z].racks.size() && next_zone < zones.size() &&
+                   zones[next_zone].second_half && zones[z].site == zones[next_zone].site;
+        };
+        std::vector<ExternalSlot> skipped;
+        while (slots.size() > 1 && wanted_elsewhere(slots.top())) {
+            skipped.push_back(slots.top());
+            slots.pop();
+        }
+        const std::size_t feeder = slots.top().node;
+        slots.pop();
+        for (const auto& slot : skipped) {
+            slots.push(slot);
+        }
+        return feeder;
     }
 
     // Picks extra parents among already placed hosts of one rack or site
@@ -376,6 +411,7 @@ private:
     std::size_t zone_count_ = 0;
     std::size_t rack_count_ = 0;
     std::size_t slot_sequence_ = 0;
+    std::uint64_t fastest_link_ = 0;
     // State of the parent assignment, which walks nodes breadth-first.
     std::vector<unsigned> wave_;
     std::vector<unsigned> children_;  // tree and extra children together

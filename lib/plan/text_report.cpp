@@ -17,6 +17,10 @@ std::string ratio(double numerator, double denominator) {
     return denominator > 0 ? fmt::format("{:.1f}x", numerator / denominator) : "-";
 }
 
+std::string hosts_text(std::size_t count) {
+    return fmt::format("{} host{}", count, count == 1 ? "" : "s");
+}
+
 std::string parents_text(const Plan& plan, const PlannedHost& host) {
     std::string text;
     for (const auto& parent : host.parents) {
@@ -44,13 +48,13 @@ std::string summary(const Plan& plan) {
     const auto& links = plan.links;
     const auto& estimate = plan.estimate;
     std::string text =
-        fmt::format("{} hosts need {} ({} distinct), {} more relayed by site and rack entries\n",
-                    plan.hosts.size(), util::format_bytes(missing),
+        fmt::format("{} need {} ({} distinct), {} more relayed by site and rack entries\n",
+                    hosts_text(plan.hosts.size()), util::format_bytes(missing),
                     util::format_bytes(plan.union_bytes), util::format_bytes(relayed));
     text += fmt::format("tree: {} waves deep, each host feeds at most {} in the tree\n", plan.depth,
                         plan.fanout);
     text += fmt::format(
-        "deployer egress: {} ({} of the bytes needed) at {}\n",
+        "deployer egress: {} ({} the bytes needed) at {}\n",
         util::format_bytes(links.deployer_egress),
         ratio(static_cast<double>(links.deployer_egress), static_cast<double>(plan.union_bytes)),
         util::format_bandwidth(plan.source_bandwidth_bps));
@@ -81,7 +85,7 @@ std::string plan_text(const Plan& plan) {
                 site_hosts += hosts.size();
             }
         }
-        text += fmt::format("\nsite {} ({} hosts)\n", site, site_hosts);
+        text += fmt::format("\nsite {} ({})\n", site, hosts_text(site_hosts));
         for (const auto& [rack, waves] : racks) {
             text += fmt::format("  rack {}\n", rack);
             for (const auto& [wave, hosts] : waves) {
@@ -104,8 +108,8 @@ std::string plan_text(const Plan& plan) {
                     }
                 }
                 if (!inside.empty()) {
-                    text += fmt::format("    wave {}: {} host{}: {}\n", wave, inside.size(),
-                                        inside.size() == 1 ? "" : "s",
+                    const std::string count = hosts_text(inside.size());
+                    text += fmt::format("    wave {}: {}: {}\n", wave, count,
                                         describe_names(std::move(inside), names_per_line));
                 }
             }

@@ -1,6 +1,7 @@
 #include "plan/topology.hpp"
 
 #include <algorithm>
+#include <iterator>
 #include <map>
 #include <string>
 #include <tuple>
@@ -19,7 +20,7 @@ std::size_t host_count(const Zone& zone) {
 
 // Splits racks (largest first) into two zones, each rack to the lighter one.
 std::vector<Zone> split_in_two(Zone site) {
-    std::vector<Zone> halves(2);
+    std::vector<Zone> halves{{site.site, {}, false}, {site.site, {}, false}};
     std::size_t weight[2] = {0, 0};
     for (auto& rack : site.racks) {
         const std::size_t lighter = weight[0] <= weight[1] ? 0 : 1;
@@ -54,23 +55,28 @@ std::vector<Zone> group_by_topology(const Fleet& fleet,
     };
 
     std::vector<Zone> zones;
+    std::vector<Zone> second_halves;
     for (auto& [site_name, racks] : sites) {
-        Zone site;
+        Zone site{site_name, {}, false};
         for (auto& [rack_name, rack] : racks) {
             std::sort(rack.hosts.begin(), rack.hosts.end(), better_parent);
             site.racks.push_back(std::move(rack));
         }
         std::sort(site.racks.begin(), site.racks.end(), better_rack);
         if (host_count(site) > two_entry_site_hosts && site.racks.size() >= 2) {
-            for (auto& half : split_in_two(std::move(site))) {
-                zones.push_back(std::move(half));
-            }
+            auto halves = split_in_two(std::move(site));
+            zones.push_back(std::move(halves[0]));
+            halves[1].second_half = true;
+            second_halves.push_back(std::move(halves[1]));
         } else {
             zones.push_back(std::move(site));
         }
     }
-    std::stable_sort(zones.begin(), zones.end(),
-                     [](const Zone& a, const Zone& b) { return host_count(a) > host_count(b); });
+    const auto larger = [](const Zone& a, const Zone& b) { return host_count(a) > host_count(b); };
+    std::stable_sort(zones.begin(), zones.end(), larger);
+    std::stable_sort(second_halves.begin(), second_halves.end(), larger);
+    zones.insert(zones.end(), std::make_move_iterator(second_halves.begin()),
+                 std::make_move_iterator(second_halves.end()));
     return zones;
 }
 

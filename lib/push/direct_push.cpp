@@ -31,9 +31,12 @@ void copy_missing(const inventory::Host& host, const fleet::ClosureDiff& diff,
     }
 }
 
-report::HostOutcome push_to_host(const ssh::Library& ssh_library, const inventory::Host& host,
-                                 const std::vector<nix::PathInfo>& closure,
-                                 const DirectPushOptions& options, report::PushReporter& reporter) {
+} // namespace
+
+report::HostOutcome push_host_direct(const ssh::Library& ssh_library, const inventory::Host& host,
+                                     const std::vector<nix::PathInfo>& closure,
+                                     const DirectPushOptions& options,
+                                     report::PushReporter& reporter) {
     const auto start = Clock::now();
     report::HostOutcome outcome;
     outcome.host = host.name;
@@ -60,8 +63,6 @@ report::HostOutcome push_to_host(const ssh::Library& ssh_library, const inventor
     return outcome;
 }
 
-} // namespace
-
 std::vector<report::HostOutcome> push_direct(const std::vector<inventory::Host>& hosts,
                                              const fleet::HostClosures& closures,
                                              const DirectPushOptions& options,
@@ -69,8 +70,8 @@ std::vector<report::HostOutcome> push_direct(const std::vector<inventory::Host>&
     const ssh::Library ssh_library;
     std::vector<report::HostOutcome> outcomes(hosts.size());
     util::run_parallel(hosts.size(), options.jobs, [&](std::size_t i) {
-        outcomes[i] = push_to_host(ssh_library, hosts[i], closures.closure_of(hosts[i].name),
-                                   options, reporter);
+        outcomes[i] = push_host_direct(ssh_library, hosts[i], closures.closure_of(hosts[i].name),
+                                       options, reporter);
     });
     return outcomes;
 }

@@ -4,6 +4,7 @@
 #include "fleet/remote_store.hpp"
 #include "inventory/host.hpp"
 #include "report/push_reporter.hpp"
+#include "ssh/library.hpp"
 
 #include <cstddef>
 #include <string>
@@ -16,6 +17,14 @@ struct DirectPushOptions {
     bool substitute_on_destination = false;
     std::size_t jobs = 64; // hosts worked on at once
 };
+
+// Copies one host's missing paths straight from the deployer's store: one
+// diff round trip, then each missing path in dependency order. Never throws:
+// a failure is in the outcome (and reported).
+report::HostOutcome push_host_direct(const ssh::Library& ssh_library, const inventory::Host& host,
+                                     const std::vector<nix::PathInfo>& closure,
+                                     const DirectPushOptions& options,
+                                     report::PushReporter& reporter);
 
 // Copies each host's missing paths straight from the deployer's store, every
 // host in parallel: per host one diff round trip, then each missing path in

@@ -73,7 +73,68 @@ void PushReporter::host_finished(const HostOutcome& outcome) {
         if (!outcome.ok) {
             fields["error"] = outcome.error;
         }
+        if (outcome.fell_back) {
+            fields["fallback"] = true;
+        }
         events_->write(outcome.ok ? "host-done" : "host-failed", fields);
+    }
+}
+
+void PushReporter::agent_ready(std::string_view host) {
+    spdlog::debug("{}: agent ready", host);
+    if (events_) {
+        events_->write("agent-ready", {{"host", host}});
+    }
+}
+
+void PushReporter::path_imported(std::string_view host, std::string_view path) {
+    spdlog::debug("{}: imported {}", host, path);
+    if (events_) {
+        events_->write("path-imported", {{"host", host}, {"path", path}});
+    }
+}
+
+void PushReporter::host_fallback(std::string_view host, std::string_view reason) {
+    say(fmt::format("{}: swarm failed ({}): copying directly", host, reason));
+    if (events_) {
+        events_->write("host-fallback", {{"host", host}, {"reason", reason}});
+    }
+}
+
+void PushReporter::swarm_progress(const std::vector<HostProgress>& hosts, double seconds) {
+    std::uint64_t downloaded = 0;
+    std::uint64_t wanted = 0;
+    std::size_t complete = 0;
+    for (const auto& h : hosts) {
+        downloaded += h.downloaded;
+        wanted += h.wanted;
+        complete += h.complete ? 1 : 0;
+    }
+    const double interval = seconds - std::exchange(last_progress_seconds_, seconds);
+    const double rate =
+        interval > 0
+            ? static_cast<double>(downloaded - std::min(downloaded, last_downloaded_)) / interval
+            : 0;
+    last_downloaded_ = downloaded;
+    const std::string eta =
+        rate > 0 ? util::format_seconds(static_cast<double>(wanted - downloaded) / rate) : "?";
+    say(fmt::format(
+        "swarm: {}/{} hosts complete, {} of {} ({:.0f}%), {}/s, ETA {}", complete, hosts.size(),
+        util::format_bytes(downloaded), util::format_bytes(wanted),
+        wanted > 0 ? 100.0 * static_cast<double>(downloaded) / static_cast<double>(wanted) : 100.0,
+        util::format_bytes(static_cast<std::uint64_t>(rate)), eta));
+    if (events_) {
+        nlohmann::json list = nlohmann::json::array();
+        for (const auto& h : hosts) {
+            list.push_back({{"host", h.host},
+                            {"downloaded", h.downloaded},
+                            {"wanted", h.wanted},
+                            {"complete", h.complete}});
+        }
+        events_->write("progress", {{"downloaded", downloaded},
+                                    {"wanted", wanted},
+                                    {"bytes_per_second", static_cast<std::uint64_t>(rate)},
+                                    {"hosts", list}});
     }
 }
 

@@ -19,7 +19,16 @@ struct HostOutcome {
     std::size_t paths = 0;   // paths imported by this push
     std::uint64_t bytes = 0; // NAR bytes imported by this push
     double seconds = 0;
-    std::string error; // why it failed; empty when ok
+    std::string error;      // why it failed; empty when ok
+    bool fell_back = false; // the swarm failed this host; a direct copy took over
+};
+
+// One receiver's swarm download so far.
+struct HostProgress {
+    std::string host;
+    std::uint64_t downloaded = 0; // verified bytes of what it needs
+    std::uint64_t wanted = 0;
+    bool complete = false;
 };
 
 // Tells people and CI how a push goes: progress lines and a summary table
@@ -37,6 +46,12 @@ public:
     void path_copied(std::string_view host, std::string_view path, std::uint64_t bytes,
                      double seconds);
     void host_finished(const HostOutcome& outcome);
+
+    // Swarm pushes.
+    void agent_ready(std::string_view host);
+    void path_imported(std::string_view host, std::string_view path);
+    void host_fallback(std::string_view host, std::string_view reason);
+    void swarm_progress(const std::vector<HostProgress>& hosts, double seconds);
     void summary(const std::vector<HostOutcome>& outcomes, double seconds);
 
 private:
@@ -45,6 +60,8 @@ private:
     std::optional<EventWriter> events_;
     std::ostream& human_;
     std::mutex human_mutex_;
+    std::uint64_t last_downloaded_ = 0; // for the rate between progress reports
+    double last_progress_seconds_ = 0;
 };
 
 } // namespace shoal::report

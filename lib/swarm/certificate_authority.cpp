@@ -32,14 +32,21 @@ void set_random_serial(X509* certificate) {
     }
 }
 
-void set_subject_name(X509* certificate, const std::string& common_name) {
+// O=shoal[, OU=unit], CN=common_name
+void set_subject_name(X509* certificate, const std::string& common_name,
+                      const std::string& unit = "") {
     X509_NAME* name = X509_get_subject_name(certificate);
-    const auto* organization = reinterpret_cast<const unsigned char*>("shoal");
-    const auto* common = reinterpret_cast<const unsigned char*>(common_name.c_str());
-    if (X509_NAME_add_entry_by_txt(name, "O", MBSTRING_UTF8, organization, -1, -1, 0) != 1 ||
-        X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8, common, -1, -1, 0) != 1) {
-        throw_openssl_error("setting certificate subject '" + common_name + "'");
+    const auto add = [&](const char* field, const std::string& value) {
+        const auto* bytes = reinterpret_cast<const unsigned char*>(value.c_str());
+        if (X509_NAME_add_entry_by_txt(name, field, MBSTRING_UTF8, bytes, -1, -1, 0) != 1) {
+            throw_openssl_error("setting certificate subject " + std::string(field) + "=" + value);
+        }
+    };
+    add("O", "shoal");
+    if (!unit.empty()) {
+        add("OU", unit);
     }
+    add("CN", common_name);
 }
 
 void add_extension(X509* certificate, X509* issuer, int nid, const std::string& value) {
@@ -96,15 +103,15 @@ BioPtr read_only_bio(const std::string& text) {
     return bio;
 }
 
-// The name goes into a DNS subject alternative name, which allows no more.
+// Plain names only: in particular "*" would let a certificate join any swarm.
 void check_torrent_name(const std::string& torrent_name) {
-    const bool valid = !torrent_name.empty() && torrent_name.size() <= 63 &&
+    const bool valid = !torrent_name.empty() && torrent_name.size() <= 64 &&
                        torrent_name.find_first_not_of("abcdefghijklmnopqrstuvwxyz"
                                                       "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                                                      "0123456789-.") == std::string::npos;
+                                                      "0123456789-._") == std::string::npos;
     if (!valid) {
         throw util::Error("torrent name '" + torrent_name +
-                          "' must be 1 to 63 letters, digits, '-' or '.'");
+                          "' must be 1 to 64 letters, digits, '-', '.' or '_'");
     }
 }
 
@@ -157,7 +164,10 @@ CertificateAndKey CertificateAuthority::issue(const std::string& host,
     check_torrent_name(torrent_name);
     PkeyPtr key = generate_key();
     X509Ptr certificate = new_certificate(key.get(), X509_get0_notAfter(certificate_.get()));
-    set_subject_name(certificate.get(), host);
+    // libtorrent accepts a peer whose certificate's common name is the
+    // torrent's name. No subject alternative name on purpose: libtorrent
+    // 2.0.8 looks there first and leaks the decoded names on every handshake.
+    set_subject_name(certificate.get(), torrent_name, host);
     if (X509_set_issuer_name(certificate.get(), X509_get_subject_name(certificate_.get())) != 1) {
         throw_openssl_error("setting the issuer name of the certificate for " + host);
     }
@@ -167,7 +177,6 @@ CertificateAndKey CertificateAuthority::issue(const std::string& host,
     // Every peer both accepts and opens TLS connections.
     add_extension(certificate.get(), issuer, NID_ext_key_usage, "serverAuth,clientAuth");
     add_extension(certificate.get(), issuer, NID_authority_key_identifier, "keyid:always");
-    add_extension(certificate.get(), issuer, NID_subject_alt_name, "DNS:" + torrent_name);
     sign(certificate.get(), key_.get());
     return CertificateAndKey{to_pem(certificate.get()), to_pem(key.get())};
 }

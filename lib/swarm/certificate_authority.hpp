@@ -29,8 +29,8 @@ public:
 
     // A certificate for `host` to join the swarm of the torrent named
     // `torrent_name`: libtorrent accepts a peer only if its certificate names
-    // the torrent, so the subject alternative name is the torrent name and the
-    // common name is the host. It expires with the CA.
+    // the torrent, so the subject is O=shoal, OU=<host>, CN=<torrent name>.
+    // It expires with the CA.
     CertificateAndKey issue(const std::string& host, const std::string& torrent_name) const;
 
     std::string certificate_pem() const;

@@ -5,7 +5,6 @@
 
 #include <cerrno>
 #include <fcntl.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 namespace shoal::swarm {
@@ -35,13 +34,15 @@ std::string read_file(const std::filesystem::path& path) {
 void write_file_atomically(const std::filesystem::path& path, std::string_view contents) {
     std::filesystem::path temporary = path;
     temporary += ".tmp";
-    io::UniqueFd fd(::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
+    // A leftover from an interrupted run (or anything planted there) goes:
+    // the new file is created afresh, never opened through a link.
+    if (::unlink(temporary.c_str()) != 0 && errno != ENOENT) {
+        util::throw_errno("removing " + temporary.string());
+    }
+    io::UniqueFd fd(
+        ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
     if (!fd) {
         util::throw_errno("creating " + temporary.string());
-    }
-    // O_CREAT's mode does not apply to a leftover file from an earlier run.
-    if (::fchmod(fd.get(), 0600) != 0) {
-        util::throw_errno("restricting permissions of " + temporary.string());
     }
     while (!contents.empty()) {
         const ssize_t n = ::write(fd.get(), contents.data(), contents.size());

@@ -121,6 +121,7 @@ nlohmann::json to_json(const swarm::SwarmStatus& status) {
     return {{"resumed", status.resumed},
             {"payload_downloaded", status.payload_downloaded},
             {"payload_uploaded", status.payload_uploaded},
+            {"peers", status.peers},
             {"complete", status.wanted_files_complete()},
             {"files", files}};
 }

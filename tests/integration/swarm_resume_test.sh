@@ -16,7 +16,7 @@ first_pid=$last_pid
 
 deadline=$((SECONDS + 30))
 verified=0
-while ((verified < 3000000)); do
+while ((verified < 5000000)); do
   ((SECONDS < deadline)) || fail "the first run made no progress"
   sleep 0.2
   [[ -s $work/f1.progress ]] && verified=$(jq '[.files[].verified] | add' "$work/f1.progress")

@@ -24,6 +24,19 @@ TEST_CASE("written files are readable by their owner only, even when they existe
     CHECK_FALSE(std::filesystem::exists(path.string() + ".tmp"));
 }
 
+TEST_CASE("a leftover temporary file, even a link, is replaced and not written through") {
+    const TemporaryDirectory directory;
+    const auto path = directory.path() / "host.key";
+    const auto victim = directory.path() / "victim";
+    std::ofstream(victim) << "untouched";
+    std::filesystem::create_symlink(victim, path.string() + ".tmp");
+
+    write_file_atomically(path, "secret");
+
+    CHECK(read_file(path) == "secret");
+    CHECK(read_file(victim) == "untouched");
+}
+
 TEST_CASE("reading a missing file names it") {
     const TemporaryDirectory directory;
     CHECK_THROWS_WITH_AS(read_file(directory.path() / "missing"), doctest::Contains("missing"),

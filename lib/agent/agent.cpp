@@ -1,0 +1,230 @@
+#include "agent/agent.hpp"
+
+#include "agent/importer.hpp"
+#include "agent/staging_directory.hpp"
+#include "agent/torrent_name.hpp"
+#include "nix/local_store.hpp"
+#include "swarm/swarm_session.hpp"
+#include "util/error.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+namespace shoal::agent {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+constexpr auto poll_interval = std::chrono::milliseconds(200);
+constexpr auto progress_interval = std::chrono::seconds(1);
+// What is left of the ~2 s a stopping agent has once it saved resume data.
+constexpr auto resume_save_budget = std::chrono::milliseconds(1500);
+// A torrent of many thousand files still fits; a runaway line does not.
+constexpr std::size_t max_line_length = 256 * 1024 * 1024;
+
+Progress progress_of(const swarm::SwarmStatus& status) {
+    Progress progress;
+    for (const swarm::FileProgress& file : status.files) {
+        if (file.wanted) {
+            progress.downloaded += file.verified_bytes;
+            progress.wanted += file.size;
+        }
+    }
+    progress.uploaded = status.payload_uploaded;
+    progress.peers = static_cast<std::uint64_t>(std::max(status.peers, 0));
+    return progress;
+}
+
+std::set<std::string> paths_to_query(const Assignment& assignment) {
+    std::set<std::string> paths;
+    for (const AssignedPath& assigned : assignment.paths) {
+        paths.insert(assigned.info.path);
+        paths.insert(assigned.info.references.begin(), assigned.info.references.end());
+    }
+    return paths;
+}
+
+swarm::SwarmOptions swarm_options(const Assignment& assignment, std::set<std::string> wanted) {
+    swarm::SwarmOptions options;
+    options.listen = assignment.listen;
+    options.torrent = assignment.torrent;
+    options.save_path = assignment.staging;
+    options.certificate = assignment.certificate;
+    options.wanted_files = std::move(wanted);
+    if (options.wanted_files.empty()) {
+        // The store has every assigned path already, but an empty set means
+        // "every file" to the swarm: fetch the assigned ones, which the plan
+        // may expect this host to pass on.
+        for (const AssignedPath& assigned : assignment.paths) {
+            options.wanted_files.insert(assigned.file);
+        }
+    }
+    options.upload_rate_limit = assignment.upload_limit;
+    options.download_rate_limit = assignment.download_limit;
+    return options;
+}
+
+} // namespace
+
+Agent::Agent(Assignment assignment, AgentOptions options, LineReader& input, EventWriter& events,
+             TerminationSignals& signals)
+    : assignment_(std::move(assignment)), options_(std::move(options)), input_(input),
+      events_(events), signals_(signals) {}
+
+int Agent::run() {
+    prepare_staging_directory(assignment_.staging);
+    auto store = std::make_unique<nix::LocalStore>(options_.store_arguments);
+    const std::set<std::string> valid =
+        store->connection().query_valid_paths(paths_to_query(assignment_), false, false);
+    ImportSchedule schedule(assignment_.paths, valid);
+    spdlog::info("{}: {} paths assigned, {} to download", assignment_.host,
+                 assignment_.paths.size(), schedule.files_to_download().size());
+
+    Outcome outcome = Outcome::interrupted;
+    {
+        swarm::SwarmSession session(swarm_options(assignment_, schedule.files_to_download()));
+        Importer importer(std::move(store),
+                          assignment_.staging / torrent_name(assignment_.torrent));
+        outcome = serve(session, importer, schedule);
+        if (outcome == Outcome::interrupted) {
+            session.save_resume_data(resume_save_budget);
+        }
+    }
+    if (outcome == Outcome::interrupted) {
+        spdlog::info("keeping {} for a rerun", assignment_.staging.string());
+        return 1;
+    }
+    if (!assignment_.keep_cache) {
+        std::error_code error;
+        std::filesystem::remove_all(assignment_.staging, error);
+        if (error) {
+            spdlog::warn("could not remove {}: {}", assignment_.staging.string(), error.message());
+        }
+    }
+    return 0;
+}
+
+Agent::Outcome Agent::serve(swarm::SwarmSession& session, Importer& importer,
+                            ImportSchedule& schedule) {
+    bool complete = false;
+    Clock::time_point linger_end;
+    Clock::time_point next_progress = Clock::now();
+    for (;;) {
+        session.poll(poll_interval);
+        if (!ready_ && session.ready()) {
+            ready_ = true;
+            events_.write(Ready{session.listen_port()});
+            for (const swarm::Endpoint& peer : std::exchange(peers_before_ready_, {})) {
+                session.connect(peer);
+            }
+        }
+        if (handle_commands(session)) {
+            return Outcome::finished;
+        }
+        if (input_.at_end()) {
+            spdlog::warn("the controller closed the connection: stopping");
+            return Outcome::interrupted;
+        }
+        if (const char* signal = signals_.received()) {
+            spdlog::warn("received SIG{}: stopping", signal);
+            return Outcome::interrupted;
+        }
+        const swarm::SwarmStatus status = session.status();
+        if (ready_) {
+            advance_imports(status, importer, schedule);
+        }
+        const Clock::time_point now = Clock::now();
+        if (ready_ && !complete && schedule.all_valid()) {
+            complete = true;
+            linger_end = now + assignment_.linger;
+            events_.write(Complete{});
+            spdlog::info("{}: every assigned path is in the store", assignment_.host);
+        }
+        if (now >= next_progress) {
+            events_.write(progress_of(status));
+            next_progress = now + progress_interval;
+        }
+        if (complete && now >= linger_end) {
+            return Outcome::finished;
+        }
+    }
+}
+
+bool Agent::handle_commands(swarm::SwarmSession& session) {
+    while (const std::optional<std::string> line = input_.next_line()) {
+        if (line->empty()) {
+            continue;
+        }
+        const Command command = parse_command(*line);
+        if (std::holds_alternative<Finish>(command)) {
+            return true;
+        }
+        for (const swarm::Endpoint& peer : std::get<Connect>(command).peers) {
+            spdlog::info("connecting to {}", peer.to_string());
+            if (ready_) {
+                session.connect(peer);
+            } else {
+                // Connecting while the torrent is still being checked may be lost.
+                peers_before_ready_.push_back(peer);
+            }
+        }
+    }
+    return false;
+}
+
+void Agent::advance_imports(const swarm::SwarmStatus& status, Importer& importer,
+                            ImportSchedule& schedule) {
+    const Importer::Report report = importer.take_report();
+    for (const std::string& path : report.imported) {
+        schedule.mark_imported(path);
+        events_.write(PathImported{path});
+    }
+    std::set<std::string> complete_files;
+    for (const swarm::FileProgress& file : status.files) {
+        if (file.complete()) {
+            complete_files.insert(file.name);
+        }
+    }
+    const std::vector<AssignedPath> batch = schedule.take_importable(complete_files);
+    for (const AssignedPath& path : batch) {
+        importer.add(path);
+    }
+    if (report.idle && batch.empty() && !schedule.all_valid() && status.wanted_files_complete()) {
+        throw util::Error(
+            fmt::format("every file is downloaded, but some paths can never be imported: {}",
+                        fmt::join(schedule.unimportable(), "; ")));
+    }
+}
+
+int run_agent(const AgentOptions& options) {
+    // Before any thread starts: they all inherit the blocked signals.
+    TerminationSignals signals;
+    EventWriter events = EventWriter::take_stdout();
+    LineReader input(STDIN_FILENO, max_line_length);
+    try {
+        std::optional<std::string> line;
+        while (!(line = input.next_line()) || line->empty()) {
+            if (input.at_end()) {
+                throw util::Error("the controller sent no assignment");
+            }
+            if (const char* signal = signals.received()) {
+                throw util::Error(
+                    fmt::format("received SIG{} while waiting for the assignment", signal));
+            }
+            input.wait(poll_interval);
+        }
+        return Agent(parse_assignment(*line), options, input, events, signals).run();
+    } catch (const std::exception& error) {
+        spdlog::error("{}", error.what());
+        try {
+            events.write(Failure{error.what()});
+        } catch (const util::Error& write_error) {
+            spdlog::debug("the error event was not delivered: {}", write_error.what());
+        }
+        return 1;
+    }
+}
+
+} // namespace shoal::agent

@@ -1,0 +1,313 @@
+#include "agent/messages.hpp"
+
+#include "agent/base64.hpp"
+#include "agent/field_reader.hpp"
+#include "nix/sha256.hpp"
+#include "nix/store_path.hpp"
+
+#include <arpa/inet.h>
+#include <fmt/format.h>
+#include <limits>
+#include <nlohmann/json.hpp>
+#include <set>
+
+namespace shoal::agent {
+namespace {
+
+using nlohmann::json;
+
+constexpr std::uint64_t max_port = std::numeric_limits<std::uint16_t>::max();
+
+template <class... Handlers> struct Overloaded : Handlers... { using Handlers::operator()...; };
+
+bool is_numeric_address(const std::string& address) {
+    unsigned char buffer[sizeof(in6_addr)];
+    return ::inet_pton(AF_INET, address.c_str(), buffer) == 1 ||
+           ::inet_pton(AF_INET6, address.c_str(), buffer) == 1;
+}
+
+json endpoint_json(const swarm::Endpoint& endpoint) {
+    return {{"address", endpoint.address}, {"port", endpoint.port}};
+}
+
+swarm::Endpoint read_endpoint(FieldReader fields, std::uint64_t min_port) {
+    swarm::Endpoint endpoint;
+    endpoint.address = fields.string("address");
+    if (!is_numeric_address(endpoint.address)) {
+        fields.fail("address",
+                    fmt::format("must be a numeric IP address, not '{}'", endpoint.address));
+    }
+    endpoint.port = static_cast<std::uint16_t>(fields.unsigned_integer("port", max_port));
+    if (endpoint.port < min_port) {
+        fields.fail("port", fmt::format("must be at least {}", min_port));
+    }
+    fields.check_no_other_fields();
+    return endpoint;
+}
+
+std::string read_store_path(FieldReader& fields, std::string_view name, std::string path) {
+    if (const auto problem = nix::store_path_problem(path)) {
+        fields.fail(name, "is not a store path: " + *problem);
+    }
+    return path;
+}
+
+// The name of one file directly in the torrent's directory.
+std::string read_file_name(FieldReader& fields, std::string_view name) {
+    std::string file = fields.string(name);
+    if (file.empty() || file == "." || file == ".." ||
+        file.find_first_of(std::string_view("/\0", 2)) != std::string::npos) {
+        fields.fail(name, fmt::format("must be a plain file name, not '{}'", file));
+    }
+    return file;
+}
+
+std::filesystem::path read_staging(FieldReader& fields) {
+    const std::string text = fields.string("staging");
+    const std::filesystem::path staging(text);
+    // The agent may delete this directory: it must be exactly what it says.
+    const bool plain = staging.is_absolute() && staging != staging.root_path() &&
+                       staging.lexically_normal() == staging && text.back() != '/';
+    if (!plain) {
+        fields.fail("staging", fmt::format("must be an absolute, normalized directory path below "
+                                           "'/', not '{}'",
+                                           text));
+    }
+    return staging;
+}
+
+AssignedPath read_assigned_path(FieldReader fields) {
+    AssignedPath assigned;
+    nix::PathInfo& info = assigned.info;
+    info.path = read_store_path(fields, "path", fields.string("path"));
+    assigned.file = read_file_name(fields, "file");
+    info.deriver = fields.string("deriver");
+    if (!info.deriver.empty()) {
+        read_store_path(fields, "deriver", info.deriver);
+    }
+    const std::vector<std::string> references = fields.strings("references");
+    for (std::size_t i = 0; i < references.size(); ++i) {
+        info.references.push_back(
+            read_store_path(fields, fmt::format("references[{}]", i), references[i]));
+    }
+    info.nar_size = fields.unsigned_integer("nar_size");
+    info.nar_hash = fields.string("nar_hash");
+    if (!nix::is_nix_sha256(info.nar_hash)) {
+        fields.fail(
+            "nar_hash",
+            fmt::format("must be 'sha256:' and 52 nixbase32 characters, not '{}'", info.nar_hash));
+    }
+    info.ca = fields.string("ca");
+    info.sigs = fields.strings("sigs");
+    fields.check_no_other_fields();
+    return assigned;
+}
+
+std::vector<AssignedPath> read_assigned_paths(FieldReader& fields) {
+    std::vector<AssignedPath> paths;
+    std::set<std::string> seen_paths;
+    std::set<std::string> seen_files;
+    std::vector<FieldReader> entries = fields.objects("paths");
+    if (entries.empty()) {
+        fields.fail("paths", "must list at least one path: a host lacking nothing needs no agent");
+    }
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+        AssignedPath assigned = read_assigned_path(entries[i]);
+        if (!seen_paths.insert(assigned.info.path).second) {
+            fields.fail(fmt::format("paths[{}].path", i),
+                        fmt::format("repeats '{}'", assigned.info.path));
+        }
+        if (!seen_files.insert(assigned.file).second) {
+            fields.fail(fmt::format("paths[{}].file", i),
+                        fmt::format("repeats '{}'", assigned.file));
+        }
+        paths.push_back(std::move(assigned));
+    }
+    return paths;
+}
+
+std::string read_nonempty(FieldReader& fields, std::string_view name) {
+    std::string value = fields.string(name);
+    if (value.empty()) {
+        fields.fail(name, "must not be empty");
+    }
+    return value;
+}
+
+// Checks the "type" field and returns a reader for the rest.
+FieldReader message_fields(const json& object, std::string_view type) {
+    FieldReader fields(object, std::string(type));
+    if (fields.string("type") != type) {
+        fields.fail("type", fmt::format("must be \"{}\"", type));
+    }
+    return fields;
+}
+
+std::string type_of(const json& object, std::string_view what) {
+    const auto type = object.find("type");
+    if (type == object.end() || !type->is_string()) {
+        throw ProtocolError(fmt::format("{}: field 'type' is missing or not a string", what));
+    }
+    return type->get<std::string>();
+}
+
+json assigned_path_json(const AssignedPath& assigned) {
+    const nix::PathInfo& info = assigned.info;
+    return {{"path", info.path},
+            {"file", assigned.file},
+            {"deriver", info.deriver},
+            {"references", info.references},
+            {"nar_size", info.nar_size},
+            {"nar_hash", info.nar_hash},
+            {"ca", info.ca},
+            {"sigs", info.sigs}};
+}
+
+Event read_event(FieldReader& fields, const std::string& type) {
+    if (type == "ready") {
+        return Ready{static_cast<std::uint16_t>(fields.unsigned_integer("port", max_port))};
+    }
+    if (type == "progress") {
+        Progress progress;
+        progress.downloaded = fields.unsigned_integer("downloaded");
+        progress.wanted = fields.unsigned_integer("wanted");
+        progress.uploaded = fields.unsigned_integer("uploaded");
+        progress.peers = fields.unsigned_integer("peers");
+        return progress;
+    }
+    if (type == "path-imported") {
+        return PathImported{read_store_path(fields, "path", fields.string("path"))};
+    }
+    if (type == "complete") {
+        return Complete{};
+    }
+    if (type == "error") {
+        return Failure{fields.string("message")};
+    }
+    throw ProtocolError(fmt::format(
+        "event: unknown type '{}' (expected ready, progress, path-imported, complete or error)",
+        type));
+}
+
+} // namespace
+
+std::string encode(const Assignment& assignment) {
+    json paths = json::array();
+    for (const AssignedPath& assigned : assignment.paths) {
+        paths.push_back(assigned_path_json(assigned));
+    }
+    const json message = {{"type", "assignment"},
+                          {"version", protocol_version},
+                          {"host", assignment.host},
+                          {"torrent", base64::encode(assignment.torrent)},
+                          {"certificate", assignment.certificate.certificate_pem},
+                          {"private_key", assignment.certificate.private_key_pem},
+                          {"listen", endpoint_json(assignment.listen)},
+                          {"staging", assignment.staging.string()},
+                          {"paths", paths},
+                          {"upload_limit", assignment.upload_limit},
+                          {"download_limit", assignment.download_limit},
+                          {"linger_seconds", assignment.linger.count()},
+                          {"keep_cache", assignment.keep_cache}};
+    return message.dump();
+}
+
+std::string encode(const Command& command) {
+    return std::visit(Overloaded{[](const Connect& connect) {
+                                     json peers = json::array();
+                                     for (const swarm::Endpoint& peer : connect.peers) {
+                                         peers.push_back(endpoint_json(peer));
+                                     }
+                                     return json{{"type", "connect"}, {"peers", peers}};
+                                 },
+                                 [](const Finish&) {
+                                     return json{{"type", "finish"}};
+                                 }},
+                      command)
+        .dump();
+}
+
+std::string encode(const Event& event) {
+    return std::visit(
+               Overloaded{[](const Ready& ready) {
+                              return json{{"type", "ready"}, {"port", ready.port}};
+                          },
+                          [](const Progress& progress) {
+                              return json{{"type", "progress"},
+                                          {"downloaded", progress.downloaded},
+                                          {"wanted", progress.wanted},
+                                          {"uploaded", progress.uploaded},
+                                          {"peers", progress.peers}};
+                          },
+                          [](const PathImported& imported) {
+                              return json{{"type", "path-imported"}, {"path", imported.path}};
+                          },
+                          [](const Complete&) {
+                              return json{{"type", "complete"}};
+                          },
+                          [](const Failure& failure) {
+                              return json{{"type", "error"}, {"message", failure.message}};
+                          }},
+               event)
+        .dump();
+}
+
+Assignment parse_assignment(std::string_view line) {
+    const json object = parse_json_object(line, "assignment");
+    FieldReader fields = message_fields(object, "assignment");
+    const std::uint64_t version = fields.unsigned_integer("version");
+    if (version != protocol_version) {
+        fields.fail("version", fmt::format("is {}, but this agent speaks version {}", version,
+                                           protocol_version));
+    }
+    Assignment assignment;
+    assignment.host = read_nonempty(fields, "host");
+    const std::optional<std::string> torrent = base64::decode(read_nonempty(fields, "torrent"));
+    if (!torrent) {
+        fields.fail("torrent", "must be base64 (RFC 4648, padded)");
+    }
+    assignment.torrent = *torrent;
+    assignment.certificate.certificate_pem = read_nonempty(fields, "certificate");
+    assignment.certificate.private_key_pem = read_nonempty(fields, "private_key");
+    assignment.listen = read_endpoint(fields.object("listen"), 0);
+    assignment.staging = read_staging(fields);
+    assignment.paths = read_assigned_paths(fields);
+    assignment.upload_limit = fields.unsigned_integer("upload_limit");
+    assignment.download_limit = fields.unsigned_integer("download_limit");
+    assignment.linger = std::chrono::seconds(static_cast<std::int64_t>(
+        fields.unsigned_integer("linger_seconds", std::numeric_limits<std::uint32_t>::max())));
+    assignment.keep_cache = fields.boolean("keep_cache");
+    fields.check_no_other_fields();
+    return assignment;
+}
+
+Command parse_command(std::string_view line) {
+    const json object = parse_json_object(line, "command");
+    const std::string type = type_of(object, "command");
+    if (type == "connect") {
+        FieldReader fields = message_fields(object, type);
+        Connect connect;
+        for (FieldReader& peer : fields.objects("peers")) {
+            connect.peers.push_back(read_endpoint(std::move(peer), 1));
+        }
+        fields.check_no_other_fields();
+        return connect;
+    }
+    if (type == "finish") {
+        message_fields(object, type).check_no_other_fields();
+        return Finish{};
+    }
+    throw ProtocolError(
+        fmt::format("command: unknown type '{}' (expected connect or finish)", type));
+}
+
+Event parse_event(std::string_view line) {
+    const json object = parse_json_object(line, "event");
+    const std::string type = type_of(object, "event");
+    FieldReader fields = message_fields(object, type);
+    Event event = read_event(fields, type);
+    fields.check_no_other_fields();
+    return event;
+}
+
+} // namespace shoal::agent

@@ -1,0 +1,80 @@
+#pragma once
+
+#include "agent/protocol_error.hpp"
+#include "nix/path_info.hpp"
+#include "swarm/certificate_authority.hpp"
+#include "swarm/endpoint.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+// The messages of the agent protocol (docs/agent-protocol.md): JSON Lines
+// between the controller (`shoal push`) and `shoal agent` on a target. The
+// encode() functions return one line without its newline; the parse_*()
+// functions check every field and throw ProtocolError naming the one at
+// fault, so a well-typed message is also a valid one.
+namespace shoal::agent {
+
+inline constexpr std::uint64_t protocol_version = 1;
+
+// One store path a host is to receive: its path info (download_size is not
+// carried) and the name of its NAR's file in the torrent.
+struct AssignedPath {
+    nix::PathInfo info;
+    std::string file;
+};
+
+// Controller -> agent, first line: everything one host needs to join the swarm.
+struct Assignment {
+    std::string host;
+    std::string torrent; // the bencoded .torrent (base64 on the wire)
+    swarm::CertificateAndKey certificate;
+    swarm::Endpoint listen;
+    std::filesystem::path staging;   // absolute
+    std::vector<AssignedPath> paths; // dependencies first
+    std::uint64_t upload_limit = 0;  // bytes per second, 0 for none
+    std::uint64_t download_limit = 0;
+    std::chrono::seconds linger{0};
+    bool keep_cache = false;
+};
+
+// Controller -> agent, later lines.
+struct Connect {
+    std::vector<swarm::Endpoint> peers;
+};
+struct Finish {};
+using Command = std::variant<Connect, Finish>;
+
+// Agent -> controller.
+struct Ready {
+    std::uint16_t port = 0;
+};
+struct Progress {
+    std::uint64_t downloaded = 0; // verified bytes of the wanted files, resumed ones included
+    std::uint64_t wanted = 0;
+    std::uint64_t uploaded = 0;
+    std::uint64_t peers = 0;
+};
+struct PathImported {
+    std::string path;
+};
+struct Complete {};
+struct Failure {
+    std::string message;
+};
+using Event = std::variant<Ready, Progress, PathImported, Complete, Failure>;
+
+std::string encode(const Assignment& assignment);
+std::string encode(const Command& command);
+std::string encode(const Event& event);
+
+Assignment parse_assignment(std::string_view line);
+Command parse_command(std::string_view line);
+Event parse_event(std::string_view line);
+
+} // namespace shoal::agent

@@ -1,0 +1,60 @@
+#include "push/agent_connection.hpp"
+
+#include "util/error.hpp"
+
+#include <fmt/format.h>
+
+namespace shoal::push {
+
+AgentConnection::AgentConnection(const ssh::Library& library, const inventory::Host& host,
+                                 const fleet::RemoteOptions& options,
+                                 const std::string& agent_command)
+    : session_(library, fleet::connect_options(host, options)), channel_(session_, agent_command),
+      lines_(channel_.output()) {}
+
+void AgentConnection::send(const agent::Assignment& assignment) {
+    send_line(agent::encode(assignment));
+}
+
+void AgentConnection::send(const agent::Command& command) {
+    send_line(agent::encode(command));
+}
+
+void AgentConnection::send_line(const std::string& line) {
+    const std::string terminated = line + "\n";
+    channel_.input().write(std::string_view(terminated));
+    channel_.input().flush();
+}
+
+agent::Event AgentConnection::receive() {
+    std::optional<std::string> line;
+    try {
+        line = lines_.next();
+    } catch (const util::Error& e) {
+        fail(e.what());
+    }
+    if (!line) {
+        fail("the agent exited");
+    }
+    try {
+        return agent::parse_event(*line);
+    } catch (const agent::ProtocolError& e) {
+        fail(e.what());
+    }
+}
+
+int AgentConnection::wait() {
+    return channel_.exit_status();
+}
+
+void AgentConnection::fail(const std::string& problem) {
+    std::string stderr_text = channel_.error_output();
+    if (stderr_text.size() > 2000) {
+        stderr_text = "..." + stderr_text.substr(stderr_text.size() - 2000);
+    }
+    throw util::Error(stderr_text.empty()
+                          ? fmt::format("'{}': {}", channel_.command(), problem)
+                          : fmt::format("'{}': {}: {}", channel_.command(), problem, stderr_text));
+}
+
+} // namespace shoal::push

@@ -1,0 +1,47 @@
+#pragma once
+
+#include "fleet/host_closures.hpp"
+#include "inventory/host.hpp"
+#include "push/direct_push.hpp"
+#include "report/push_reporter.hpp"
+#include "swarm/endpoint.hpp"
+#include "util/interrupt.hpp"
+
+#include <chrono>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace shoal::push {
+
+struct SwarmPushOptions {
+    DirectPushOptions direct;           // SSH, diff and the fallback copy
+    std::string remote_shoal = "shoal"; // the shoal binary on the targets
+    std::filesystem::path staging;      // the deployer's NARs and torrent state
+    std::string remote_staging = "/var/tmp/shoal";
+    std::optional<swarm::Endpoint> source_listen; // default: our address towards the hosts
+    std::uint16_t source_port = 7400;
+    unsigned fanout = 4;
+    std::uint64_t source_bandwidth_bps = 0; // 0: assume the hosts' own link speed
+    bool fallback = true;
+    bool keep_cache = false;
+    std::uint64_t upload_limit = 0; // bytes/s per agent, 0 for none
+    std::chrono::seconds agent_start_timeout{60};
+    std::chrono::seconds stall_timeout{60};
+    std::chrono::seconds linger{120};
+};
+
+// Pushes through a private BitTorrent swarm of the targets themselves:
+// diff every host, plan the fan-out, stage the union of missing NARs once,
+// seed them from the deployer, start `shoal agent` on every receiver over
+// SSH and tell each whom to connect to. Receivers import paths as they
+// complete and re-seed them to later ones. A receiver whose agent fails or
+// stalls is finished with a direct copy (unless fallback is off).
+std::vector<report::HostOutcome> push_swarm(const std::vector<inventory::Host>& hosts,
+                                            const fleet::HostClosures& closures,
+                                            const SwarmPushOptions& options,
+                                            report::PushReporter& reporter,
+                                            const util::Interrupt& interrupt);
+
+} // namespace shoal::push

@@ -1,0 +1,150 @@
+#!/usr/bin/env bash
+# `shoal push` through the swarm on a real namespace fleet with 100 Mbit/s
+# links: agents (the real shoal binary, started over SSH) re-seed each other,
+# so the deployer sends the closure about once; per-host closures share what
+# they share; a killed agent's host is finished by a direct copy; and an
+# interrupted push resumes instead of starting over.
+source "$(dirname "$0")/fleet.sh"
+: "${SHOAL:?}"
+
+nix_test_setup
+fleet_start 8 100mbit
+cd "$TEST_TMP"
+read -ra address <<<"$FLEET_ADDRESSES"
+
+# ~24 MiB of incompressible data: about 2 s per copy at 100 Mbit/s.
+NIX_TEST_BIG_MIB=24 nix_build_test_closure result
+closure=$(nix-store -qR result)
+closure_bytes=$(nix path-info --size $(tr '\n' ' ' <<<"$closure") | awk '{s += $2} END {print s}')
+
+on_host() { # on_host N COMMAND...
+  local n=$1
+  shift
+  # shellcheck disable=SC2086
+  in_deployer ssh $FLEET_SSH_OPTIONS "root@${address[n - 1]}" "$@"
+}
+assert_has_closure() { # host number, closure: one SSH round trip per host
+  local n=$1 paths
+  paths=$(tr '\n' ' ' <<<"$2")
+  # shellcheck disable=SC2086
+  on_host "$n" nix-store --verify-path $paths || fail "h$n: the closure does not verify"
+  # shellcheck disable=SC2086
+  [[ $(on_host "$n" nix-store -q --hash $paths) == "$(nix-store -q --hash $paths)" ]] ||
+    fail "h$n: NAR hashes differ from the source's"
+}
+deployer_tx() { in_deployer cat /sys/class/net/eth0/statistics/tx_bytes; }
+hosts_rx() { # bytes all hosts received so far
+  local n total=0
+  for ((n = 1; n <= FLEET_HOSTS; n++)); do
+    total=$((total + $(ip netns exec "$FLEET_NAME-h$n" cat /sys/class/net/eth0/statistics/rx_bytes)))
+  done
+  echo "$total"
+}
+agents_running() { # number of `shoal agent` processes in the fleet's host namespaces
+  local n count=0 pid
+  for ((n = 1; n <= FLEET_HOSTS; n++)); do
+    for pid in $(ip netns pids "$FLEET_NAME-h$n"); do
+      [[ $(tr '\0' ' ' </proc/$pid/cmdline 2>/dev/null) == *" agent"* ]] && count=$((count + 1))
+    done
+  done
+  echo "$count"
+}
+swarm_push() { # swarm_push INVENTORY OUT ARGS...: runs in the background, sets push_pid
+  local inventory=$1 out=$2
+  shift 2
+  in_deployer "$SHOAL" push -i "$inventory" --json --remote-shoal "$SHOAL" \
+    --staging "$TEST_TMP/staging" --remote-staging "$TEST_TMP/remote" --linger 30 \
+    "$@" >"$out.json" 2>"$out.txt" &
+  push_pid=$!
+}
+wait_for() { # wait_for SECONDS CONDITION...
+  local deadline=$((SECONDS + $1))
+  shift
+  until "$@"; do
+    ((SECONDS < deadline)) || return 1
+    sleep 0.2
+  done
+}
+event_count() { jq -c "select($2)" "$1.json" 2>/dev/null | wc -l; }
+on_exit "pkill -f -- '$SHOAL push' || true"
+
+# 1. Eight hosts: everyone gets the closure; the deployer sends it about once.
+tx_before=$(deployer_tx)
+swarm_push "$FLEET_INVENTORY" all result
+wait "$push_pid" || fail "swarm push failed: $(tail -n 30 all.txt)"
+tx=$(($(deployer_tx) - tx_before))
+for ((n = 1; n <= FLEET_HOSTS; n++)); do
+  assert_has_closure $n "$closure"
+done
+(($(event_count all '.event == "host-fallback"') == 0)) || fail "a host fell back: $(grep fallback all.txt)"
+(($(event_count all '.event == "path-imported"') == 8 * $(wc -l <<<"$closure"))) ||
+  fail "not every path was imported by an agent"
+echo "deployer sent $tx bytes for a closure of $closure_bytes bytes to 8 hosts"
+((tx * 10 <= closure_bytes * 13)) || fail "the deployer sent $tx bytes: more than 1.3 x $closure_bytes"
+wait_for 10 test "$(agents_running)" -eq 0 || fail "agents still run after the push"
+[[ -z $(find "$TEST_TMP/remote" -mindepth 1 -maxdepth 2 2>/dev/null) ]] ||
+  fail "agents left staging behind: $(find "$TEST_TMP/remote" | head)"
+
+# 2. Different closures sharing a large path: it leaves the deployer once.
+NIX_TEST_BIG_MIB=24 nix_build_test_closure shared
+note=$(nix-store -qR shared | grep -- '-shoal-test-note$')
+data=$(nix-store -qR shared | grep -- '-shoal-test-data$')
+data_bytes=$(nix path-info --size "$data" | awk '{print $2}')
+cat >per-host.yaml <<EOT
+defaults: {user: root, identity: $FLEET_IDENTITY, known_hosts: $FLEET_KNOWN_HOSTS}
+hosts:
+  h1: {address: ${address[0]}, closure: $(readlink shared)}
+  h2: {address: ${address[1]}, closure: $note}
+EOT
+tx_before=$(deployer_tx)
+swarm_push per-host.yaml shared
+wait "$push_pid" || fail "per-host swarm push failed: $(tail -n 30 shared.txt)"
+tx=$(($(deployer_tx) - tx_before))
+assert_has_closure 1 "$(nix-store -qR shared)"
+assert_has_closure 2 "$(nix-store -qR "$note")"
+union_bytes=$(nix path-info --size $(nix-store -qR shared | tr '\n' ' ') | awk '{s += $2} END {print s}')
+echo "deployer sent $tx bytes; union $union_bytes, shared path $data_bytes"
+((tx * 10 <= union_bytes * 13)) || fail "the shared path left the deployer more than once ($tx bytes)"
+
+# 3. Killing one agent mid-transfer: the others finish, that host by a direct copy.
+NIX_TEST_BIG_MIB=24 nix_build_test_closure third
+swarm_push "$FLEET_INVENTORY" kill third
+wait_for 60 test "$(event_count kill '.event == "progress" and .downloaded > 0')" -gt 0 ||
+  fail "no swarm progress: $(tail kill.txt)"
+victim=""
+for pid in $(ip netns pids "$FLEET_NAME-h3"); do
+  [[ $(tr '\0' ' ' </proc/$pid/cmdline 2>/dev/null) == *" agent"* ]] && victim=$pid
+done
+[[ -n $victim ]] || fail "no agent runs on h3"
+kill -KILL "$victim"
+wait "$push_pid" || fail "the push with a killed agent failed: $(tail -n 30 kill.txt)"
+jq -e 'select(.event == "host-fallback") | .host == "'"$FLEET_NAME"'-h3"' kill.json >/dev/null ||
+  fail "h3 did not fall back"
+for ((n = 1; n <= FLEET_HOSTS; n++)); do
+  assert_has_closure $n "$(nix-store -qR third)"
+done
+
+# 4. Interrupting the controller: agents stop; a rerun moves only what is missing.
+NIX_TEST_BIG_MIB=48 nix_build_test_closure fourth
+fourth_bytes=$(nix path-info --size $(nix-store -qR fourth | tr '\n' ' ') | awk '{s += $2} END {print s}')
+rx_before=$(hosts_rx)
+swarm_push "$FLEET_INVENTORY" first fourth
+wait_for 120 test "$(jq -s '[.[] | select(.event == "progress") | .downloaded] | max // 0' first.json)" \
+  -gt $((fourth_bytes * FLEET_HOSTS / 4)) || fail "the first run did not get a quarter through"
+kill -INT "$push_pid"
+wait_for 15 bash -c "! kill -0 $push_pid 2>/dev/null" || fail "the controller did not stop on SIGINT"
+wait "$push_pid" && fail "an interrupted push exited 0"
+wait_for 15 test "$(agents_running)" -eq 0 || fail "agents still run after the interrupt"
+rx_first=$(($(hosts_rx) - rx_before))
+swarm_push "$FLEET_INVENTORY" rerun fourth
+wait "$push_pid" || fail "the rerun failed: $(tail -n 30 rerun.txt)"
+rx_rerun=$(($(hosts_rx) - rx_before - rx_first))
+for ((n = 1; n <= FLEET_HOSTS; n++)); do
+  assert_has_closure $n "$(nix-store -qR fourth)"
+done
+needed=$((fourth_bytes * FLEET_HOSTS))
+echo "hosts received $rx_first + $rx_rerun bytes for $needed needed"
+# Starting over would move `needed` again; resuming moves what was left (+10% protocol overhead).
+((rx_rerun * 10 <= (needed - rx_first * 9 / 10) * 11)) ||
+  fail "the rerun moved $rx_rerun bytes after $rx_first of $needed: it did not resume"
+echo "push_swarm_test: ok"
