@@ -8,12 +8,13 @@
 namespace shoal::plan {
 
 struct PlanOptions {
-    // How many peers one host feeds at first. 4 keeps the tree shallow
-    // (log4 of 10,000 hosts is under 7 levels) while each upload stream still
-    // gets a quarter of a host's link; beyond ~8 a parent's uplink is split so
-    // thin that a slow child holds back its whole subtree. At least 3: an
-    // entry host needs one slot for its own rack, one for its site's other
-    // racks and one for other sites.
+    // How many peers one host feeds at first: K-1 in its own rack, where the
+    // rack's mesh shares the uploads, plus one in another rack or site. 4
+    // keeps racks shallow (3 children per host: 1,000 hosts in 7 levels)
+    // and leaves each host one outside stream at its full link; more buys
+    // little depth, since a level costs only one piece time, and tempts the
+    // planner into hosts feeding several racks at once. At least 3, or a
+    // rack's own tree would be a chain.
     unsigned fanout = 4;
     // Sites with more needing hosts than this (and at least two racks) are
     // entered by two hosts. A 4-ary tree of 1024 hosts is already 5 levels
@@ -25,8 +26,9 @@ struct PlanOptions {
     std::uint64_t piece_size = 4ULL << 20;
 };
 
-// Builds the fan-out plan. Pure computation, O(hosts · distinct need sets)
-// in the worst case and O(hosts + paths) for fleets with identical needs.
+// Builds the fan-out plan (see docs/planning.md). Pure computation: about
+// O(N log N + paths) for fleets with identical needs; differing needs add set
+// operations on interned path sets, cached per pair of distinct sets.
 // Throws util::UsageError for a fanout below 3, a zero bandwidth, or a path
 // id outside the catalog.
 Plan make_plan(const Fleet& fleet, const PlanOptions& options);

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Helpers for integration tests against the real Nix store; source this file.
 #
 #   on_exit 'command'         runs command when the test exits, however it exits

@@ -58,7 +58,8 @@ app=$(readlink result/app)
 "$SHOAL" closure "$app" | cmp - inside.out || fail "store path and path inside it differ"
 
 # DumpStorePath streams exactly what nix-store --dump writes.
-for path in $(cat nix.paths); do
+mapfile -t closure_paths <nix.paths
+for path in "${closure_paths[@]}"; do
   cmp <("$NIX_SERVE_DRIVER" dump "$path") <(nix-store --dump "$path") ||
     fail "NAR of $path differs from nix-store --dump"
 done

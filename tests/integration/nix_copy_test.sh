@@ -10,7 +10,7 @@ source "$(dirname "$0")/lib.sh"
 nix_test_setup
 cd "$TEST_TMP"
 nix_build_test_closure result
-closure=$(nix-store -qR result)
+mapfile -t closure < <(nix-store -qR result)
 
 # 1. A full copy: every path valid in the destination with the same hash,
 # references and deriver, and its contents verify.
@@ -18,7 +18,7 @@ store=$TEST_TMP/store
 chroot_store_setup "$store"
 "$NIX_SERVE_DRIVER" copy --to "$store" "$(readlink result)" >copy.out
 grep -q '^copied 6 paths, ' copy.out || fail "unexpected driver output: $(cat copy.out)"
-for path in $closure; do
+for path in "${closure[@]}"; do
   nix-store --store "$store" --check-validity "$path" || fail "$path is not valid in the copy"
   [[ $(nix-store --store "$store" -q --hash "$path") == "$(nix-store -q --hash "$path")" ]] ||
     fail "NAR hash of $path differs in the copy"
@@ -27,7 +27,7 @@ for path in $closure; do
   [[ $(nix-store --store "$store" -q --deriver "$path") == "$(nix-store -q --deriver "$path")" ]] ||
     fail "deriver of $path differs"
 done
-nix-store --store "$store" --verify-path $closure || fail "nix-store --verify-path failed"
+nix-store --store "$store" --verify-path "${closure[@]}" || fail "nix-store --verify-path failed"
 cmp "$store$(readlink result/app)/bin/app" "$(readlink result/app)/bin/app" ||
   fail "the copied executable differs"
 [[ -x $store$(readlink result/app)/bin/app ]] || fail "the copied executable lost its x bit"

@@ -40,12 +40,18 @@ hosts_rx() { # bytes all hosts received so far
   done
   echo "$total"
 }
+pids_running() { # pids_running NAMESPACE TEXT: processes there whose command line has TEXT
+  local pid
+  for pid in $(ip netns pids "$1"); do
+    if [[ $(tr '\0' ' ' </proc/$pid/cmdline 2>/dev/null) == *"$2"* ]]; then
+      echo "$pid"
+    fi
+  done
+}
 agents_running() { # number of `shoal agent` processes in the fleet's host namespaces
-  local n count=0 pid
+  local n count=0
   for ((n = 1; n <= FLEET_HOSTS; n++)); do
-    for pid in $(ip netns pids "$FLEET_NAME-h$n"); do
-      [[ $(tr '\0' ' ' </proc/$pid/cmdline 2>/dev/null) == *" agent"* ]] && count=$((count + 1))
-    done
+    count=$((count + $(pids_running "$FLEET_NAME-h$n" " agent" | wc -l)))
   done
   echo "$count"
 }
@@ -66,6 +72,12 @@ wait_for() { # wait_for SECONDS CONDITION...
   done
 }
 event_count() { jq -c "select($2)" "$1.json" 2>/dev/null | wc -l; }
+no_agents_left() { (($(agents_running) == 0)); }
+swarm_started() { (($(event_count "$1" '.event == "progress" and .downloaded > 0') > 0)); }
+downloaded_over() { # downloaded_over RUN BYTES: the swarm's total progress passed BYTES
+  (($(jq -s '[.[] | select(.event == "progress") | .downloaded] | max // 0' "$1.json") > $2))
+}
+controller_gone() { ! kill -0 "$controller" 2>/dev/null; }
 on_exit "pkill -f -- '$SHOAL push' || true"
 
 # 1. Eight hosts: everyone gets the closure; the deployer sends it about once.
@@ -81,7 +93,7 @@ done
   fail "not every path was imported by an agent"
 echo "deployer sent $tx bytes for a closure of $closure_bytes bytes to 8 hosts"
 ((tx * 10 <= closure_bytes * 13)) || fail "the deployer sent $tx bytes: more than 1.3 x $closure_bytes"
-wait_for 10 test "$(agents_running)" -eq 0 || fail "agents still run after the push"
+wait_for 10 no_agents_left || fail "agents still run after the push"
 [[ -z $(find "$TEST_TMP/remote" -mindepth 1 -maxdepth 2 2>/dev/null) ]] ||
   fail "agents left staging behind: $(find "$TEST_TMP/remote" | head)"
 
@@ -107,19 +119,16 @@ echo "deployer sent $tx bytes; union $union_bytes, shared path $data_bytes"
 ((tx * 10 <= union_bytes * 13)) || fail "the shared path left the deployer more than once ($tx bytes)"
 
 # 3. Killing one agent mid-transfer: the others finish, that host by a direct copy.
-NIX_TEST_BIG_MIB=24 nix_build_test_closure third
+NIX_TEST_BIG_MIB=48 nix_build_test_closure third
 swarm_push "$FLEET_INVENTORY" kill third
-wait_for 60 test "$(event_count kill '.event == "progress" and .downloaded > 0')" -gt 0 ||
+wait_for 60 swarm_started kill ||
   fail "no swarm progress: $(tail kill.txt)"
-victim=""
-for pid in $(ip netns pids "$FLEET_NAME-h3"); do
-  [[ $(tr '\0' ' ' </proc/$pid/cmdline 2>/dev/null) == *" agent"* ]] && victim=$pid
-done
+victim=$(pids_running "$FLEET_NAME-h3" " agent")
 [[ -n $victim ]] || fail "no agent runs on h3"
 kill -KILL "$victim"
 wait "$push_pid" || fail "the push with a killed agent failed: $(tail -n 30 kill.txt)"
-jq -e 'select(.event == "host-fallback") | .host == "'"$FLEET_NAME"'-h3"' kill.json >/dev/null ||
-  fail "h3 did not fall back"
+jq -s -e 'any(.[]; .event == "host-fallback" and .host == "'"$FLEET_NAME"'-h3")' kill.json >/dev/null ||
+  fail "h3 did not fall back: $(grep -v '^  ' kill.txt | tail -n 20)"
 for ((n = 1; n <= FLEET_HOSTS; n++)); do
   assert_has_closure $n "$(nix-store -qR third)"
 done
@@ -129,12 +138,15 @@ NIX_TEST_BIG_MIB=48 nix_build_test_closure fourth
 fourth_bytes=$(nix path-info --size $(nix-store -qR fourth | tr '\n' ' ') | awk '{s += $2} END {print s}')
 rx_before=$(hosts_rx)
 swarm_push "$FLEET_INVENTORY" first fourth
-wait_for 120 test "$(jq -s '[.[] | select(.event == "progress") | .downloaded] | max // 0' first.json)" \
-  -gt $((fourth_bytes * FLEET_HOSTS / 4)) || fail "the first run did not get a quarter through"
-kill -INT "$push_pid"
-wait_for 15 bash -c "! kill -0 $push_pid 2>/dev/null" || fail "the controller did not stop on SIGINT"
+wait_for 120 downloaded_over first $((fourth_bytes * FLEET_HOSTS / 4)) ||
+  fail "the first run did not get a quarter through"
+# SIGTERM, as a CI runner sends it (background jobs of a script ignore SIGINT).
+controller=$(pids_running "$FLEET_DEPLOYER_NS" " push ")
+[[ -n $controller ]] || fail "no controller process found"
+kill -TERM $controller
+wait_for 15 controller_gone || fail "the controller did not stop on SIGINT"
 wait "$push_pid" && fail "an interrupted push exited 0"
-wait_for 15 test "$(agents_running)" -eq 0 || fail "agents still run after the interrupt"
+wait_for 15 no_agents_left || fail "agents still run after the interrupt"
 rx_first=$(($(hosts_rx) - rx_before))
 swarm_push "$FLEET_INVENTORY" rerun fourth
 wait "$push_pid" || fail "the rerun failed: $(tail -n 30 rerun.txt)"
@@ -144,7 +156,9 @@ for ((n = 1; n <= FLEET_HOSTS; n++)); do
 done
 needed=$((fourth_bytes * FLEET_HOSTS))
 echo "hosts received $rx_first + $rx_rerun bytes for $needed needed"
-# Starting over would move `needed` again; resuming moves what was left (+10% protocol overhead).
-((rx_rerun * 10 <= (needed - rx_first * 9 / 10) * 11)) ||
-  fail "the rerun moved $rx_rerun bytes after $rx_first of $needed: it did not resume"
+# The first run moved over a quarter of what was needed: starting over would
+# make both runs together move at least 1.25 x the need plus overhead;
+# resuming moves it about once (+ protocol overhead).
+(((rx_first + rx_rerun) * 10 <= needed * 12)) ||
+  fail "the runs moved $rx_first + $rx_rerun bytes for $needed needed: the rerun did not resume"
 echo "push_swarm_test: ok"
