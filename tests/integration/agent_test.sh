@@ -7,8 +7,11 @@
 #     protocol order, and `finish` removes the staging directories.
 #  2. An agent whose stdin closes mid-transfer, then one stopped by SIGTERM,
 #     stop within seconds keeping staging; reruns resume from it, the last
-#     one even with a different torrent over the same files, and complete.
-#  3. A malformed assignment gets an error event and exit code 1.
+#     one even with a different torrent over the same files, and complete;
+#     after `complete` an agent lingers linger_seconds, then exits 0.
+#  3. Agents report what they cannot import: a path whose reference nobody
+#     provides, a NAR whose hash Nix refuses; neither path enters the store.
+#  4. A malformed assignment gets an error event and exit code 1.
 source "$(dirname "$0")/lib.sh"
 : "${SHOAL:?}" "${SWARM_PEER:?SWARM_PEER must point to the swarm_peer program}"
 
@@ -41,7 +44,7 @@ for path in "${closure[@]}"; do
   nix-store --dump "$path" >"$seed_files/${path#/nix/store/}.nar"
 done
 "$SWARM_PEER" ca --out-dir ca --name "$torrent_name"
-for host in seed a b c; do
+for host in seed a b c d e; do
   "$SWARM_PEER" issue --ca-dir ca --host "$host" --torrent-name "$torrent_name" --out-dir certs
 done
 "$SWARM_PEER" torrent --staging "$seed_files" --ca-dir ca --out first.torrent >/dev/null
@@ -92,6 +95,7 @@ assignment() {
 address_of() {
   case $1 in
   seed) echo 127.0.40.1 ;; a) echo 127.0.40.2 ;; b) echo 127.0.40.3 ;; c) echo 127.0.40.4 ;;
+  d) echo 127.0.40.5 ;; e) echo 127.0.40.6 ;;
   esac
 }
 
@@ -220,7 +224,8 @@ head -c 100000 /dev/urandom >"$seed_files/extra.bin"
 "$SWARM_PEER" torrent --staging "$seed_files" --ca-dir ca --out second.torrent >/dev/null
 start_seed second.torrent 127.0.40.1:7401 --progress-file seed.progress
 start_agent c3 "$TEST_TMP/store-c"
-send c3 "$(assignment c 7404 second.torrent)"
+# Linger 2 s after complete, then leave on its own, as after finish.
+send c3 "$(assignment c 7404 second.torrent | jq -c '.linger_seconds = 2')"
 wait_event c3 ready 30
 rechecked=$(first_progress_after_ready c3 downloaded)
 send c3 "$connect_seed"
@@ -229,14 +234,46 @@ check_store "$TEST_TMP/store-c"
 sent=$(jq .payload_uploaded seed.progress)
 ((rechecked > 0 && sent < total_size - 1000000)) ||
   fail "c3 found $rechecked bytes staged and fetched $sent of $total_size"
-send c3 '{"type": "finish"}'
+grep -q "ignoring resume data" c3.log || fail "c3 did not notice the resume data was another torrent's"
 wait_exit c3 10
-((exit_code == 0)) || fail "c3 exited with $exit_code after finish"
-[[ ! -e agents/c/staging ]] || fail "finish left c's staging behind"
-stop_seed
+((exit_code == 0)) || fail "c3 exited with $exit_code after lingering"
+[[ ! -e agents/c/staging ]] || fail "c3 left its staging behind"
 echo "resume: ok ($resumed bytes resumed, $rechecked rechecked, $sent of $total_size fetched last)"
 
-# --- 3. a malformed assignment ------------------------------------------------
+# --- 3. paths that cannot be imported ------------------------------------------
+# d is not given lib, which app references and the store lacks: once
+# everything else is in, d reports that app can never be imported.
+lib=$(printf '%s\n' "${closure[@]}" | grep -- '-shoal-test-lib$')
+app=$(printf '%s\n' "${closure[@]}" | grep -- '-shoal-test-app$')
+# e is told a wrong NAR hash for note: Nix refuses the import.
+note=$(printf '%s\n' "${closure[@]}" | grep -- '-shoal-test-note$')
+wrong_hash=$(jq -r --arg lib "$lib" '.paths[] | select(.path == $lib) | .nar_hash' closure.json)
+for store in store-d store-e; do chroot_store_setup "$TEST_TMP/$store"; done
+start_agent d "$TEST_TMP/store-d"
+send d "$(assignment d 7405 second.torrent | jq -c --arg lib "$lib" 'del(.paths[] | select(.path == $lib))')"
+start_agent e "$TEST_TMP/store-e"
+send e "$(assignment e 7406 second.torrent |
+  jq -c --arg note "$note" --arg hash "$wrong_hash" '(.paths[] | select(.path == $note) | .nar_hash) = $hash')"
+for run in d e; do
+  wait_event $run ready 30
+  send $run "$connect_seed"
+  wait_event $run error 60
+  wait_exit $run 10
+  ((exit_code == 1)) || fail "$run exited with $exit_code after an error"
+done
+jq -r 'select(.type == "error") | .message' d.events |
+  grep -qF "can never be imported: $app (needs $lib)" || fail "d's error: $(cat d.events)"
+! nix-store --store "$TEST_TMP/store-d" --check-validity "$app" 2>/dev/null || fail "d imported $app"
+jq -r 'select(.type == "error") | .message' e.events | grep -q "importing $note: .*hash mismatch" ||
+  fail "e's error: $(cat e.events)"
+! nix-store --store "$TEST_TMP/store-e" --check-validity "$note" 2>/dev/null || fail "e imported $note"
+[[ -d agents/d/staging && -d agents/e/staging ]] || fail "an agent that failed removed its staging"
+stop_seed
+echo "unimportable paths: ok"
+jq -r 'select(.type == "error") | "  d: \(.message)"' d.events
+jq -r 'select(.type == "error") | "  e: \(.message)"' e.events
+
+# --- 4. a malformed assignment ------------------------------------------------
 assignment a 7402 first.torrent | jq -c '.paths[2].nar_size = "big"' >bad.json
 exit_code=0
 "$SHOAL" agent --store "$TEST_TMP/store-bad" <bad.json >bad.events 2>>bad.log || exit_code=$?
@@ -245,4 +282,10 @@ exit_code=0
 jq -r .message bad.events | grep -qF "field 'paths[2].nar_size' must be a non-negative integer" ||
   fail "the error does not name the field: $(cat bad.events)"
 [[ ! -e store-bad && ! -e agents/a/staging ]] || fail "a malformed assignment touched the disk"
+# stdout carried protocol lines only, in every run.
+for events in *.events; do
+  jq -se 'all(type == "object" and
+    (.type | IN("ready", "progress", "path-imported", "complete", "error")))' "$events" >/dev/null ||
+    fail "$events holds something else than events"
+done
 echo "agent: ok"

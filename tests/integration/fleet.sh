@@ -4,6 +4,8 @@
 #                               builds an N-host fleet with a unique name, tears it
 #                               down on EXIT, and sources its fleet.env (FLEET_*).
 #   in_deployer CMD...          runs CMD in the fleet's deployer namespace.
+#   on_host N CMD...            runs CMD on fleet host N over SSH.
+#   assert_has_closure N PATHS  fails unless host N has PATHS intact.
 #
 # A test that needs its own EXIT work adds it with fleet_on_exit 'command'.
 
@@ -29,4 +31,25 @@ fleet_start() {
 
 in_deployer() {
   ip netns exec "$FLEET_DEPLOYER_NS" "$@"
+}
+
+# on_host N COMMAND...: runs COMMAND on fleet host N (1-based) over SSH.
+on_host() {
+  local n=$1 addresses
+  shift
+  read -ra addresses <<<"$FLEET_ADDRESSES"
+  # shellcheck disable=SC2086
+  in_deployer ssh $FLEET_SSH_OPTIONS "root@${addresses[n - 1]}" "$@"
+}
+
+# assert_has_closure N PATHS: every path is valid on host N, its contents
+# verify, and its NAR hash is the deployer's. One SSH round trip per check.
+assert_has_closure() {
+  local n=$1 paths
+  paths=$(tr '\n' ' ' <<<"$2")
+  # shellcheck disable=SC2086
+  on_host "$n" nix-store --verify-path $paths || fail "h$n: the closure does not verify"
+  # shellcheck disable=SC2086
+  [[ $(on_host "$n" nix-store -q --hash $paths) == "$(nix-store -q --hash $paths)" ]] ||
+    fail "h$n: NAR hashes differ from the source's"
 }

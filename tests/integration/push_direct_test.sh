@@ -16,21 +16,6 @@ count=$(wc -l <<<"$closure")
 read -ra address <<<"$FLEET_ADDRESSES"
 ghost=${FLEET_SUBNET%.0/24}.250 # on the fleet's bridge, nobody there
 
-on_host() { # on_host N COMMAND...: runs a shell command on fleet host N
-  local n=$1
-  shift
-  # shellcheck disable=SC2086
-  in_deployer ssh $FLEET_SSH_OPTIONS "root@${address[n - 1]}" "$@"
-}
-assert_has_closure() { # host number, closure: one SSH round trip per host
-  local n=$1 paths
-  paths=$(tr '\n' ' ' <<<"$2")
-  # shellcheck disable=SC2086
-  on_host "$n" nix-store --verify-path $paths || fail "h$n: the closure does not verify"
-  # shellcheck disable=SC2086
-  [[ $(on_host "$n" nix-store -q --hash $paths) == "$(nix-store -q --hash $paths)" ]] ||
-    fail "h$n: NAR hashes differ from the source's"
-}
 assert_lacks() { # host number, paths: none of them valid there
   local n=$1 path
   for path in $2; do

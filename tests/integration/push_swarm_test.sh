@@ -17,21 +17,6 @@ NIX_TEST_BIG_MIB=24 nix_build_test_closure result
 closure=$(nix-store -qR result)
 closure_bytes=$(nix path-info --size $(tr '\n' ' ' <<<"$closure") | awk '{s += $2} END {print s}')
 
-on_host() { # on_host N COMMAND...
-  local n=$1
-  shift
-  # shellcheck disable=SC2086
-  in_deployer ssh $FLEET_SSH_OPTIONS "root@${address[n - 1]}" "$@"
-}
-assert_has_closure() { # host number, closure: one SSH round trip per host
-  local n=$1 paths
-  paths=$(tr '\n' ' ' <<<"$2")
-  # shellcheck disable=SC2086
-  on_host "$n" nix-store --verify-path $paths || fail "h$n: the closure does not verify"
-  # shellcheck disable=SC2086
-  [[ $(on_host "$n" nix-store -q --hash $paths) == "$(nix-store -q --hash $paths)" ]] ||
-    fail "h$n: NAR hashes differ from the source's"
-}
 deployer_tx() { in_deployer cat /sys/class/net/eth0/statistics/tx_bytes; }
 hosts_rx() { # bytes all hosts received so far
   local n total=0

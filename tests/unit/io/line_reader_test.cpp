@@ -1,27 +1,11 @@
 #include "io/line_reader.hpp"
+#include "support/memory_streams.hpp"
 
 #include <algorithm>
 #include <doctest/doctest.h>
 
-namespace {
-
-class StringSource : public shoal::io::Source {
-public:
-    StringSource(std::string text, std::size_t step) : text_(std::move(text)), step_(step) {}
-    std::size_t read_some(std::span<char> buffer) override {
-        const std::size_t n = std::min({buffer.size(), step_, text_.size() - offset_});
-        text_.copy(buffer.data(), n, offset_);
-        offset_ += n;
-        return n;
-    }
-
-private:
-    std::string text_;
-    std::size_t step_;
-    std::size_t offset_ = 0;
-};
-
-} // namespace
+using shoal::test::StringSink;
+using shoal::test::StringSource;
 
 TEST_CASE("lines split across reads come out whole") {
     for (std::size_t step : {1, 2, 5, 100}) {

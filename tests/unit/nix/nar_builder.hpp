@@ -1,6 +1,6 @@
 #pragma once
 
-#include "memory_streams.hpp"
+#include "support/memory_streams.hpp"
 #include "nix/wire.hpp"
 
 #include <string>
@@ -12,7 +12,7 @@
 namespace shoal::nix::test {
 
 inline std::string tokens(std::initializer_list<std::string_view> texts) {
-    StringSink sink;
+    shoal::test::StringSink sink;
     for (const auto text : texts) {
         write_string(sink, text);
     }

@@ -1,6 +1,6 @@
-#include "memory_streams.hpp"
 #include "nar_builder.hpp"
 #include "nix/nar_reader.hpp"
+#include "support/memory_streams.hpp"
 
 #include <doctest/doctest.h>
 #include <string>
@@ -8,6 +8,7 @@
 using shoal::nix::NarError;
 using shoal::nix::NarReader;
 using namespace shoal::nix::test;
+using namespace shoal::test;
 
 namespace {
 

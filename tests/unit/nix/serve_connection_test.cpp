@@ -1,10 +1,10 @@
 // The serve client against a scripted server over in-memory streams: request
 // framing and handling of malformed or cut-off replies. (The real nix-store
 // is exercised by the integration tests.)
-#include "memory_streams.hpp"
 #include "nar_builder.hpp"
 #include "nix/serve_connection.hpp"
 #include "nix/wire.hpp"
+#include "support/memory_streams.hpp"
 
 #include <doctest/doctest.h>
 #include <string>
@@ -13,6 +13,7 @@ using shoal::nix::PathInfo;
 using shoal::nix::ServeConnection;
 using shoal::nix::ServeError;
 using namespace shoal::nix::test;
+using namespace shoal::test;
 namespace nix = shoal::nix;
 
 namespace {

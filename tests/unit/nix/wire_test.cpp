@@ -1,13 +1,13 @@
-#include "memory_streams.hpp"
 #include "nix/wire.hpp"
+#include "support/memory_streams.hpp"
 
 #include <doctest/doctest.h>
 #include <string>
 #include <vector>
 
 using shoal::nix::WireError;
-using shoal::nix::test::StringSink;
-using shoal::nix::test::StringSource;
+using shoal::test::StringSink;
+using shoal::test::StringSource;
 namespace nix = shoal::nix;
 
 TEST_CASE("integers are 8 bytes little-endian") {

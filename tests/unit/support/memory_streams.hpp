@@ -1,11 +1,14 @@
 #pragma once
 
+// In-memory byte streams for unit tests of anything that reads a Source or
+// writes a Sink.
+
 #include "io/stream.hpp"
 
 #include <algorithm>
 #include <string>
 
-namespace shoal::nix::test {
+namespace shoal::test {
 
 // Hands out its text at most `step` bytes per read, like a slow pipe.
 class StringSource : public io::Source {
@@ -33,4 +36,4 @@ public:
     std::string text;
 };
 
-} // namespace shoal::nix::test
+} // namespace shoal::test
