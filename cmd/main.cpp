@@ -27,8 +27,7 @@ constexpr shoal::cmd::Command commands[] = {
     {"closure", "list a store path's closure with NAR sizes and hashes", shoal::cmd::run_closure},
     {"plan", "show who feeds whom in which wave, and how long it takes", shoal::cmd::run_plan},
     {"push", "copy a closure to the selected hosts", shoal::cmd::run_push},
-    {"agent", "receive a push on a target (started by shoal push over SSH)",
-     shoal::cmd::run_agent},
+    {"agent", "receive a push on a target (started by shoal push over SSH)", shoal::cmd::run_agent},
 };
 
 void print_usage(std::ostream& out) {

@@ -5,6 +5,7 @@
 #include "push/direct_push.hpp"
 #include "push/swarm_push.hpp"
 #include "report/push_reporter.hpp"
+#include "swarm/endpoint.hpp"
 #include "target_options.hpp"
 #include "util/error.hpp"
 #include "util/interrupt.hpp"
@@ -36,11 +37,26 @@ std::chrono::seconds whole_seconds(const po::variables_map& values, const char* 
     return std::chrono::seconds(seconds);
 }
 
+// "shoal agent" run by the very binary running now, by its absolute path:
+// the targets of a fleet usually share the deployer's layout (or its Nix store path).
+std::string default_agent_command() {
+    std::error_code error;
+    const auto self = std::filesystem::read_symlink("/proc/self/exe", error);
+    return (error ? std::string("shoal") : self.string()) + " agent";
+}
+
+std::uint64_t bytes_per_second(const po::variables_map& values, const char* name) {
+    return values.count(name) != 0U ? inventory::parse_bandwidth(values[name].as<std::string>()) / 8
+                                    : 0;
+}
+
 push::SwarmPushOptions swarm_options_from(const po::variables_map& values,
                                           push::DirectPushOptions direct) {
     push::SwarmPushOptions options;
     options.direct = std::move(direct);
-    options.remote_shoal = values["remote-shoal"].as<std::string>();
+    options.agent_command = values.count("agent-command") != 0U
+                                ? values["agent-command"].as<std::string>()
+                                : default_agent_command();
     options.staging = values.count("staging") != 0U
                           ? std::filesystem::path(values["staging"].as<std::string>())
                           : default_staging();
@@ -48,20 +64,23 @@ push::SwarmPushOptions swarm_options_from(const po::variables_map& values,
     if (!options.remote_staging.starts_with('/')) {
         throw util::UsageError("--remote-staging must be an absolute path");
     }
-    if (values.count("source-address") != 0U) {
-        options.source_listen = swarm::Endpoint{values["source-address"].as<std::string>(),
-                                                values["source-port"].as<std::uint16_t>()};
+    if (values.count("listen") != 0U) {
+        // A bare IPv4 address takes the default port; IPv6 needs [ADDR]:PORT.
+        auto text = values["listen"].as<std::string>();
+        if (text.find(':') == std::string::npos) {
+            text += ":7400";
+        }
+        const auto endpoint = swarm::parse_endpoint(text);
+        options.listen_address = endpoint.address;
+        options.listen_port = endpoint.port;
     }
-    options.source_port = values["source-port"].as<std::uint16_t>();
     options.fanout = values["fanout"].as<unsigned>();
     if (values.count("source-bandwidth") != 0U) {
         options.source_bandwidth_bps =
             inventory::parse_bandwidth(values["source-bandwidth"].as<std::string>());
     }
-    if (values.count("upload-limit") != 0U) {
-        options.upload_limit =
-            inventory::parse_bandwidth(values["upload-limit"].as<std::string>()) / 8;
-    }
+    options.max_upload_rate = bytes_per_second(values, "max-upload-rate");
+    options.max_download_rate = bytes_per_second(values, "max-download-rate");
     options.fallback = values.count("no-fallback") == 0U;
     options.keep_cache = values.count("keep-cache") != 0U;
     options.stall_timeout = whole_seconds(values, "stall-timeout");
@@ -82,19 +101,19 @@ int run_push(const std::vector<std::string>& args) {
         "store paths (or symlinks such as ./result) whose closure every host gets, "
         "unless the inventory gives a host its own `closure:`");
     po::options_description swarm("Swarm (without --direct)");
-    swarm.add_options()("remote-shoal",
-                        po::value<std::string>()->default_value("shoal")->value_name("CMD"),
-                        "the shoal binary on the targets, which runs `shoal agent`")(
-        "fanout", po::value<unsigned>()->default_value(4)->value_name("K"),
-        "how many peers one host feeds at first")(
-        "source-address", po::value<std::string>()->value_name("ADDR"),
-        "where targets reach the deployer's swarm (default: its address towards them)")(
-        "source-port", po::value<std::uint16_t>()->default_value(7400)->value_name("PORT"),
-        "the deployer's swarm port")(
+    swarm.add_options()("agent-command", po::value<std::string>()->value_name("CMD"),
+                        "runs `shoal agent` on a target (default: this shoal's own path, "
+                        "plus ' agent')")("fanout",
+                                          po::value<unsigned>()->default_value(4)->value_name("K"),
+                                          "how many peers one host feeds at first")(
+        "listen", po::value<std::string>()->value_name("ADDR[:PORT]"),
+        "where the deployer's swarm listens (default: its address towards the hosts, port 7400)")(
         "source-bandwidth", po::value<std::string>()->value_name("RATE"),
         "the deployer's uplink for the planner, e.g. 1gbit (default: the hosts' own)")(
-        "upload-limit", po::value<std::string>()->value_name("RATE"),
-        "cap each agent's upload, e.g. 200mbit, to leave room for other traffic")(
+        "max-upload-rate", po::value<std::string>()->value_name("RATE"),
+        "cap each host's swarm upload (the deployer's too), e.g. 200mbit")(
+        "max-download-rate", po::value<std::string>()->value_name("RATE"),
+        "cap each host's swarm download, e.g. 200mbit")(
         "staging", po::value<std::string>()->value_name("DIR"),
         "where the deployer stages NARs (default: ~/.cache/shoal)")(
         "remote-staging",

@@ -97,11 +97,7 @@ int Agent::run() {
         return 1;
     }
     if (!assignment_.keep_cache) {
-        std::error_code error;
-        std::filesystem::remove_all(assignment_.staging, error);
-        if (error) {
-            spdlog::warn("could not remove {}: {}", assignment_.staging.string(), error.message());
-        }
+        remove_staging_directory(assignment_.staging);
     }
     return 0;
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
@@ -20,7 +21,8 @@ public:
     FieldReader(const nlohmann::json& object, std::string message, std::string prefix = "");
 
     std::string string(std::string_view name);
-    std::uint64_t unsigned_integer(std::string_view name, std::uint64_t max = UINT64_MAX);
+    std::uint64_t unsigned_integer(std::string_view name,
+                                   std::uint64_t max = std::numeric_limits<std::uint64_t>::max());
     bool boolean(std::string_view name);
     std::vector<std::string> strings(std::string_view name);
     FieldReader object(std::string_view name);

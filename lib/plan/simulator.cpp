@@ -4,6 +4,7 @@
 #include "util/error.hpp"
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <fmt/format.h>
 #include <map>
@@ -53,11 +54,11 @@ public:
         down_.assign(nodes, 0);
         remaining_.assign(nodes, 0);
         unrequested_.assign(nodes, 0);
-        child_cursor_.assign(nodes, 0);
-        peer_cursor_.assign(nodes, 0);
+        for (const Tier tier : {outside_children, rack_children, rack_peers}) {
+            links_[tier].assign(nodes, {});
+            cursors_[tier].assign(nodes, 0);
+        }
         finish_.assign(nodes, 0);
-        children_.assign(nodes, {});
-        peers_.assign(nodes, {});
         in_.assign(nodes, {});
         up_[0] = free_up_[0] = static_cast<double>(plan.source_bandwidth_bps) / 8.0;
         std::fill_n(have_.begin(), words_, ~Word{0});
@@ -150,11 +151,15 @@ private:
             }
             unrequested_[node] = remaining_[node];
             for (const auto& parent : host.parents) {
+                const bool inside = parent.node != source_node &&
+                                    plan_.hosts[parent.node].site == host.site &&
+                                    plan_.hosts[parent.node].rack == host.rack;
                 const std::size_t from = parent.node == source_node ? 0 : parent.node + 1;
-                add_link(children_[from], from, node, pieces_of(parent.paths));
+                add_link(links_[inside ? rack_children : outside_children][from], from, node,
+                         pieces_of(parent.paths));
             }
             for (const std::size_t peer : mesh[i]) {
-                add_link(peers_[peer + 1], peer + 1, node, nullptr);
+                add_link(links_[rack_peers][peer + 1], peer + 1, node, nullptr);
             }
         }
     }
@@ -212,12 +217,14 @@ private:
         return true;
     }
 
-    // Starts uploads from `from`: plan children first, since they carry the
-    // bytes into the next rack or site, then rack peers. Round robin within
-    // each, so nobody starves.
+    // Starts uploads from `from`: first plan children in other racks or
+    // sites, whose whole subtree waits on this one stream, then plan
+    // children in its rack, then rack peers. Round robin within each, so
+    // nobody starves.
     void offer(std::size_t from) {
-        offer_round_robin(from, children_[from], child_cursor_[from]);
-        offer_round_robin(from, peers_[from], peer_cursor_[from]);
+        for (const Tier tier : {outside_children, rack_children, rack_peers}) {
+            offer_round_robin(from, links_[tier][from], cursors_[tier][from]);
+        }
     }
 
     void offer_round_robin(std::size_t from, const std::vector<Link>& links, std::size_t& cursor) {
@@ -260,9 +267,11 @@ private:
     std::map<PathSetId, std::vector<Word>> allowed_;
     std::vector<double> free_up_, free_down_, up_, down_; // bytes per second
     std::vector<std::size_t> remaining_, unrequested_;    // pieces per node
-    std::vector<std::size_t> child_cursor_, peer_cursor_;
+    enum Tier { outside_children, rack_children, rack_peers, tiers };
+    std::array<std::vector<std::vector<Link>>, tiers> links_; // per tier, per node: outgoing
+    std::array<std::vector<std::size_t>, tiers> cursors_;     // per tier, per node: round robin
     std::vector<double> finish_;
-    std::vector<std::vector<Link>> children_, peers_, in_; // in_: parents first, then peers
+    std::vector<std::vector<Link>> in_; // per node: parents first, then rack peers
     std::priority_queue<Transfer, std::vector<Transfer>, std::greater<>> running_;
     double now_ = 0;
     std::uint64_t sequence_ = 0;

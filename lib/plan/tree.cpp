@@ -46,8 +46,9 @@ constexpr unsigned levels_per_stream = 6;
 constexpr unsigned max_slow_link_halvings = 3;
 
 struct ExternalSlot {
-    unsigned cost;
+    unsigned cost; // with its rack's load when last looked at
     unsigned rank; // outside children its host feeds before this one
+    unsigned load; // its rack's load, in levels, when the cost was computed
     std::size_t sequence;
     std::size_t node;
     bool operator>(const ExternalSlot& other) const {
@@ -121,8 +122,9 @@ private:
             const unsigned halvings = slow_link_halvings(fleet_.hosts[nodes_[node].host]);
             for (unsigned k = 0; k < fanout - tree_children_[node]; ++k) {
                 const unsigned rank = first_rank + k;
-                slots.push({nodes_[node].tree_depth + levels_per_stream * (rank + halvings), rank,
-                            slot_sequence_++, node});
+                slots.push({nodes_[node].tree_depth + levels_per_stream * (rank + halvings) +
+                                rack_load_levels(nodes_[node].rack),
+                            rank, rack_load_levels(nodes_[node].rack), slot_sequence_++, node});
             }
         }
     }
@@ -144,10 +146,12 @@ private:
                 }
                 rack_unions[z].push_back(rack_union);
                 rack_ids[z].push_back(rack_count_++);
+                rack_sizes_.push_back(rack.hosts.size());
                 zone_unions[z] = sets_.unite(zone_unions[z], rack_union);
             }
         }
         zone_count_ = zones.size();
+        rack_streams_.assign(rack_count_, 0);
         if (zones.empty()) {
             return;
         }
@@ -190,16 +194,38 @@ private:
                    zones[next_zone].second_half && zones[z].site == zones[next_zone].site;
         };
         std::vector<ExternalSlot> skipped;
-        while (slots.size() > 1 && wanted_elsewhere(slots.top())) {
-            skipped.push_back(slots.top());
+        for (;;) {
+            while (slots.size() > 1 && wanted_elsewhere(slots.top())) {
+                skipped.push_back(slots.top());
+                slots.pop();
+            }
+            ExternalSlot best = slots.top();
             slots.pop();
+            // Lazy update: the slot's rack may have taken outside children
+            // since it was queued; if so, queue it again at its current cost.
+            const unsigned load = rack_load_levels(nodes_[best.node].rack);
+            if (load > best.load && !slots.empty()) {
+                best.cost += load - best.load;
+                best.load = load;
+                slots.push(best);
+                continue;
+            }
+            for (const auto& slot : skipped) {
+                slots.push(slot);
+            }
+            ++rack_streams_[nodes_[best.node].rack];
+            return best.node;
         }
-        const std::size_t feeder = slots.top().node;
-        slots.pop();
-        for (const auto& slot : skipped) {
-            slots.push(slot);
-        }
-        return feeder;
+    }
+
+    // A rack's mesh shares its outside streams among its hosts: each costs
+    // the rack 1/size of its upload, as a host's own second stream costs it
+    // half of its upload.
+    unsigned rack_load_levels(std::size_t rack) const {
+        const std::size_t size = rack_sizes_[rack];
+        return size < 2 ? 0
+                        : static_cast<unsigned>(levels_per_stream * fanout_ * rack_streams_[rack] /
+                                                size);
     }
 
     const Fleet& fleet_;
@@ -210,6 +236,8 @@ private:
     std::size_t zone_count_ = 0;
     std::size_t rack_count_ = 0;
     std::size_t slot_sequence_ = 0;
+    std::vector<std::size_t> rack_sizes_;   // per rack id
+    std::vector<std::size_t> rack_streams_; // per rack id: outside children so far
     std::uint64_t fastest_link_ = 0;
 };
 

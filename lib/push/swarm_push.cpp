@@ -137,7 +137,8 @@ agent::Assignment assignment_for(const SwarmContext& context, const Receiver& re
     for (const auto& info : receiver.missing) {
         assignment.paths.push_back({info, nar_file_name(info.path)});
     }
-    assignment.upload_limit = context.options.upload_limit;
+    assignment.upload_limit = context.options.max_upload_rate;
+    assignment.download_limit = context.options.max_download_rate;
     assignment.linger = context.options.linger;
     assignment.keep_cache = context.options.keep_cache;
     return assignment;
@@ -153,7 +154,7 @@ report::HostOutcome serve_receiver(SwarmContext& context, const Receiver& receiv
     outcome.host = host.name;
     try {
         AgentConnection agent(context.ssh_library, host, context.options.direct.remote,
-                              context.options.remote_shoal + " agent");
+                              context.options.agent_command);
         agent.send(assignment_for(context, receiver));
         bool finished = false;
         while (!finished) {
@@ -293,6 +294,7 @@ void run_swarm(SwarmContext& context, const std::vector<Receiver>& receivers,
     source_options.save_path = staging;
     source_options.certificate = context.ca.issue("@source", context.torrent.name);
     source_options.seed = true;
+    source_options.upload_rate_limit = context.options.max_upload_rate;
     swarm::SwarmSession source(source_options);
     while (!source.ready()) {
         source.poll(std::chrono::milliseconds(200));
@@ -372,8 +374,9 @@ std::vector<report::HostOutcome> push_swarm(const std::vector<inventory::Host>& 
     for (auto& r : receivers) {
         r.certificate = ca.issue(r.host->name, torrent.name);
     }
-    const swarm::Endpoint source_endpoint = options.source_listen.value_or(swarm::Endpoint{
-        local_address_towards(receivers.front().host->address), options.source_port});
+    const swarm::Endpoint source_endpoint{
+        options.listen_address.value_or(local_address_towards(receivers.front().host->address)),
+        options.listen_port};
     SwarmContext context{options,
                          closures,
                          reporter,

@@ -16,17 +16,18 @@
 namespace shoal::push {
 
 struct SwarmPushOptions {
-    DirectPushOptions direct;           // SSH, diff and the fallback copy
-    std::string remote_shoal = "shoal"; // the shoal binary on the targets
-    std::filesystem::path staging;      // the deployer's NARs and torrent state
+    DirectPushOptions direct;      // SSH, diff and the fallback copy
+    std::string agent_command;     // runs `shoal agent` on a target
+    std::filesystem::path staging; // the deployer's NARs and torrent state
     std::string remote_staging = "/var/tmp/shoal";
-    std::optional<swarm::Endpoint> source_listen; // default: our address towards the hosts
-    std::uint16_t source_port = 7400;
+    std::optional<std::string> listen_address; // default: our address towards the hosts
+    std::uint16_t listen_port = 7400;
     unsigned fanout = 4;
     std::uint64_t source_bandwidth_bps = 0; // 0: assume the hosts' own link speed
     bool fallback = true;
     bool keep_cache = false;
-    std::uint64_t upload_limit = 0; // bytes/s per agent, 0 for none
+    std::uint64_t max_upload_rate = 0; // bytes/s per host (deployer included), 0 for none
+    std::uint64_t max_download_rate = 0;
     std::chrono::seconds agent_start_timeout{60};
     std::chrono::seconds stall_timeout{60};
     std::chrono::seconds linger{120};

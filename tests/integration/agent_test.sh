@@ -30,7 +30,7 @@ fail() {
 }
 
 nix_test_setup
-cd "$TEST_TMP"
+cd "$TEST_TMP" || fail "cannot enter $TEST_TMP"
 nix_build_test_closure result
 "$SHOAL" closure --json result >closure.json
 mapfile -t closure < <(jq -r '.paths[].path' closure.json)
@@ -183,7 +183,8 @@ wait_exit a 10
 ((exit_code == 0)) || fail "a exited with $exit_code after finish"
 wait_exit b 10
 ((exit_code == 0)) || fail "b exited with $exit_code after finish"
-[[ ! -e agents/a/staging && ! -e agents/b/staging ]] || fail "finish left staging behind"
+# With their deployment directories, which held nothing else.
+[[ ! -e agents/a && ! -e agents/b ]] || fail "finish left staging behind"
 stop_seed
 echo "re-seeding: ok (a uploaded $(last_progress a uploaded) bytes to b)"
 
@@ -234,10 +235,9 @@ check_store "$TEST_TMP/store-c"
 sent=$(jq .payload_uploaded seed.progress)
 ((rechecked > 0 && sent < total_size - 1000000)) ||
   fail "c3 found $rechecked bytes staged and fetched $sent of $total_size"
-grep -q "ignoring resume data" c3.log || fail "c3 did not notice the resume data was another torrent's"
 wait_exit c3 10
 ((exit_code == 0)) || fail "c3 exited with $exit_code after lingering"
-[[ ! -e agents/c/staging ]] || fail "c3 left its staging behind"
+[[ ! -e agents/c ]] || fail "c3 left its staging behind"
 echo "resume: ok ($resumed bytes resumed, $rechecked rechecked, $sent of $total_size fetched last)"
 
 # --- 3. paths that cannot be imported ------------------------------------------

@@ -43,7 +43,7 @@ agents_running() { # number of `shoal agent` processes in the fleet's host names
 swarm_push() { # swarm_push INVENTORY OUT ARGS...: runs in the background, sets push_pid
   local inventory=$1 out=$2
   shift 2
-  in_deployer "$SHOAL" push -i "$inventory" --json --remote-shoal "$SHOAL" \
+  in_deployer "$SHOAL" push -i "$inventory" --json \
     --staging "$TEST_TMP/staging" --remote-staging "$TEST_TMP/remote" --linger 30 \
     "$@" >"$out.json" 2>"$out.txt" &
   push_pid=$!
