@@ -1,15 +1,15 @@
 #include "byte_size.hpp"
+#include "fleet/fleet_diff.hpp"
 #include "fleet/host_closures.hpp"
 #include "general_options.hpp"
 #include "inventory/bandwidth.hpp"
-#include "inventory/inventory.hpp"
 #include "nix/local_store.hpp"
 #include "plan/dot_report.hpp"
 #include "plan/json_report.hpp"
 #include "plan/planner.hpp"
 #include "plan/simulator.hpp"
 #include "plan/text_report.hpp"
-#include "selection_options.hpp"
+#include "target_options.hpp"
 #include "util/error.hpp"
 
 #include <fmt/format.h>
@@ -20,7 +20,8 @@ namespace shoal::cmd {
 namespace {
 
 constexpr std::string_view plan_usage =
-    "shoal plan -i INVENTORY [selection] --assume-empty (PATH... | --closure-size SIZE) "
+    "shoal plan -i INVENTORY [selection] (PATH... | --assume-empty (PATH... | --closure-size "
+    "SIZE)) "
     "[--fanout K] [--source-bandwidth BW] [--format text|json|dot] [--simulate]";
 
 // Hosts without a site or rack still plan fine; they share the unnamed one.
@@ -56,16 +57,35 @@ void add_synthetic_closure(plan::Fleet& fleet, const std::vector<inventory::Host
     }
 }
 
-void add_local_closures(plan::Fleet& fleet, const std::vector<inventory::Host>& hosts,
-                        const std::vector<std::string>& command_paths) {
-    nix::LocalStore store;
-    const fleet::HostClosures closures(store.connection(), hosts, command_paths);
-    for (const auto& host : hosts) {
-        fleet.hosts.push_back(needs_of(host));
-        for (const auto& info : closures.closure_of(host.name)) {
-            fleet.hosts.back().missing.push_back(fleet.paths.add(info.path, info.nar_size));
+void add_paths(plan::Fleet& fleet, const inventory::Host& host,
+               const std::vector<nix::PathInfo>& paths) {
+    fleet.hosts.push_back(needs_of(host));
+    for (const auto& info : paths) {
+        fleet.hosts.back().missing.push_back(fleet.paths.add(info.path, info.nar_size));
+    }
+}
+
+// Asks every host what it lacks (one QueryValidPaths each, as a push would)
+// and plans exactly that. Returns false if some host could not be asked:
+// the plan then leaves it out.
+bool add_host_diffs(plan::Fleet& fleet, const std::vector<inventory::Host>& hosts,
+                    const fleet::HostClosures& closures, const po::variables_map& values) {
+    const auto diffs = fleet::diff_fleet(
+        hosts, closures, remote_options_from(values),
+        values.count("substitute-on-destination") != 0U, values["jobs"].as<std::size_t>(),
+        [](const inventory::Host& host, const fleet::HostDiffResult& result) {
+            if (!result.ok) {
+                spdlog::error("{}: left out of the plan: {}", host.name, result.error);
+            }
+        });
+    bool all_answered = true;
+    for (std::size_t i = 0; i < hosts.size(); ++i) {
+        all_answered = all_answered && diffs[i].ok;
+        if (diffs[i].ok) {
+            add_paths(fleet, hosts[i], diffs[i].diff.missing);
         }
     }
+    return all_answered;
 }
 
 enum class Format { text, json, dot };
@@ -94,8 +114,8 @@ Format format_from(const po::variables_map& values) {
 
 int run_plan(const std::vector<std::string>& args) {
     po::options_description options("Options");
-    options.add_options()("inventory,i", po::value<std::string>(), "inventory file (required)")(
-        "assume-empty", "plan as if every host lacked its whole closure; contacts no host")(
+    options.add_options()("assume-empty",
+                          "plan as if every host lacked its whole closure; contacts no host")(
         "closure-size", po::value<std::string>(),
         "instead of store paths: a synthetic closure of this size (e.g. 2GiB)")(
         "closure-paths", po::value<unsigned>()->default_value(200),
@@ -108,27 +128,30 @@ int run_plan(const std::vector<std::string>& args) {
         "simulate", "also play the plan piece by piece and report predicted completion")(
         "piece-size", po::value<std::string>()->default_value("4MiB"),
         "the swarm's piece size")("path", po::value<std::vector<std::string>>(),
-                                  "store paths: the closure of hosts without their own `closure:`");
-    options.add(selection_options());
+                                  "store paths: the closure of hosts without their own `closure:`")(
+        "jobs,j", po::value<std::size_t>()->default_value(64)->value_name("N"),
+        "ask at most N hosts at once what they lack")(
+        "substitute-on-destination,s", "as shoal push -s: hosts first substitute what they can");
+    options.add(target_options()).add(remote_options());
     po::positional_options_description positionals;
     positionals.add("path", -1);
     po::variables_map values;
     if (!parse_command_line(args, plan_usage, options, positionals, values)) {
         return 0;
     }
-    if (values.count("inventory") == 0U) {
-        throw util::UsageError("shoal plan needs an inventory: -i FILE");
-    }
-    if (values.count("assume-empty") == 0U) {
-        throw util::UsageError("shoal plan needs --assume-empty for now: it plans as if every "
-                               "host lacked its whole closure, without contacting any host");
-    }
+    const bool assume_empty = values.count("assume-empty") != 0U;
     const auto command_paths = values.count("path") != 0U
                                    ? values["path"].as<std::vector<std::string>>()
                                    : std::vector<std::string>{};
     const bool synthetic = values.count("closure-size") != 0U;
     if (synthetic && !command_paths.empty()) {
         throw util::UsageError("give store paths or --closure-size, not both");
+    }
+    if (synthetic && !assume_empty) {
+        throw util::UsageError("--closure-size plans a made-up closure: it needs --assume-empty");
+    }
+    if (values["jobs"].as<std::size_t>() == 0) {
+        throw util::UsageError("--jobs must be at least 1");
     }
     const Format format = format_from(values);
     const bool simulate = values.count("simulate") != 0U;
@@ -139,8 +162,7 @@ int run_plan(const std::vector<std::string>& args) {
         .fanout = values["fanout"].as<unsigned>(),
         .piece_size = parse_byte_size(values["piece-size"].as<std::string>(), "--piece-size")};
 
-    const auto inventory = inventory::load_inventory(values["inventory"].as<std::string>());
-    const auto hosts = inventory::select_hosts(inventory, selection_from(values));
+    const auto hosts = selected_hosts(values);
     plan::Fleet fleet;
     fleet.source_bandwidth_bps =
         inventory::parse_bandwidth(values["source-bandwidth"].as<std::string>());
@@ -149,8 +171,18 @@ int run_plan(const std::vector<std::string>& args) {
             fleet, hosts,
             parse_byte_size(values["closure-size"].as<std::string>(), "--closure-size"),
             values["closure-paths"].as<unsigned>());
-    } else {
-        add_local_closures(fleet, hosts, command_paths);
+    }
+    bool all_answered = true;
+    if (!synthetic) {
+        nix::LocalStore store;
+        const fleet::HostClosures closures(store.connection(), hosts, command_paths);
+        if (assume_empty) {
+            for (const auto& host : hosts) {
+                add_paths(fleet, host, closures.closure_of(host.name));
+            }
+        } else {
+            all_answered = add_host_diffs(fleet, hosts, closures, values);
+        }
     }
     const plan::Plan plan = plan::make_plan(fleet, plan_options);
     spdlog::debug("planned {} hosts, {} waves deep", plan.hosts.size(), plan.depth);
@@ -177,7 +209,7 @@ int run_plan(const std::vector<std::string>& args) {
         }
         break;
     }
-    return 0;
+    return all_answered ? 0 : 1;
 }
 
 } // namespace shoal::cmd
