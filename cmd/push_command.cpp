@@ -8,7 +8,7 @@
 #include "swarm/endpoint.hpp"
 #include "target_options.hpp"
 #include "util/error.hpp"
-#include "util/interrupt.hpp"
+#include "util/termination_signals.hpp"
 
 #include <chrono>
 #include <cstdlib>
@@ -146,20 +146,30 @@ int run_push(const std::vector<std::string>& args) {
     const auto paths = values.count("path") != 0U ? values["path"].as<std::vector<std::string>>()
                                                   : std::vector<std::string>{};
 
-    // Before any thread starts: they all inherit the blocked signals.
-    const util::Interrupt interrupt;
-    const auto start = std::chrono::steady_clock::now();
-    nix::LocalStore local_store;
-    const fleet::HostClosures closures(local_store.connection(), hosts, paths);
     const bool json = values.count("json") != 0U;
     report::PushReporter reporter(json ? &std::cout : nullptr, json ? std::cerr : std::cout);
-    const auto outcomes =
-        use_swarm ? push::push_swarm(hosts, closures, swarm_options, reporter, interrupt)
-                  : push::push_direct(hosts, closures, direct, reporter);
-    reporter.summary(
-        outcomes, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-    if (interrupt.requested()) {
-        return 128 + interrupt.signal_number();
+    const auto start = std::chrono::steady_clock::now();
+    const auto finish = [&](const std::vector<report::HostOutcome>& outcomes) {
+        reporter.summary(
+            outcomes,
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    };
+    nix::LocalStore local_store;
+    const fleet::HostClosures closures(local_store.connection(), hosts, paths);
+    std::vector<report::HostOutcome> outcomes;
+    if (use_swarm) {
+        // Agents must be told to stop and save their downloads for a rerun, so
+        // signals become a flag. Made before any thread: they inherit the mask.
+        util::TerminationSignals signals;
+        outcomes = push::push_swarm(hosts, closures, swarm_options, reporter, signals);
+        finish(outcomes);
+        if (signals.received() != nullptr) {
+            return 128 + signals.number();
+        }
+    } else {
+        // A direct push may die at any moment: Nix registers a path only whole.
+        outcomes = push::push_direct(hosts, closures, direct, reporter);
+        finish(outcomes);
     }
     for (const auto& outcome : outcomes) {
         if (!outcome.ok) {

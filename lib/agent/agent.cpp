@@ -69,7 +69,7 @@ swarm::SwarmOptions swarm_options(const Assignment& assignment, std::set<std::st
 } // namespace
 
 Agent::Agent(Assignment assignment, AgentOptions options, LineReader& input, EventWriter& events,
-             TerminationSignals& signals)
+             util::TerminationSignals& signals)
     : assignment_(std::move(assignment)), options_(std::move(options)), input_(input),
       events_(events), signals_(signals) {}
 
@@ -196,7 +196,7 @@ void Agent::advance_imports(const swarm::SwarmStatus& status, Importer& importer
 
 int run_agent(const AgentOptions& options) {
     // Before any thread starts: they all inherit the blocked signals.
-    TerminationSignals signals;
+    util::TerminationSignals signals;
     EventWriter events = EventWriter::take_stdout();
     LineReader input(STDIN_FILENO, max_line_length);
     try {

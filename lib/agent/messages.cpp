@@ -1,9 +1,9 @@
 #include "agent/messages.hpp"
 
-#include "agent/base64.hpp"
 #include "agent/field_reader.hpp"
 #include "nix/sha256.hpp"
 #include "nix/store_path.hpp"
+#include "util/base64.hpp"
 
 #include <arpa/inet.h>
 #include <fmt/format.h>
@@ -15,6 +15,7 @@ namespace shoal::agent {
 namespace {
 
 using nlohmann::json;
+namespace base64 = util::base64;
 
 constexpr std::uint64_t max_port = std::numeric_limits<std::uint16_t>::max();
 

@@ -1,13 +1,13 @@
 #pragma once
 
-#include <functional>
-#include <string>
-#include <vector>
-
 #include "fleet/closure_diff.hpp"
 #include "fleet/host_closures.hpp"
 #include "fleet/remote_store.hpp"
 #include "inventory/host.hpp"
+
+#include <functional>
+#include <string>
+#include <vector>
 
 namespace shoal::fleet {
 

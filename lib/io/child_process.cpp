@@ -57,6 +57,33 @@ private:
     posix_spawn_file_actions_t actions_;
 };
 
+// Spawn attributes, released however we leave the constructor. The child
+// starts with no blocked signals and default dispositions for the ones we
+// block or ignore (SIGPIPE, termination signals): it is a program of its own.
+class SpawnAttributes {
+public:
+    SpawnAttributes() {
+        posix_spawnattr_init(&attributes_);
+        sigset_t none;
+        sigemptyset(&none);
+        posix_spawnattr_setsigmask(&attributes_, &none);
+        sigset_t defaults;
+        sigemptyset(&defaults);
+        for (const int signal : {SIGPIPE, SIGINT, SIGTERM, SIGHUP}) {
+            sigaddset(&defaults, signal);
+        }
+        posix_spawnattr_setsigdefault(&attributes_, &defaults);
+        posix_spawnattr_setflags(&attributes_, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+    }
+    ~SpawnAttributes() { posix_spawnattr_destroy(&attributes_); }
+    SpawnAttributes(const SpawnAttributes&) = delete;
+    SpawnAttributes& operator=(const SpawnAttributes&) = delete;
+    posix_spawnattr_t* get() { return &attributes_; }
+
+private:
+    posix_spawnattr_t attributes_;
+};
+
 } // namespace
 
 ChildProcess::ChildProcess(std::vector<std::string> argv, std::vector<std::string> extra_env) {
@@ -74,11 +101,12 @@ ChildProcess::ChildProcess(std::vector<std::string> argv, std::vector<std::strin
     // Libraries such as libtorrent open descriptors without O_CLOEXEC; the child gets none of them.
     posix_spawn_file_actions_addclosefrom_np(actions.get(), 3);
 
+    SpawnAttributes attributes;
     auto env = merged_environment(extra_env);
     auto c_argv = c_strings(argv);
     auto c_env = c_strings(env);
-    const int rc =
-        posix_spawnp(&pid_, c_argv[0], actions.get(), nullptr, c_argv.data(), c_env.data());
+    const int rc = posix_spawnp(&pid_, c_argv[0], actions.get(), attributes.get(), c_argv.data(),
+                                c_env.data());
     if (rc != 0) {
         throw util::SystemError(fmt::format("cannot start '{}'", command_line_), rc);
     }

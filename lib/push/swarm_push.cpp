@@ -222,14 +222,14 @@ report::HostOutcome serve_receiver(SwarmContext& context, const Receiver& receiv
 // are ready, reports progress, and ends the swarm when every receiver is
 // complete or failed.
 void coordinate(SwarmContext& context, swarm::SwarmSession& source,
-                const std::vector<Receiver>& receivers, const util::Interrupt& interrupt) {
+                const std::vector<Receiver>& receivers, util::TerminationSignals& signals) {
     const auto start = Clock::now();
     bool peers_given = false;
     auto last_report = start;
     std::set<std::size_t> failed_seen;
     for (;;) {
         source.poll(std::chrono::milliseconds(200));
-        if (interrupt.requested()) {
+        if ((signals.received() != nullptr)) {
             context.state.stop();
             return;
         }
@@ -287,7 +287,7 @@ void coordinate(SwarmContext& context, swarm::SwarmSession& source,
 void run_swarm(SwarmContext& context, const std::vector<Receiver>& receivers,
                const std::vector<std::size_t>& receiver_host,
                std::vector<report::HostOutcome>& outcomes, const std::filesystem::path& staging,
-               const util::Interrupt& interrupt) {
+               util::TerminationSignals& signals) {
     swarm::SwarmOptions source_options;
     source_options.listen = context.source;
     source_options.torrent = context.torrent.bytes;
@@ -304,7 +304,7 @@ void run_swarm(SwarmContext& context, const std::vector<Receiver>& receivers,
         threads.emplace_back(
             [&, i] { outcomes[receiver_host[i]] = serve_receiver(context, receivers[i], i); });
     }
-    coordinate(context, source, receivers, interrupt);
+    coordinate(context, source, receivers, signals);
 }
 
 } // namespace
@@ -313,7 +313,7 @@ std::vector<report::HostOutcome> push_swarm(const std::vector<inventory::Host>& 
                                             const fleet::HostClosures& closures,
                                             const SwarmPushOptions& options,
                                             report::PushReporter& reporter,
-                                            const util::Interrupt& interrupt) {
+                                            util::TerminationSignals& signals) {
     const ssh::Library ssh_library;
     std::vector<report::HostOutcome> outcomes(hosts.size());
     std::vector<Receiver> receivers;
@@ -345,7 +345,7 @@ std::vector<report::HostOutcome> push_swarm(const std::vector<inventory::Host>& 
             receiver_host.push_back(i);
         }
     }
-    if (receivers.empty() || interrupt.requested()) {
+    if (receivers.empty() || (signals.received() != nullptr)) {
         return outcomes;
     }
 
@@ -386,11 +386,11 @@ std::vector<report::HostOutcome> push_swarm(const std::vector<inventory::Host>& 
                          std::move(ca),
                          source_endpoint,
                          SwarmState(receivers.size())};
-    run_swarm(context, receivers, receiver_host, outcomes, staging, interrupt);
+    run_swarm(context, receivers, receiver_host, outcomes, staging, signals);
     const bool all_ok = std::all_of(outcomes.begin(), outcomes.end(),
                                     [](const report::HostOutcome& o) { return o.ok; });
     // A rerun after a failure or an interrupt reuses the staged NARs.
-    if (all_ok && !options.keep_cache && !interrupt.requested()) {
+    if (all_ok && !options.keep_cache && !(signals.received() != nullptr)) {
         std::filesystem::remove_all(staging);
     }
     return outcomes;

@@ -5,7 +5,7 @@
 #include "push/direct_push.hpp"
 #include "report/push_reporter.hpp"
 #include "swarm/endpoint.hpp"
-#include "util/interrupt.hpp"
+#include "util/termination_signals.hpp"
 
 #include <chrono>
 #include <filesystem>
@@ -43,6 +43,6 @@ std::vector<report::HostOutcome> push_swarm(const std::vector<inventory::Host>& 
                                             const fleet::HostClosures& closures,
                                             const SwarmPushOptions& options,
                                             report::PushReporter& reporter,
-                                            const util::Interrupt& interrupt);
+                                            util::TerminationSignals& signals);
 
 } // namespace shoal::push

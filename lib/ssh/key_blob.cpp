@@ -1,5 +1,6 @@
 #include "ssh/key_blob.hpp"
 
+#include "util/base64.hpp"
 #include "util/error.hpp"
 
 #include <algorithm>
@@ -50,31 +51,23 @@ std::string_view between(std::string_view text, std::string_view begin, std::str
 } // namespace
 
 std::string base64_encode(std::span<const unsigned char> data) {
-    std::string text(4 * ((data.size() + 2) / 3) + 1, '\0');
-    const int length = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(text.data()), data.data(),
-                                       static_cast<int>(data.size()));
-    text.resize(static_cast<std::size_t>(length));
-    return text;
+    return util::base64::encode(
+        std::string_view(reinterpret_cast<const char*>(data.data()), data.size()));
 }
 
 Bytes base64_decode(std::string_view text) {
+    // OpenSSH files may wrap lines and drop the padding.
     std::string compact;
     std::copy_if(text.begin(), text.end(), std::back_inserter(compact),
                  [](char c) { return c != '\n' && c != '\r' && c != ' ' && c != '\t'; });
-    // EVP_DecodeBlock wants whole quanta and counts padding as zero bytes.
     while (compact.size() % 4 != 0) {
         compact += '=';
     }
-    Bytes data(compact.size() / 4 * 3);
-    const int length =
-        EVP_DecodeBlock(data.data(), reinterpret_cast<const unsigned char*>(compact.data()),
-                        static_cast<int>(compact.size()));
-    if (length < 0) {
+    const auto data = util::base64::decode(compact);
+    if (!data) {
         throw util::Error("not valid base64: '" + std::string(text.substr(0, 40)) + "'");
     }
-    const auto padding = compact.size() - compact.find_last_not_of('=') - 1;
-    data.resize(static_cast<std::size_t>(length) - std::min<std::size_t>(padding, 2));
-    return data;
+    return Bytes(data->begin(), data->end());
 }
 
 std::string key_type_of_blob(std::span<const unsigned char> blob) {

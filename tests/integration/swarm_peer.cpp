@@ -19,15 +19,14 @@
 #include "swarm_plain_peer.hpp"
 #include "util/error.hpp"
 #include "util/logging.hpp"
+#include "util/termination_signals.hpp"
 
 #include <csignal>
 #include <iostream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
-#include <poll.h>
 #include <spdlog/spdlog.h>
-#include <sys/signalfd.h>
 #include <unistd.h>
 
 namespace {
@@ -78,34 +77,6 @@ public:
 private:
     std::string mode_;
     std::multimap<std::string, std::string> values_;
-};
-
-// SIGINT and SIGTERM, blocked in every thread and read from a descriptor, so
-// that a test's `kill` ends the peer cleanly between two polls.
-class TerminationSignals {
-public:
-    TerminationSignals() {
-        sigemptyset(&signals_);
-        sigaddset(&signals_, SIGINT);
-        sigaddset(&signals_, SIGTERM);
-        // Before libtorrent starts its threads, which inherit the mask.
-        if (pthread_sigmask(SIG_BLOCK, &signals_, nullptr) != 0) {
-            throw util::Error("blocking SIGINT and SIGTERM failed");
-        }
-        fd_.reset(signalfd(-1, &signals_, SFD_CLOEXEC));
-        if (!fd_) {
-            util::throw_errno("signalfd");
-        }
-    }
-
-    bool received() const {
-        pollfd entry{fd_.get(), POLLIN, 0};
-        return ::poll(&entry, 1, 0) == 1;
-    }
-
-private:
-    sigset_t signals_;
-    io::UniqueFd fd_;
 };
 
 nlohmann::json to_json(const swarm::SwarmStatus& status) {
@@ -165,7 +136,7 @@ int make_torrent(const Arguments& args) {
     return 0;
 }
 
-int run_peer(const Arguments& args, const TerminationSignals& signals, bool seed) {
+int run_peer(const Arguments& args, util::TerminationSignals& signals, bool seed) {
     swarm::SwarmOptions options;
     options.listen = swarm::parse_endpoint(args.get("listen"));
     options.torrent = swarm::read_file(args.get("torrent"));
@@ -189,7 +160,7 @@ int run_peer(const Arguments& args, const TerminationSignals& signals, bool seed
     const Clock::time_point deadline = Clock::now() + timeout;
     swarm::SwarmSession session(options);
     while (!session.ready()) {
-        if (Clock::now() >= deadline || signals.received()) {
+        if (Clock::now() >= deadline || (signals.received() != nullptr)) {
             spdlog::error("{} never became ready", host);
             return timed_out;
         }
@@ -202,7 +173,7 @@ int run_peer(const Arguments& args, const TerminationSignals& signals, bool seed
     }
 
     std::optional<Clock::time_point> completed_at;
-    while (!signals.received()) {
+    while (!(signals.received() != nullptr)) {
         session.poll(std::chrono::milliseconds(200));
         const swarm::SwarmStatus status = session.status();
         write_json(progress_file, to_json(status));
@@ -244,7 +215,7 @@ int run_plain(const Arguments& args) {
     return 0;
 }
 
-int run(const Arguments& args, const TerminationSignals& signals) {
+int run(const Arguments& args, util::TerminationSignals& signals) {
     const std::string& mode = args.mode();
     if (mode == "ca") {
         return make_ca(args);
@@ -270,7 +241,7 @@ int main(int argc, char** argv) {
     util::setup_logging(std::getenv("SWARM_PEER_VERBOSE") != nullptr ? util::Verbosity::verbose
                                                                      : util::Verbosity::normal);
     try {
-        const TerminationSignals signals;
+        util::TerminationSignals signals;
         return run(Arguments(argc, argv), signals);
     } catch (const util::UsageError& error) {
         spdlog::error("{}", error.what());

@@ -1,6 +1,8 @@
 #include "io/child_process.hpp"
 
+#include <csignal>
 #include <doctest/doctest.h>
+#include <pthread.h>
 #include <string>
 
 using shoal::io::ChildProcess;
@@ -31,4 +33,18 @@ TEST_CASE("a missing program is reported with its name") {
 TEST_CASE("the destructor ends a child that ignores closed stdin") {
     ChildProcess child({"sleep", "1"});
     // Leaving scope must not hang for long nor leave a zombie behind.
+}
+
+TEST_CASE("a child starts with no blocked signals, whatever its parent blocks") {
+    sigset_t term;
+    sigemptyset(&term);
+    sigaddset(&term, SIGTERM);
+    sigset_t previous;
+    pthread_sigmask(SIG_BLOCK, &term, &previous);
+    ChildProcess child({"sh", "-c", "grep SigBlk /proc/self/status"});
+    std::string out(256, '\0');
+    out.resize(child.output().read_some(out));
+    pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+    CHECK(child.wait() == 0);
+    CHECK(out == "SigBlk:\t0000000000000000\n");
 }

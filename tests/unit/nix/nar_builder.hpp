@@ -1,7 +1,7 @@
 #pragma once
 
-#include "support/memory_streams.hpp"
 #include "nix/wire.hpp"
+#include "support/memory_streams.hpp"
 
 #include <string>
 #include <string_view>

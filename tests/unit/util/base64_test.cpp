@@ -1,8 +1,8 @@
-#include "agent/base64.hpp"
+#include "util/base64.hpp"
 
 #include <doctest/doctest.h>
 
-namespace base64 = shoal::agent::base64;
+namespace base64 = shoal::util::base64;
 
 TEST_CASE("base64 encodes the RFC 4648 test vectors and decodes them back") {
     const std::pair<const char*, const char*> vectors[] = {{"", ""},

@@ -1,9 +1,9 @@
-#include "agent/base64.hpp"
+#include "util/base64.hpp"
 
 #include <array>
 #include <cstdint>
 
-namespace shoal::agent::base64 {
+namespace shoal::util::base64 {
 namespace {
 
 constexpr std::string_view alphabet =
@@ -62,4 +62,4 @@ std::optional<std::string> decode(std::string_view text) {
     return bytes;
 }
 
-} // namespace shoal::agent::base64
+} // namespace shoal::util::base64

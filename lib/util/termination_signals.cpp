@@ -1,4 +1,4 @@
-#include "agent/termination_signals.hpp"
+#include "util/termination_signals.hpp"
 
 #include "util/error.hpp"
 
@@ -8,7 +8,7 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
-namespace shoal::agent {
+namespace shoal::util {
 
 TerminationSignals::TerminationSignals() {
     sigemptyset(&signals_);
@@ -16,11 +16,11 @@ TerminationSignals::TerminationSignals() {
         sigaddset(&signals_, signal);
     }
     if (const int error = pthread_sigmask(SIG_BLOCK, &signals_, &previous_mask_); error != 0) {
-        throw util::SystemError("blocking SIGINT, SIGTERM and SIGHUP", error);
+        throw SystemError("blocking SIGINT, SIGTERM and SIGHUP", error);
     }
     fd_.reset(signalfd(-1, &signals_, SFD_CLOEXEC | SFD_NONBLOCK));
     if (!fd_) {
-        util::throw_errno("signalfd");
+        throw_errno("signalfd");
     }
 }
 
@@ -33,9 +33,10 @@ TerminationSignals::~TerminationSignals() {
 const char* TerminationSignals::received() {
     signalfd_siginfo info{};
     if (received_ == nullptr && ::read(fd_.get(), &info, sizeof info) == sizeof info) {
-        received_ = sigabbrev_np(static_cast<int>(info.ssi_signo));
+        number_ = static_cast<int>(info.ssi_signo);
+        received_ = sigabbrev_np(number_);
     }
     return received_;
 }
 
-} // namespace shoal::agent
+} // namespace shoal::util
