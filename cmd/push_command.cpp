@@ -13,6 +13,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <iostream>
+#include <spdlog/spdlog.h>
 
 namespace shoal::cmd {
 namespace {
@@ -83,6 +84,12 @@ push::SwarmPushOptions swarm_options_from(const po::variables_map& values,
     options.max_download_rate = bytes_per_second(values, "max-download-rate");
     options.fallback = values.count("no-fallback") == 0U;
     options.keep_cache = values.count("keep-cache") != 0U;
+    options.low_priority = values.count("low-priority") != 0U;
+    if (options.low_priority) {
+        spdlog::info("--low-priority: swarm traffic is marked DSCP Lower Effort (RFC 8622), "
+                     "which routers that honour it send after other traffic; it still uses TCP "
+                     "(uTP/LEDBAT is off: libtorrent 2.0.8's uTP can corrupt payload)");
+    }
     options.stall_timeout = whole_seconds(values, "stall-timeout");
     options.linger = whole_seconds(values, "linger");
     return options;
@@ -124,7 +131,8 @@ int run_push(const std::vector<std::string>& args) {
         "linger", po::value<unsigned>()->default_value(600)->value_name("S"),
         "agents keep seeding at most S seconds after their own download")(
         "no-fallback", "do not copy directly to hosts whose swarm download failed")(
-        "keep-cache", "keep staged NARs on the deployer and the targets after success");
+        "keep-cache", "keep staged NARs on the deployer and the targets after success")(
+        "low-priority", "mark swarm traffic as background (DSCP Lower Effort)");
     options.add(swarm).add(target_options()).add(remote_options());
     po::positional_options_description positionals;
     positionals.add("path", -1);

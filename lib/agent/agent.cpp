@@ -63,6 +63,7 @@ swarm::SwarmOptions swarm_options(const Assignment& assignment, std::set<std::st
     }
     options.upload_rate_limit = assignment.upload_limit;
     options.download_rate_limit = assignment.download_limit;
+    options.low_priority = assignment.low_priority;
     return options;
 }
 
@@ -84,7 +85,9 @@ int Agent::run() {
 
     Outcome outcome = Outcome::interrupted;
     {
-        swarm::SwarmSession session(swarm_options(assignment_, schedule.files_to_download()));
+        auto wanted = schedule.files_to_download();
+        wanted.insert(assignment_.relay_files.begin(), assignment_.relay_files.end());
+        swarm::SwarmSession session(swarm_options(assignment_, std::move(wanted)));
         Importer importer(std::move(store),
                           assignment_.staging / torrent_name(assignment_.torrent));
         outcome = serve(session, importer, schedule);

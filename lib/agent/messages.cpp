@@ -53,11 +53,15 @@ std::string read_store_path(FieldReader& fields, std::string_view name, std::str
     return path;
 }
 
+bool is_plain_file_name(const std::string& file) {
+    return !file.empty() && file != "." && file != ".." &&
+           file.find_first_of(std::string_view("/\0", 2)) == std::string::npos;
+}
+
 // The name of one file directly in the torrent's directory.
 std::string read_file_name(FieldReader& fields, std::string_view name) {
     std::string file = fields.string(name);
-    if (file.empty() || file == "." || file == ".." ||
-        file.find_first_of(std::string_view("/\0", 2)) != std::string::npos) {
+    if (!is_plain_file_name(file)) {
         fields.fail(name, fmt::format("must be a plain file name, not '{}'", file));
     }
     return file;
@@ -125,6 +129,25 @@ std::vector<AssignedPath> read_assigned_paths(FieldReader& fields) {
         paths.push_back(std::move(assigned));
     }
     return paths;
+}
+
+std::vector<std::string> read_relay_files(FieldReader& fields,
+                                          const std::vector<AssignedPath>& paths) {
+    std::set<std::string> seen;
+    for (const AssignedPath& assigned : paths) {
+        seen.insert(assigned.file);
+    }
+    std::vector<std::string> files = fields.strings("relay_files");
+    for (std::size_t i = 0; i < files.size(); ++i) {
+        const std::string name = fmt::format("relay_files[{}]", i);
+        if (!is_plain_file_name(files[i])) {
+            fields.fail(name, fmt::format("must be a plain file name, not '{}'", files[i]));
+        }
+        if (!seen.insert(files[i]).second) {
+            fields.fail(name, fmt::format("repeats '{}'", files[i]));
+        }
+    }
+    return files;
 }
 
 std::string read_nonempty(FieldReader& fields, std::string_view name) {
@@ -206,10 +229,12 @@ std::string encode(const Assignment& assignment) {
                           {"listen", endpoint_json(assignment.listen)},
                           {"staging", assignment.staging.string()},
                           {"paths", paths},
+                          {"relay_files", assignment.relay_files},
                           {"upload_limit", assignment.upload_limit},
                           {"download_limit", assignment.download_limit},
                           {"linger_seconds", assignment.linger.count()},
-                          {"keep_cache", assignment.keep_cache}};
+                          {"keep_cache", assignment.keep_cache},
+                          {"low_priority", assignment.low_priority}};
     return message.dump();
 }
 
@@ -273,11 +298,13 @@ Assignment parse_assignment(std::string_view line) {
     assignment.listen = read_endpoint(fields.object("listen"), 0);
     assignment.staging = read_staging(fields);
     assignment.paths = read_assigned_paths(fields);
+    assignment.relay_files = read_relay_files(fields, assignment.paths);
     assignment.upload_limit = fields.unsigned_integer("upload_limit");
     assignment.download_limit = fields.unsigned_integer("download_limit");
     assignment.linger = std::chrono::seconds(static_cast<std::int64_t>(
         fields.unsigned_integer("linger_seconds", std::numeric_limits<std::uint32_t>::max())));
     assignment.keep_cache = fields.boolean("keep_cache");
+    assignment.low_priority = fields.boolean("low_priority");
     fields.check_no_other_fields();
     return assignment;
 }

@@ -37,10 +37,14 @@ struct Assignment {
     swarm::Endpoint listen;
     std::filesystem::path staging;   // absolute
     std::vector<AssignedPath> paths; // dependencies first
-    std::uint64_t upload_limit = 0;  // bytes per second, 0 for none
+    // Files fetched only to pass on: the plan routes other hosts' paths
+    // through this one (a site's or rack's entry). Seeded, never imported.
+    std::vector<std::string> relay_files;
+    std::uint64_t upload_limit = 0; // bytes per second, 0 for none
     std::uint64_t download_limit = 0;
     std::chrono::seconds linger{0};
     bool keep_cache = false;
+    bool low_priority = false; // mark peer traffic as background (DSCP Lower Effort)
 };
 
 // Controller -> agent, later lines.

@@ -137,6 +137,8 @@ agent::Assignment assignment_for(const SwarmContext& context, const Receiver& re
     for (const auto& info : receiver.missing) {
         assignment.paths.push_back({info, nar_file_name(info.path)});
     }
+    assignment.relay_files = receiver.relay_files;
+    assignment.low_priority = context.options.low_priority;
     assignment.upload_limit = context.options.max_upload_rate;
     assignment.download_limit = context.options.max_download_rate;
     assignment.linger = context.options.linger;
@@ -295,6 +297,7 @@ void run_swarm(SwarmContext& context, const std::vector<Receiver>& receivers,
     source_options.certificate = context.ca.issue("@source", context.torrent.name);
     source_options.seed = true;
     source_options.upload_rate_limit = context.options.max_upload_rate;
+    source_options.low_priority = context.options.low_priority;
     swarm::SwarmSession source(source_options);
     while (!source.ready()) {
         source.poll(std::chrono::milliseconds(200));

@@ -26,6 +26,7 @@ struct SwarmPushOptions {
     std::uint64_t source_bandwidth_bps = 0; // 0: assume the hosts' own link speed
     bool fallback = true;
     bool keep_cache = false;
+    bool low_priority = false;         // peer traffic marked DSCP Lower Effort
     std::uint64_t max_upload_rate = 0; // bytes/s per host (deployer included), 0 for none
     std::uint64_t max_download_rate = 0;
     std::chrono::seconds agent_start_timeout{60};

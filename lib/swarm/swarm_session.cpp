@@ -94,6 +94,9 @@ lt::settings_pack session_settings(const SwarmOptions& options) {
     settings.set_int(lt::settings_pack::download_rate_limit,
                      rate_limit(options.download_rate_limit));
     settings.set_str(lt::settings_pack::user_agent, "shoal");
+    // libtorrent's value for Lower Effort (its documentation of peer_dscp).
+    constexpr int lower_effort = 0x04;
+    settings.set_int(lt::settings_pack::peer_dscp, options.low_priority ? lower_effort : 0);
     settings.set_int(lt::settings_pack::alert_mask,
                      static_cast<int>(static_cast<std::uint32_t>(
                          lt::alert_category::error | lt::alert_category::status |

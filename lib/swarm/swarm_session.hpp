@@ -27,6 +27,10 @@ struct SwarmOptions {
     // Names of the files to download; empty means all of them.
     std::set<std::string> wanted_files;
     std::uint64_t upload_rate_limit = 0; // bytes per second, 0 for none
+    // Marks peer traffic DSCP Lower Effort (RFC 8622) so that routers that
+    // honour it let other traffic go first. (uTP's LEDBAT would yield by
+    // itself, but 2.0.8's uTP can corrupt payload: TCP only.)
+    bool low_priority = false;
     std::uint64_t download_rate_limit = 0;
     // How often progress is written to the resume data while downloading.
     std::chrono::milliseconds resume_save_interval{2000};

@@ -89,7 +89,8 @@ assignment() {
      staging: $staging,
      paths: [$closure[0].paths[] | {path, file: ((.path | ltrimstr("/nix/store/")) + ".nar"),
              deriver, references, nar_size, nar_hash, ca: "", sigs}],
-     upload_limit: 0, download_limit: 0, linger_seconds: 60, keep_cache: false}'
+     relay_files: [], upload_limit: 0, download_limit: 0, linger_seconds: 60,
+     keep_cache: false, low_priority: false}'
 }
 
 address_of() {

@@ -38,6 +38,8 @@ Assignment example_assignment() {
     assignment.download_limit = 2000;
     assignment.linger = std::chrono::seconds(120);
     assignment.keep_cache = true;
+    assignment.relay_files = {"0c7w9z3r6dz8rzm4y2bgxj0m7yk6s0zv-data.nar"};
+    assignment.low_priority = true;
     return assignment;
 }
 
@@ -94,6 +96,8 @@ TEST_CASE("an assignment survives encoding and parsing unchanged") {
     CHECK(parsed.download_limit == 2000);
     CHECK(parsed.linger == std::chrono::seconds(120));
     CHECK(parsed.keep_cache);
+    CHECK(parsed.relay_files == original.relay_files);
+    CHECK(parsed.low_priority);
 }
 
 TEST_CASE("the assignment's wire format is the documented one") {
@@ -185,6 +189,10 @@ TEST_CASE("every malformed assignment field is named in the error") {
         {error_with("/linger_seconds", "2m"),
          "assignment: field 'linger_seconds' must be a non-negative integer"},
         {error_with("/keep_cache", "no"), "assignment: field 'keep_cache' must be true or false"},
+        {error_with("/relay_files", json::array({"../x"})),
+         "assignment: field 'relay_files[0]' must be a plain file name, not '../x'"},
+        {error_with("/relay_files", json::array({"1c7w9z3r6dz8rzm4y2bgxj0m7yk6s0zv-app.nar"})),
+         "assignment: field 'relay_files[0]' repeats '1c7w9z3r6dz8rzm4y2bgxj0m7yk6s0zv-app.nar'"},
         {error_with("/surprise", 1), "assignment: field 'surprise' is unknown"},
         {error_without("private_key"), "assignment: field 'private_key' is missing"},
         {error_without("download_limit"), "assignment: field 'download_limit' is missing"},
