@@ -191,7 +191,8 @@ report::HostOutcome serve_receiver(SwarmContext& context, const Receiver& receiv
                 Clock::now() - start > context.options.agent_start_timeout) {
                 throw util::Error("the agent did not get ready in time");
             }
-            if (now.phase == Phase::ready &&
+            // A host importing what it has downloaded is busy, not stalled.
+            if (now.phase == Phase::ready && now.downloaded < now.wanted &&
                 Clock::now() - now.last_gain > context.options.stall_timeout) {
                 throw util::Error(
                     fmt::format("no progress for {} s", context.options.stall_timeout.count()));
