@@ -12,6 +12,7 @@
 #include "target_options.hpp"
 #include "util/error.hpp"
 
+#include <algorithm>
 #include <fmt/format.h>
 #include <iostream>
 #include <spdlog/spdlog.h>
@@ -121,10 +122,10 @@ int run_plan(const std::vector<std::string>& args) {
         "closure-paths", po::value<unsigned>()->default_value(200),
         "number of equal store paths in the synthetic closure")(
         "fanout", po::value<unsigned>()->default_value(4), "peers a host feeds at first (>= 3)")(
-        "source-bandwidth", po::value<std::string>()->default_value("1gbit"),
-        "the deployer's uplink, e.g. 1gbit or 125M")(
-        "format", po::value<std::string>()->default_value("text"),
-        "text, json or dot")("json", "same as --format json")(
+        "source-bandwidth", po::value<std::string>(),
+        "the deployer's uplink, e.g. 1gbit or 125M (default: the fastest host's link, as "
+        "shoal push assumes)")("format", po::value<std::string>()->default_value("text"),
+                               "text, json or dot")("json", "same as --format json")(
         "simulate", "also play the plan piece by piece and report predicted completion")(
         "piece-size", po::value<std::string>()->default_value("4MiB"),
         "the swarm's piece size")("path", po::value<std::vector<std::string>>(),
@@ -164,8 +165,14 @@ int run_plan(const std::vector<std::string>& args) {
 
     const auto hosts = selected_hosts(values);
     plan::Fleet fleet;
-    fleet.source_bandwidth_bps =
-        inventory::parse_bandwidth(values["source-bandwidth"].as<std::string>());
+    if (values.count("source-bandwidth") != 0U) {
+        fleet.source_bandwidth_bps =
+            inventory::parse_bandwidth(values["source-bandwidth"].as<std::string>());
+    } else {
+        for (const auto& host : hosts) {
+            fleet.source_bandwidth_bps = std::max(fleet.source_bandwidth_bps, host.bandwidth_bps);
+        }
+    }
     if (synthetic) {
         add_synthetic_closure(
             fleet, hosts,

@@ -61,10 +61,13 @@ std::string summary(const Plan& plan) {
     text += fmt::format("links: cross-site {}, cross-rack {}, in-rack {}\n",
                         util::format_bytes(links.cross_site), util::format_bytes(links.cross_rack),
                         util::format_bytes(links.in_rack));
-    text += fmt::format("estimate: swarm {}, direct push {} ({} faster)\n",
-                        util::format_seconds(estimate.swarm_seconds),
-                        util::format_seconds(estimate.direct_seconds),
-                        ratio(estimate.direct_seconds, estimate.swarm_seconds));
+    const bool swarm_wins = estimate.swarm_seconds <= estimate.direct_seconds;
+    text +=
+        fmt::format("estimate: swarm {}, direct push {} ({} {} faster)\n",
+                    util::format_seconds(estimate.swarm_seconds),
+                    util::format_seconds(estimate.direct_seconds), swarm_wins ? "swarm" : "direct",
+                    swarm_wins ? ratio(estimate.direct_seconds, estimate.swarm_seconds)
+                               : ratio(estimate.swarm_seconds, estimate.direct_seconds));
     return text;
 }
 

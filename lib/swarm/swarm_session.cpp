@@ -25,9 +25,6 @@
 #include <set>
 #include <spdlog/spdlog.h>
 #include <thread>
-#include <fstream> // PERFX-TEMP
-#include <libtorrent/peer_info.hpp> // PERFX-TEMP
-#include <unistd.h> // PERFX-TEMP
 
 namespace shoal::swarm {
 namespace {
@@ -105,17 +102,6 @@ lt::settings_pack session_settings(const SwarmOptions& options) {
                          lt::alert_category::error | lt::alert_category::status |
                          lt::alert_category::storage | lt::alert_category::file_progress |
                          lt::alert_category::connect | lt::alert_category::peer)));
-    { // PERFX-TEMP
-        std::ifstream overrides("/tmp/perfX-lt.conf");
-        std::string name, value;
-        while (overrides >> name >> value) {
-            const int id = lt::setting_by_name(name);
-            if (id < 0) continue;
-            if ((id & lt::settings_pack::type_mask) == lt::settings_pack::int_type_base) settings.set_int(id, std::stoi(value));
-            else if ((id & lt::settings_pack::type_mask) == lt::settings_pack::bool_type_base) settings.set_bool(id, value == "1");
-            else settings.set_str(id, value);
-        }
-    }
     return settings;
 }
 
@@ -209,7 +195,7 @@ SwarmSession::SwarmSession(const SwarmOptions& options) : state_(std::make_uniqu
     // Peers remembered from an earlier run are not the plan's: it names them again.
     torrent_params.peers.clear();
     torrent_params.banned_peers.clear();
-    if (options.seed && !std::filesystem::exists("/tmp/perfX-noseedmode")) { // PERFX-TEMP
+    if (options.seed) {
         torrent_params.flags |= lt::torrent_flags::seed_mode;
     }
     // One priority per file, pad files included (libtorrent never fetches
@@ -314,31 +300,6 @@ SwarmStatus SwarmSession::status() const {
     const lt::torrent_status torrent_status = state.handle.status();
     const std::vector<std::int64_t> progress =
         state.handle.file_progress(lt::torrent_handle::piece_granularity);
-    { // PERFX-TEMP
-        static Clock::time_point next_dump; // PERFX-TEMP
-        if (Clock::now() >= next_dump && std::filesystem::exists("/tmp/perfX-debug")) {
-            next_dump = Clock::now() + std::chrono::seconds(1);
-            std::vector<lt::peer_info> infos;
-            state.handle.get_peer_info(infos);
-            std::ofstream out("/tmp/perfX-peers-" + std::to_string(::getpid()) + ".log", std::ios::app);
-            out << "T " << std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now().time_since_epoch()).count()
-                << " done=" << torrent_status.total_wanted_done << "/" << torrent_status.total_wanted
-                << " seed=" << torrent_status.is_seeding << "\n";
-            for (const auto& p : infos) {
-                out << "  " << p.ip << " down=" << p.payload_down_speed << " up=" << p.payload_up_speed
-                    << " dq=" << p.download_queue_length << " tq=" << p.target_dl_queue_length
-                    << " uq=" << p.upload_queue_length << " rq=" << p.request_timeout
-                    << " sendbuf=" << p.used_send_buffer << " recvbuf=" << p.used_receive_buffer
-                    << " qbytes=" << p.queue_bytes << " flags=" << std::hex << static_cast<std::uint32_t>(p.flags)
-                    << " src=" << static_cast<int>(static_cast<std::uint8_t>(p.source)) << std::dec
-                    << " choked=" << ((p.flags & lt::peer_info::choked) ? 1 : 0)
-                    << " remote_choked=" << ((p.flags & lt::peer_info::remote_choked) ? 1 : 0)
-                    << " interesting=" << ((p.flags & lt::peer_info::interesting) ? 1 : 0)
-                    << " remote_interested=" << ((p.flags & lt::peer_info::remote_interested) ? 1 : 0)
-                    << " pieces=" << p.num_pieces << "\n";
-            }
-        }
-    }
     SwarmStatus result;
     result.payload_downloaded = static_cast<std::uint64_t>(torrent_status.total_payload_download);
     result.payload_uploaded = static_cast<std::uint64_t>(torrent_status.total_payload_upload);
