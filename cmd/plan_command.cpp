@@ -9,6 +9,7 @@
 #include "plan/planner.hpp"
 #include "plan/simulator.hpp"
 #include "plan/text_report.hpp"
+#include "push/plan_input.hpp"
 #include "target_options.hpp"
 #include "util/error.hpp"
 
@@ -25,15 +26,6 @@ constexpr std::string_view plan_usage =
     "SIZE)) "
     "[--fanout K] [--source-bandwidth BW] [--format text|json|dot] [--simulate]";
 
-// Hosts without a site or rack still plan fine; they share the unnamed one.
-std::string or_dash(const std::string& text) {
-    return text.empty() ? "-" : text;
-}
-
-plan::HostNeeds needs_of(const inventory::Host& host) {
-    return {host.name, or_dash(host.site), or_dash(host.rack), host.bandwidth_bps, {}};
-}
-
 // A made-up closure of `count` equal paths for fleets that cannot be reached
 // (yet): what-if planning.
 void add_synthetic_closure(plan::Fleet& fleet, const std::vector<inventory::Host>& hosts,
@@ -42,10 +34,10 @@ void add_synthetic_closure(plan::Fleet& fleet, const std::vector<inventory::Host
         throw util::UsageError(fmt::format(
             "--closure-paths {} must be between 1 and the closure's size in bytes", count));
     }
-    std::vector<plan::PathId> paths;
+    std::vector<nix::PathInfo> paths(count);
     for (unsigned i = 0; i < count; ++i) {
-        const std::uint64_t bytes = total_bytes / count + (i < total_bytes % count ? 1 : 0);
-        paths.push_back(fleet.paths.add(fmt::format("/nix/store/synthetic-{:05}", i), bytes));
+        paths[i].path = fmt::format("/nix/store/synthetic-{:05}", i);
+        paths[i].nar_size = total_bytes / count + (i < total_bytes % count ? 1 : 0);
     }
     for (const auto& host : hosts) {
         if (!host.closure.empty()) {
@@ -53,16 +45,7 @@ void add_synthetic_closure(plan::Fleet& fleet, const std::vector<inventory::Host
                          "closure for every host",
                          host.name);
         }
-        fleet.hosts.push_back(needs_of(host));
-        fleet.hosts.back().missing = paths;
-    }
-}
-
-void add_paths(plan::Fleet& fleet, const inventory::Host& host,
-               const std::vector<nix::PathInfo>& paths) {
-    fleet.hosts.push_back(needs_of(host));
-    for (const auto& info : paths) {
-        fleet.hosts.back().missing.push_back(fleet.paths.add(info.path, info.nar_size));
+        push::add_to_plan(fleet, host, paths);
     }
 }
 
@@ -83,7 +66,7 @@ bool add_host_diffs(plan::Fleet& fleet, const std::vector<inventory::Host>& host
     for (std::size_t i = 0; i < hosts.size(); ++i) {
         all_answered = all_answered && diffs[i].ok;
         if (diffs[i].ok) {
-            add_paths(fleet, hosts[i], diffs[i].diff.missing);
+            push::add_to_plan(fleet, hosts[i], diffs[i].diff.missing);
         }
     }
     return all_answered;
@@ -185,7 +168,7 @@ int run_plan(const std::vector<std::string>& args) {
         const fleet::HostClosures closures(store.connection(), hosts, command_paths);
         if (assume_empty) {
             for (const auto& host : hosts) {
-                add_paths(fleet, host, closures.closure_of(host.name));
+                push::add_to_plan(fleet, host, closures.closure_of(host.name));
             }
         } else {
             all_answered = add_host_diffs(fleet, hosts, closures, values);

@@ -6,6 +6,7 @@
 #include "plan/planner.hpp"
 #include "push/agent_connection.hpp"
 #include "push/nar_staging.hpp"
+#include "push/plan_input.hpp"
 #include "push/source_address.hpp"
 #include "push/swarm_peers.hpp"
 #include "push/swarm_state.hpp"
@@ -59,12 +60,8 @@ void plan_receivers(std::vector<Receiver>& receivers, const SwarmPushOptions& op
     plan::Fleet fleet;
     std::uint64_t fastest = 0;
     for (const auto& r : receivers) {
-        plan::HostNeeds needs{r.host->name, r.host->site, r.host->rack, r.host->bandwidth_bps, {}};
-        for (const auto& info : r.missing) {
-            needs.missing.push_back(fleet.paths.add(info.path, info.nar_size));
-        }
+        add_to_plan(fleet, *r.host, r.missing);
         fastest = std::max(fastest, r.host->bandwidth_bps);
-        fleet.hosts.push_back(std::move(needs));
     }
     fleet.source_bandwidth_bps =
         options.source_bandwidth_bps != 0 ? options.source_bandwidth_bps : fastest;
