@@ -55,19 +55,7 @@ int run_closure(const std::vector<std::string>& args) {
     }
 
     nix::LocalStore store;
-    auto& connection = store.connection();
-    const auto valid = connection.query_valid_paths(roots, false, false);
-    for (const auto& root : roots) {
-        if (!valid.contains(root)) {
-            throw util::UsageError(fmt::format("'{}' is not a valid path in the Nix store", root));
-        }
-    }
-    const auto closure_paths = connection.query_closure(roots, false);
-    const auto closure = nix::topological_order(connection.query_path_infos(closure_paths));
-    if (closure.size() != closure_paths.size()) {
-        throw util::Error(fmt::format("nix-store returned infos for {} of the {} closure paths",
-                                      closure.size(), closure_paths.size()));
-    }
+    const auto closure = nix::read_closure(store.connection(), roots);
     std::uint64_t total_bytes = 0;
     for (const auto& info : closure) {
         total_bytes += info.nar_size;

@@ -6,22 +6,6 @@
 #include <fmt/format.h>
 
 namespace shoal::fleet {
-namespace {
-
-std::vector<nix::PathInfo> read_closure(nix::ServeConnection& store,
-                                        const std::set<std::string>& roots) {
-    const auto valid = store.query_valid_paths(roots, false, false);
-    for (const auto& root : roots) {
-        if (valid.count(root) == 0) {
-            throw util::UsageError(
-                fmt::format("'{}' is not a valid path in the local store", root));
-        }
-    }
-    const auto paths = store.query_closure(roots, false);
-    return nix::topological_order(store.query_path_infos(paths));
-}
-
-} // namespace
 
 HostClosures::HostClosures(nix::ServeConnection& local_store,
                            const std::vector<inventory::Host>& hosts,
@@ -43,7 +27,7 @@ HostClosures::HostClosures(nix::ServeConnection& local_store,
         }
         auto found = closures_by_roots_.find(roots);
         if (found == closures_by_roots_.end()) {
-            found = closures_by_roots_.emplace(roots, read_closure(local_store, roots)).first;
+            found = closures_by_roots_.emplace(roots, nix::read_closure(local_store, roots)).first;
         }
         closure_by_host_[host.name] = &found->second;
     }

@@ -124,4 +124,20 @@ std::string resolve_store_path(const std::string& argument) {
                                        argument, max_symlink_hops));
 }
 
+std::vector<PathInfo> read_closure(ServeConnection& store, const std::set<std::string>& roots) {
+    const auto valid = store.query_valid_paths(roots, false, false);
+    for (const auto& root : roots) {
+        if (!valid.contains(root)) {
+            throw util::UsageError(fmt::format("'{}' is not a valid path in the Nix store", root));
+        }
+    }
+    const auto paths = store.query_closure(roots, false);
+    auto closure = topological_order(store.query_path_infos(paths));
+    if (closure.size() != paths.size()) {
+        throw util::Error(fmt::format("nix-store returned infos for {} of the {} closure paths",
+                                      closure.size(), paths.size()));
+    }
+    return closure;
+}
+
 } // namespace shoal::nix
