@@ -148,8 +148,10 @@ int run_push(const std::vector<std::string>& args) {
         throw util::UsageError("--jobs must be at least 1");
     }
     const bool use_swarm = values.count("direct") == 0U;
-    const auto swarm_options =
-        use_swarm ? swarm_options_from(values, direct) : push::SwarmPushOptions{};
+    push::SwarmPushOptions swarm_options;
+    if (use_swarm) {
+        swarm_options = swarm_options_from(values, direct);
+    }
     const auto hosts = selected_hosts(values);
     const auto paths = values.count("path") != 0U ? values["path"].as<std::vector<std::string>>()
                                                   : std::vector<std::string>{};
