@@ -32,7 +32,22 @@ private:
 
 } // namespace
 
-std::vector<std::vector<std::size_t>> swarm_peers(const plan::Plan& plan) {
+SwarmRoutes swarm_routes(plan::Plan& plan) {
+    SwarmRoutes routes;
+    for (const auto& host : plan.hosts) {
+        routes.relays.push_back(plan.sets.subtract(host.receives, host.missing));
+    }
+    for (const auto& host : plan.hosts) {
+        for (const auto& parent : host.parents) {
+            if (parent.node != plan::source_node || host.tree_parent == plan::source_node) {
+                continue;
+            }
+            for (auto a = host.tree_parent; a != plan::source_node; a = plan.hosts[a].tree_parent) {
+                routes.relays[a] = plan.sets.subtract(
+                    plan.sets.unite(routes.relays[a], parent.paths), plan.hosts[a].missing);
+            }
+        }
+    }
     Links links(plan.hosts.size());
     std::map<std::size_t, std::vector<std::size_t>> children_of;
     std::map<std::pair<std::string, std::string>, std::vector<std::size_t>> racks;
@@ -40,7 +55,11 @@ std::vector<std::vector<std::size_t>> swarm_peers(const plan::Plan& plan) {
         const auto& host = plan.hosts[i];
         for (const auto& parent : host.parents) {
             // The child dials: its parent may not know it yet.
-            links.dial(i, parent.node);
+            if (parent.node != plan::source_node || host.tree_parent == plan::source_node) {
+                links.dial(i, parent.node);
+            } else {
+                links.dial(i, host.tree_parent); // which relays the deployer's share
+            }
         }
         children_of[host.tree_parent].push_back(i);
         racks[{host.site, host.rack}].push_back(i);
@@ -60,11 +79,11 @@ std::vector<std::vector<std::size_t>> swarm_peers(const plan::Plan& plan) {
             }
         }
     }
-    auto peers = links.take();
-    for (auto& list : peers) {
+    routes.peers = links.take();
+    for (auto& list : routes.peers) {
         std::sort(list.begin(), list.end());
     }
-    return peers;
+    return routes;
 }
 
 } // namespace shoal::push

@@ -73,16 +73,15 @@ void plan_receivers(std::vector<Receiver>& receivers, const SwarmPushOptions& op
     for (std::size_t i = 0; i < receivers.size(); ++i) {
         receiver_by_name[receivers[i].host->name] = i;
     }
-    const auto peers = swarm_peers(plan);
+    const auto routes = swarm_routes(plan);
     for (std::size_t j = 0; j < plan.hosts.size(); ++j) {
         auto& r = receivers[receiver_by_name.at(plan.hosts[j].name)];
-        for (const auto node : peers[j]) {
+        for (const auto node : routes.peers[j]) {
             r.peers.push_back(node == plan::source_node
                                   ? source_peer
                                   : receiver_by_name.at(plan.hosts[node].name));
         }
-        const auto relayed = plan.sets.subtract(plan.hosts[j].receives, plan.hosts[j].missing);
-        for (const auto id : plan.sets.paths(relayed)) {
+        for (const auto id : plan.sets.paths(routes.relays[j])) {
             r.relay_files.push_back(nar_file_name(fleet.paths.name(id)));
         }
     }

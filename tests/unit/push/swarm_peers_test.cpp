@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <doctest/doctest.h>
 #include <fmt/format.h>
+#include <random>
 #include <set>
 
 namespace {
@@ -23,8 +24,8 @@ shoal::plan::Plan plan_for(std::size_t hosts, std::size_t racks) {
 
 TEST_CASE("every host dials its parents, and no pair of hosts is linked twice") {
     for (const auto& [hosts, racks] : {std::pair{1, 1}, {2, 1}, {7, 1}, {40, 3}, {200, 8}}) {
-        const auto plan = plan_for(hosts, racks);
-        const auto peers = shoal::push::swarm_peers(plan);
+        auto plan = plan_for(hosts, racks);
+        const auto peers = shoal::push::swarm_routes(plan).peers;
         REQUIRE(peers.size() == plan.hosts.size());
         std::set<std::pair<std::size_t, std::size_t>> links;
         for (std::size_t i = 0; i < peers.size(); ++i) {
@@ -42,8 +43,8 @@ TEST_CASE("every host dials its parents, and no pair of hosts is linked twice") 
 }
 
 TEST_CASE("hosts of a rack form a mesh beyond their tree") {
-    const auto plan = plan_for(64, 2);
-    const auto peers = shoal::push::swarm_peers(plan);
+    auto plan = plan_for(64, 2);
+    const auto peers = shoal::push::swarm_routes(plan).peers;
     std::vector<std::size_t> degree(plan.hosts.size());
     for (std::size_t i = 0; i < peers.size(); ++i) {
         for (const auto peer : peers[i]) {
@@ -55,5 +56,51 @@ TEST_CASE("hosts of a rack form a mesh beyond their tree") {
     }
     for (const auto d : degree) {
         CHECK(d >= 6);
+    }
+}
+
+TEST_CASE("only the tree's root dials the deployer; the others get its shares through relays") {
+    for (unsigned seed = 1; seed <= 40; ++seed) {
+        std::mt19937 random(seed);
+        shoal::plan::Fleet fleet;
+        std::vector<shoal::plan::PathId> paths;
+        for (int p = 0; p < 12; ++p) {
+            paths.push_back(fleet.paths.add(fmt::format("/nix/store/{:032}-p", p), 1000 + p));
+        }
+        fleet.source_bandwidth_bps = 1'000'000'000;
+        const std::size_t hosts = 2 + random() % 40;
+        for (std::size_t i = 0; i < hosts; ++i) {
+            shoal::plan::HostNeeds needs{fmt::format("h{}", i),
+                                         fmt::format("s{}", random() % 2),
+                                         fmt::format("r{}", random() % 3),
+                                         1'000'000'000,
+                                         {}};
+            for (const auto path : paths) {
+                if (random() % 2 == 0) {
+                    needs.missing.push_back(path);
+                }
+            }
+            needs.missing.push_back(paths[random() % paths.size()]);
+            fleet.hosts.push_back(std::move(needs));
+        }
+        auto plan = shoal::plan::make_plan(fleet, {});
+        const auto routes = shoal::push::swarm_routes(plan);
+        for (std::size_t i = 0; i < plan.hosts.size(); ++i) {
+            const auto& host = plan.hosts[i];
+            const auto& dials = routes.peers[i];
+            const bool dials_source =
+                std::find(dials.begin(), dials.end(), shoal::plan::source_node) != dials.end();
+            CHECK(dials_source == (host.tree_parent == shoal::plan::source_node));
+            if (dials_source) {
+                continue;
+            }
+            // Everything it lacks is held by a host it dials, for itself or to relay.
+            auto held = shoal::plan::PathSetPool::empty_set;
+            for (const auto peer : dials) {
+                held = plan.sets.unite(
+                    held, plan.sets.unite(plan.hosts[peer].missing, routes.relays[peer]));
+            }
+            CHECK(plan.sets.subtract(host.missing, held) == shoal::plan::PathSetPool::empty_set);
+        }
     }
 }
