@@ -97,6 +97,8 @@ tx_before=$(deployer_tx)
 swarm_push per-host.yaml shared
 wait "$push_pid" || fail "per-host swarm push failed: $(tail -n 30 shared.txt)"
 tx=$(($(deployer_tx) - tx_before))
+(($(event_count shared '.event == "host-fallback"') == 0)) ||
+  fail "a host fell back: $(grep -v '^  ' shared.txt)"
 assert_has_closure 1 "$(nix-store -qR shared)"
 assert_has_closure 2 "$(nix-store -qR "$note")"
 union_bytes=$(nix path-info --size $(nix-store -qR shared | tr '\n' ' ') | awk '{s += $2} END {print s}')
