@@ -3,10 +3,9 @@
 # per-test CA and torrent, and cleanup of every process and file on exit.
 # Each test uses its own 127.0.N.x addresses, so tests may run side by side.
 
-set -euo pipefail
+# lib.sh: strict mode, fail, and the one EXIT trap (also run on INT/TERM).
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 : "${SWARM_PEER:?SWARM_PEER must point to the swarm_peer program}"
-
-fail() { echo "FAIL: $*" >&2; exit 1; }
 
 work=$(mktemp -d)
 peer_pids=()
@@ -18,7 +17,7 @@ swarm_cleanup() {
   wait 2>/dev/null || true
   rm -rf "$work"
 }
-trap swarm_cleanup EXIT
+on_exit swarm_cleanup
 
 torrent_name=deployment1
 ca_dir=$work/ca
