@@ -114,7 +114,8 @@ int run_push(const std::vector<std::string>& args) {
                                           po::value<unsigned>()->default_value(4)->value_name("K"),
                                           "how many peers one host feeds at first")(
         "listen", po::value<std::string>()->value_name("ADDR[:PORT]"),
-        "where the deployer's swarm listens (default: its address towards the hosts, port 7400)")(
+        "where the deployer's swarm listens (default: its address towards the hosts, port 7400); it "
+        "serves one slice of the torrent per port from PORT on, for up to 8 hosts it feeds")(
         "source-bandwidth", po::value<std::string>()->value_name("RATE"),
         "the deployer's uplink for the planner, e.g. 1gbit (default: the hosts' own)")(
         "max-upload-rate", po::value<std::string>()->value_name("RATE"),

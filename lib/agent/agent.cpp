@@ -18,7 +18,9 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 constexpr auto poll_interval = std::chrono::milliseconds(200);
-constexpr auto progress_interval = std::chrono::seconds(1);
+// Progress is also when the controller, which blocks reading our events,
+// sends what it queued for us (peers, finish): it must come often.
+constexpr auto progress_interval = poll_interval;
 // What is left of the ~2 s a stopping agent has once it saved resume data.
 constexpr auto resume_save_budget = std::chrono::milliseconds(1500);
 // A torrent of many thousand files still fits; a runaway line does not.

@@ -23,7 +23,7 @@ public:
     void send(const agent::Command& command);
 
     // The agent's next event. Throws util::Error when the agent exits, stays
-    // silent past the IO timeout (it sends progress every second), or breaks
+    // silent past the IO timeout (it sends progress five times a second), or breaks
     // the protocol; the error quotes the agent's stderr.
     agent::Event receive();
 

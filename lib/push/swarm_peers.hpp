@@ -15,13 +15,16 @@ namespace shoal::push {
 // them. A BitTorrent connection carries data both ways, so each pair of hosts
 // appears once.
 //
-// Only the root of the plan's tree dials the deployer. A host the plan also
-// feeds from the deployer directly (paths nobody upstream needs) would fetch
-// anything there, so those bytes would leave the deployer twice; instead
-// every host on its way down from the root relays them.
+// A few hosts (the tree's roots and their rack-mates, `sourced`) dial the
+// deployer, each fetching its own slice there (push::slice_pieces), so the
+// deployer's uplink is split among several streams while every byte still
+// leaves it once. Any other host the plan feeds from the deployer directly
+// (paths nobody upstream needs) gets those bytes relayed down the tree from
+// the nearest sourced host instead.
 struct SwarmRoutes {
     std::vector<std::vector<std::size_t>> peers; // per planned host; plan::source_node: deployer
     std::vector<plan::PathSetId> relays;         // paths it fetches for others, not for itself
+    std::vector<std::size_t> sourced;            // hosts that dial the deployer, roots first
 };
 SwarmRoutes swarm_routes(plan::Plan& plan);
 

@@ -7,6 +7,7 @@
 #include "push/agent_connection.hpp"
 #include "push/nar_staging.hpp"
 #include "push/plan_input.hpp"
+#include "push/slice_seeder.hpp"
 #include "push/source_address.hpp"
 #include "push/swarm_peers.hpp"
 #include "push/swarm_state.hpp"
@@ -28,6 +29,10 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using Phase = SwarmState::Phase;
 
+// How long a host may gain nothing from its peers before it is given every
+// slice of the deployer (a few duplicate bytes beat a stalled host).
+constexpr auto source_open_delay = std::chrono::seconds(10);
+
 double seconds_since(Clock::time_point start) {
     return std::chrono::duration<double>(Clock::now() - start).count();
 }
@@ -39,6 +44,7 @@ struct Receiver {
     std::uint64_t missing_bytes = 0;
     std::vector<std::string> relay_files; // fetched only to pass on, per the plan
     std::vector<std::size_t> peers;       // receiver indices; `source_peer` for the deployer
+    std::optional<std::size_t> slice;     // which of the deployer's slices it fetches
     swarm::CertificateAndKey certificate; // its ticket into the swarm
 };
 constexpr std::size_t source_peer = plan::source_node;
@@ -74,6 +80,9 @@ void plan_receivers(std::vector<Receiver>& receivers, const SwarmPushOptions& op
         receiver_by_name[receivers[i].host->name] = i;
     }
     const auto routes = swarm_routes(plan);
+    for (std::size_t k = 0; k < routes.sourced.size(); ++k) {
+        receivers[receiver_by_name.at(plan.hosts[routes.sourced[k]].name)].slice = k;
+    }
     for (std::size_t j = 0; j < plan.hosts.size(); ++j) {
         auto& r = receivers[receiver_by_name.at(plan.hosts[j].name)];
         for (const auto node : routes.peers[j]) {
@@ -85,11 +94,12 @@ void plan_receivers(std::vector<Receiver>& receivers, const SwarmPushOptions& op
             r.relay_files.push_back(nar_file_name(fleet.paths.name(id)));
         }
     }
-    spdlog::info("plan: {} receivers, {} waves, fan-out {}", plan.hosts.size(), plan.depth,
-                 plan.fanout);
+    spdlog::info("plan: {} receivers, {} waves, fan-out {}, {} fed by the deployer",
+                 plan.hosts.size(), plan.depth, plan.fanout, routes.sourced.size());
 }
 
-// Everything one push's swarm shares: torrent, CA, source endpoint, state.
+// Everything one push's swarm shares: torrent, CA, the deployer's slice
+// endpoints, state.
 struct SwarmContext {
     const SwarmPushOptions& options;
     const fleet::HostClosures& closures;
@@ -98,26 +108,25 @@ struct SwarmContext {
     std::string key;
     swarm::BuiltTorrent torrent;
     swarm::CertificateAuthority ca;
-    swarm::Endpoint source;
+    std::vector<swarm::Endpoint> sources; // one per slice; together, every piece
     SwarmState state;
 };
 
-std::vector<swarm::Endpoint> ready_endpoints(const std::vector<std::size_t>& peers,
+std::vector<swarm::Endpoint> ready_endpoints(const Receiver& receiver,
                                              const std::vector<SwarmState::Receiver>& snapshot,
-                                             const swarm::Endpoint& source) {
+                                             const std::vector<swarm::Endpoint>& sources) {
     std::vector<swarm::Endpoint> endpoints;
-    bool need_source = false;
-    for (const auto peer : peers) {
+    for (const auto peer : receiver.peers) {
         if (peer == source_peer) {
-            need_source = true;
+            endpoints.push_back(sources.at(receiver.slice.value()));
         } else if (snapshot[peer].phase == Phase::ready ||
                    snapshot[peer].phase == Phase::complete) {
             endpoints.push_back(snapshot[peer].endpoint);
         }
     }
-    // A host whose upstream peers all failed to start takes the bytes from the deployer.
-    if (need_source || endpoints.empty()) {
-        endpoints.push_back(source);
+    // A host whose peers all failed to start takes the bytes from the deployer.
+    if (endpoints.empty()) {
+        return sources;
     }
     return endpoints;
 }
@@ -194,7 +203,9 @@ report::HostOutcome serve_receiver(SwarmContext& context, const Receiver& receiv
                     fmt::format("no progress for {} s", context.options.stall_timeout.count()));
             }
         }
+        spdlog::debug("{}: finished, waiting for its agent to exit", host.name);
         agent.wait();
+        spdlog::debug("{}: its agent exited", host.name);
         outcome.ok = true;
         outcome.seconds = seconds_since(start);
         context.reporter.host_finished(outcome);
@@ -220,14 +231,16 @@ report::HostOutcome serve_receiver(SwarmContext& context, const Receiver& receiv
 // The deployer's side of the swarm: seeds, hands out peers once receivers
 // are ready, reports progress, and ends the swarm when every receiver is
 // complete or failed.
-void coordinate(SwarmContext& context, swarm::SwarmSession& source,
+void coordinate(SwarmContext& context, SliceSeeder& sources,
                 const std::vector<Receiver>& receivers, util::TerminationSignals& signals) {
     const auto start = Clock::now();
     bool peers_given = false;
+    auto peers_given_at = start;
     auto last_report = start;
     std::set<std::size_t> failed_seen;
+    std::set<std::size_t> opened; // receivers given every slice
     for (;;) {
-        source.poll(std::chrono::milliseconds(200));
+        sources.poll(std::chrono::milliseconds(200));
         if ((signals.received() != nullptr)) {
             context.state.stop();
             return;
@@ -243,23 +256,36 @@ void coordinate(SwarmContext& context, swarm::SwarmSession& source,
         // connects too early is refused and retried much later.
         if (!peers_given && all_resolved) {
             for (std::size_t i = 0; i < receivers.size(); ++i) {
-                context.state.post(i, agent::Connect{ready_endpoints(receivers[i].peers, snapshot,
-                                                                     context.source)});
+                context.state.post(
+                    i, agent::Connect{ready_endpoints(receivers[i], snapshot, context.sources)});
             }
             peers_given = true;
-            failed_seen.clear();
+            peers_given_at = Clock::now();
         }
         if (peers_given) {
-            // Whoever counted on a failed peer gets the deployer instead.
+            // A failed host's slice would be missing from the swarm: every
+            // host may now fetch it from the deployer.
             for (std::size_t f = 0; f < snapshot.size(); ++f) {
-                if (snapshot[f].phase != Phase::failed || !failed_seen.insert(f).second) {
+                if (snapshot[f].phase != Phase::failed || !failed_seen.insert(f).second ||
+                    !receivers[f].slice) {
                     continue;
                 }
                 for (std::size_t i = 0; i < receivers.size(); ++i) {
-                    const auto& peers = receivers[i].peers;
-                    if (std::find(peers.begin(), peers.end(), f) != peers.end()) {
-                        context.state.post(i, agent::Connect{{context.source}});
-                    }
+                    context.state.post(i,
+                                       agent::Connect{{context.sources[*receivers[f].slice]}});
+                }
+            }
+            // A host whose peers have nothing more for it (they failed, or
+            // stall themselves) is given all of the deployer, long before
+            // its own stall would make it fall back to a direct copy.
+            for (std::size_t i = 0; i < receivers.size(); ++i) {
+                const auto& r = snapshot[i];
+                if (r.phase == Phase::ready && r.downloaded < r.wanted &&
+                    Clock::now() - std::max(r.last_gain, peers_given_at) > source_open_delay &&
+                    opened.insert(i).second) {
+                    spdlog::info("{} is stuck: giving it every slice of the deployer",
+                                 receivers[i].host->name);
+                    context.state.post(i, agent::Connect{context.sources});
                 }
             }
         }
@@ -281,30 +307,40 @@ void coordinate(SwarmContext& context, swarm::SwarmSession& source,
     }
 }
 
-// Seeds from the deployer while one thread per receiver talks to its agent
+// The files each slice's host downloads, by slice.
+std::vector<std::set<std::string>> wanted_by_slice(const std::vector<Receiver>& receivers) {
+    std::vector<std::set<std::string>> wanted;
+    for (const auto& r : receivers) {
+        if (r.slice) {
+            wanted.resize(std::max(wanted.size(), *r.slice + 1));
+            for (const auto& info : r.missing) {
+                wanted[*r.slice].insert(nar_file_name(info.path));
+            }
+            wanted[*r.slice].insert(r.relay_files.begin(), r.relay_files.end());
+        }
+    }
+    return wanted;
+}
+
+// Serves from the deployer while one thread per receiver talks to its agent
 // and this one coordinates; returns when every receiver thread is done.
 void run_swarm(SwarmContext& context, const std::vector<Receiver>& receivers,
                const std::vector<std::size_t>& receiver_host,
                std::vector<report::HostOutcome>& outcomes, const std::filesystem::path& staging,
                util::TerminationSignals& signals) {
     swarm::SwarmOptions source_options;
-    source_options.listen = context.source;
     source_options.torrent = context.torrent.bytes;
     source_options.save_path = staging;
     source_options.certificate = context.ca.issue("@source", context.torrent.name);
-    source_options.seed = true;
     source_options.upload_rate_limit = context.options.max_upload_rate;
     source_options.low_priority = context.options.low_priority;
-    swarm::SwarmSession source(source_options);
-    while (!source.ready()) {
-        source.poll(std::chrono::milliseconds(200));
-    }
+    SliceSeeder sources(source_options, context.sources, wanted_by_slice(receivers));
     std::vector<std::jthread> threads;
     for (std::size_t i = 0; i < receivers.size(); ++i) {
         threads.emplace_back(
             [&, i] { outcomes[receiver_host[i]] = serve_receiver(context, receivers[i], i); });
     }
-    coordinate(context, source, receivers, signals);
+    coordinate(context, sources, receivers, signals);
 }
 
 } // namespace
@@ -341,7 +377,7 @@ std::vector<report::HostOutcome> push_swarm(const std::vector<inventory::Host>& 
             reporter.host_finished(outcomes[i]);
         } else {
             receivers.push_back(
-                {&hosts[i], diffs[i].diff.missing, diffs[i].diff.missing_bytes, {}, {}, {}});
+                {&hosts[i], diffs[i].diff.missing, diffs[i].diff.missing_bytes, {}, {}, {}, {}});
             receiver_host.push_back(i);
         }
     }
@@ -374,9 +410,16 @@ std::vector<report::HostOutcome> push_swarm(const std::vector<inventory::Host>& 
     for (auto& r : receivers) {
         r.certificate = ca.issue(r.host->name, torrent.name);
     }
-    const swarm::Endpoint source_endpoint{
-        options.listen_address.value_or(local_address_towards(receivers.front().host->address)),
-        options.listen_port};
+    const auto source_address =
+        options.listen_address.value_or(local_address_towards(receivers.front().host->address));
+    std::vector<swarm::Endpoint> source_endpoints;
+    for (const auto& r : receivers) {
+        if (r.slice) {
+            source_endpoints.resize(std::max(source_endpoints.size(), *r.slice + 1));
+            source_endpoints[*r.slice] = {
+                source_address, static_cast<std::uint16_t>(options.listen_port + *r.slice)};
+        }
+    }
     SwarmContext context{options,
                          closures,
                          reporter,
@@ -384,7 +427,7 @@ std::vector<report::HostOutcome> push_swarm(const std::vector<inventory::Host>& 
                          key,
                          std::move(torrent),
                          std::move(ca),
-                         source_endpoint,
+                         std::move(source_endpoints),
                          SwarmState(receivers.size())};
     run_swarm(context, receivers, receiver_host, outcomes, staging, signals);
     const bool all_ok = std::all_of(outcomes.begin(), outcomes.end(),

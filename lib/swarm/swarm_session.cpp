@@ -6,6 +6,7 @@
 #include "util/error.hpp"
 
 #include <algorithm>
+#include <fmt/format.h>
 #include <libtorrent/add_torrent_params.hpp>
 #include <libtorrent/alert_types.hpp>
 #include <libtorrent/error_code.hpp>
@@ -120,6 +121,7 @@ struct SwarmSession::State {
     bool certificate_installed = false;
     bool checked = false;
     bool resumed = false;
+    bool keeps_resume_data = true; // a downloader; seeds and slices have nothing to resume
     bool resume_save_in_flight = false;
     Clock::time_point next_resume_save;
 
@@ -155,8 +157,11 @@ SwarmSession::SwarmSession(const SwarmOptions& options) : state_(std::make_uniqu
     if (error) {
         throw util::Error("invalid torrent: " + error.message());
     }
-    if (options.seed && !options.wanted_files.empty()) {
-        throw util::Error("a seed has every file: it cannot want only some");
+    if ((options.seed || options.slice_pieces) && !options.wanted_files.empty()) {
+        throw util::Error("a seed or a slice downloads nothing: it cannot want files");
+    }
+    if (options.seed && options.slice_pieces) {
+        throw util::Error("a seed has every piece: it cannot be a slice");
     }
     state.file_indices = file_indices(options.torrent);
     for (const auto& [name, index] : state.file_indices) {
@@ -170,6 +175,7 @@ SwarmSession::SwarmSession(const SwarmOptions& options) : state_(std::make_uniqu
         }
     }
     state.resume_path = options.save_path / (state.torrent->name() + ".resume");
+    state.keeps_resume_data = !options.seed && !options.slice_pieces;
     state.certificate = options.certificate;
     state.resume_save_interval = options.resume_save_interval;
     state.next_resume_save = Clock::now() + options.resume_save_interval;
@@ -188,7 +194,8 @@ SwarmSession::SwarmSession(const SwarmOptions& options) : state_(std::make_uniqu
         state.session->set_peer_class(lt::session::local_peer_class_id, local);
     }
 
-    lt::add_torrent_params torrent_params = state.read_resume_data();
+    lt::add_torrent_params torrent_params =
+        state.keeps_resume_data ? state.read_resume_data() : lt::add_torrent_params();
     torrent_params.ti = std::make_shared<lt::torrent_info>(*state.torrent);
     torrent_params.save_path = std::filesystem::absolute(options.save_path).string();
     torrent_params.flags &= ~(lt::torrent_flags::auto_managed | lt::torrent_flags::paused);
@@ -197,6 +204,19 @@ SwarmSession::SwarmSession(const SwarmOptions& options) : state_(std::make_uniqu
     torrent_params.banned_peers.clear();
     if (options.seed) {
         torrent_params.flags |= lt::torrent_flags::seed_mode;
+    }
+    if (options.slice_pieces) {
+        // Claimed the way resume data would: libtorrent then announces and
+        // serves exactly these pieces, and wants nothing (see below).
+        torrent_params.have_pieces.resize(state.torrent->num_pieces());
+        for (const int piece : *options.slice_pieces) {
+            if (piece < 0 || piece >= state.torrent->num_pieces()) {
+                throw util::Error(fmt::format("piece {} is not in torrent {}", piece,
+                                              state.torrent->name()));
+            }
+            torrent_params.have_pieces.set_bit(lt::piece_index_t(piece));
+        }
+        state.wanted_indices.clear();
     }
     // One priority per file, pad files included (libtorrent never fetches
     // those): a dont_download anywhere would also silently cancel seed mode.
@@ -213,13 +233,7 @@ SwarmSession::SwarmSession(const SwarmOptions& options) : state_(std::make_uniqu
     }
 }
 
-SwarmSession::~SwarmSession() {
-    try {
-        save_resume_data(std::chrono::seconds(5));
-    } catch (const std::exception& error) {
-        spdlog::warn("could not save resume data: {}", error.what());
-    }
-}
+SwarmSession::~SwarmSession() = default;
 
 void SwarmSession::State::handle_alert(lt::alert* alert) {
     if (const auto* listening = lt::alert_cast<lt::listen_succeeded_alert>(alert)) {
@@ -273,7 +287,8 @@ void SwarmSession::poll(std::chrono::milliseconds max_wait) {
     for (lt::alert* alert : alerts) {
         state.handle_alert(alert);
     }
-    if (!state.resume_save_in_flight && Clock::now() >= state.next_resume_save) {
+    if (state.keeps_resume_data && !state.resume_save_in_flight &&
+        Clock::now() >= state.next_resume_save) {
         state.start_resume_save();
     }
 }
@@ -318,6 +333,9 @@ SwarmStatus SwarmSession::status() const {
 
 void SwarmSession::save_resume_data(std::chrono::milliseconds max_wait) {
     State& state = *state_;
+    if (!state.keeps_resume_data) {
+        return;
+    }
     const Clock::time_point deadline = Clock::now() + max_wait;
     while (state.resume_save_in_flight && Clock::now() < deadline) {
         poll(std::chrono::milliseconds(100));

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -24,6 +25,11 @@ struct SwarmOptions {
     CertificateAndKey certificate; // issued to this host for this torrent
     // The files are all present already: serve them without rehashing first.
     bool seed = false;
+    // The files are all present, but this peer holds and serves only these
+    // pieces and downloads nothing: one slice of a source split among
+    // several sessions, each met by different peers, so that no piece
+    // leaves the source twice.
+    std::optional<std::vector<int>> slice_pieces;
     // Names of the files to download; empty means all of them.
     std::set<std::string> wanted_files;
     std::uint64_t upload_rate_limit = 0; // bytes per second, 0 for none
@@ -65,7 +71,8 @@ public:
     explicit SwarmSession(const SwarmOptions& options);
     SwarmSession(const SwarmSession&) = delete;
     SwarmSession& operator=(const SwarmSession&) = delete;
-    // Saves resume data (bounded wait) so that a rerun continues.
+    // Saves nothing: a finished download needs no resume data, and a stopping
+    // one calls save_resume_data() with the time it can spare.
     ~SwarmSession();
 
     // Handles what libtorrent reported, waiting up to `max_wait` for the

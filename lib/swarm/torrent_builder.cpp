@@ -47,6 +47,15 @@ std::vector<StagedFile> list_staged_files(const std::filesystem::path& staging_d
     return files;
 }
 
+lt::torrent_info parse_torrent(std::string_view torrent_bytes) {
+    lt::error_code error;
+    lt::torrent_info info(torrent_bytes.data(), static_cast<int>(torrent_bytes.size()), error);
+    if (error) {
+        throw util::Error("invalid torrent: " + error.message());
+    }
+    return info;
+}
+
 } // namespace
 
 int choose_piece_size(std::uint64_t total_size) {
@@ -93,12 +102,7 @@ BuiltTorrent build_torrent(const std::filesystem::path& staging_directory,
 }
 
 std::map<std::string, int> file_indices(std::string_view torrent_bytes) {
-    lt::error_code error;
-    const lt::torrent_info info(torrent_bytes.data(), static_cast<int>(torrent_bytes.size()),
-                                error);
-    if (error) {
-        throw util::Error("invalid torrent: " + error.message());
-    }
+    const lt::torrent_info info = parse_torrent(torrent_bytes);
     std::map<std::string, int> indices;
     const lt::file_storage& files = info.files();
     for (const lt::file_index_t index : files.file_range()) {
@@ -107,6 +111,30 @@ std::map<std::string, int> file_indices(std::string_view torrent_bytes) {
         }
     }
     return indices;
+}
+
+PieceLayout piece_layout(std::string_view torrent_bytes) {
+    const lt::torrent_info info = parse_torrent(torrent_bytes);
+    const lt::file_storage& files = info.files();
+    PieceLayout layout;
+    layout.piece_size = info.piece_length();
+    layout.piece_count = info.num_pieces();
+    for (const lt::file_index_t index : files.file_range()) {
+        if (files.pad_file_at(index) || files.file_size(index) == 0) {
+            continue;
+        }
+        const auto size = files.file_size(index);
+        const int first = static_cast<int>(files.map_file(index, 0, 1).piece);
+        const int last = static_cast<int>(files.map_file(index, size - 1, 1).piece);
+        layout.files.emplace(files.file_name(index),
+                             FilePieces{first, last - first + 1, static_cast<std::uint64_t>(size)});
+    }
+    return layout;
+}
+
+std::uint64_t PieceLayout::piece_bytes(const FilePieces& file, int nth) const {
+    const auto start = static_cast<std::uint64_t>(nth) * static_cast<std::uint64_t>(piece_size);
+    return std::min<std::uint64_t>(static_cast<std::uint64_t>(piece_size), file.size - start);
 }
 
 } // namespace shoal::swarm

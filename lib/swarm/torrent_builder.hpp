@@ -37,4 +37,21 @@ int choose_piece_size(std::uint64_t total_size);
 // made by build_torrent, by file name.
 std::map<std::string, int> file_indices(std::string_view torrent_bytes);
 
+// Where a payload file lies among the torrent's pieces. v2 starts every file
+// on a piece boundary, so each piece holds bytes of one file only.
+struct FilePieces {
+    int first_piece = 0;
+    int piece_count = 0;
+    std::uint64_t size = 0;
+};
+struct PieceLayout {
+    int piece_size = 0;
+    int piece_count = 0;                     // of the whole torrent
+    std::map<std::string, FilePieces> files; // by file name, pad files left out
+
+    // Payload bytes of the file's `nth` piece (the last one may be short).
+    std::uint64_t piece_bytes(const FilePieces& file, int nth) const;
+};
+PieceLayout piece_layout(std::string_view torrent_bytes);
+
 } // namespace shoal::swarm

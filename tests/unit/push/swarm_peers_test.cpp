@@ -59,7 +59,7 @@ TEST_CASE("hosts of a rack form a mesh beyond their tree") {
     }
 }
 
-TEST_CASE("only the tree's root dials the deployer; the others get its shares through relays") {
+TEST_CASE("a few hosts, roots first, dial the deployer; the others get its shares relayed") {
     for (unsigned seed = 1; seed <= 40; ++seed) {
         std::mt19937 random(seed);
         shoal::plan::Fleet fleet;
@@ -85,12 +85,24 @@ TEST_CASE("only the tree's root dials the deployer; the others get its shares th
         }
         auto plan = shoal::plan::make_plan(fleet, {});
         const auto routes = shoal::push::swarm_routes(plan);
+        const std::set<std::size_t> sourced(routes.sourced.begin(), routes.sourced.end());
+        CHECK(sourced.size() == routes.sourced.size());
+        CHECK(sourced.size() <= 8);
+        CHECK(plan.hosts[routes.sourced.front()].tree_parent == shoal::plan::source_node);
+        // What the deployer sends is wanted by the hosts that fetch it there.
+        auto from_deployer = shoal::plan::PathSetPool::empty_set;
+        for (const auto k : routes.sourced) {
+            from_deployer = plan.sets.unite(
+                from_deployer, plan.sets.unite(plan.hosts[k].missing, routes.relays[k]));
+        }
         for (std::size_t i = 0; i < plan.hosts.size(); ++i) {
             const auto& host = plan.hosts[i];
+            CHECK(plan.sets.subtract(host.missing, from_deployer) ==
+                  shoal::plan::PathSetPool::empty_set);
             const auto& dials = routes.peers[i];
             const bool dials_source =
                 std::find(dials.begin(), dials.end(), shoal::plan::source_node) != dials.end();
-            CHECK(dials_source == (host.tree_parent == shoal::plan::source_node));
+            CHECK(dials_source == sourced.contains(i));
             if (dials_source) {
                 continue;
             }

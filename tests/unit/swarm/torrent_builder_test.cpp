@@ -7,6 +7,7 @@
 #include <fstream>
 #include <libtorrent/torrent_info.hpp>
 #include <map>
+#include <vector>
 
 using shoal::swarm::build_torrent;
 using shoal::swarm::choose_piece_size;
@@ -66,6 +67,33 @@ TEST_CASE("the torrent covers every staged file, indexed by name, aligned to pie
     }
     CHECK(pad_files > 0);
     CHECK(files.num_files() == static_cast<int>(staged_files.size()) + pad_files);
+}
+
+TEST_CASE("the piece layout gives each file its own run of pieces, in file order") {
+    const TemporaryDirectory directory;
+    const auto ca =
+        shoal::swarm::CertificateAuthority::create("deployment1", std::chrono::hours(1));
+    const auto built = build_torrent(stage(directory.path()), ca.certificate_pem());
+    const auto layout = shoal::swarm::piece_layout(built.bytes);
+
+    CHECK(layout.piece_size == 16384);
+    REQUIRE(layout.files.size() == staged_files.size());
+    std::vector<bool> owned(static_cast<std::size_t>(layout.piece_count));
+    for (const auto& [name, size] : staged_files) {
+        CAPTURE(name);
+        const auto& file = layout.files.at(name);
+        CHECK(file.size == size);
+        CHECK(file.piece_count == static_cast<int>((size + 16383) / 16384));
+        std::uint64_t bytes = 0;
+        for (int nth = 0; nth < file.piece_count; ++nth) {
+            bytes += layout.piece_bytes(file, nth);
+            const auto piece = static_cast<std::size_t>(file.first_piece + nth);
+            REQUIRE(piece < owned.size());
+            CHECK_FALSE(owned[piece]);
+            owned[piece] = true;
+        }
+        CHECK(bytes == size);
+    }
 }
 
 TEST_CASE("the torrent is private, v2, tracker-less and trusts only the deployment's CA") {

@@ -1,0 +1,34 @@
+#pragma once
+
+#include "swarm/endpoint.hpp"
+#include "swarm/swarm_session.hpp"
+
+#include <chrono>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace shoal::push {
+
+// The deployer's part of a push's swarm: the torrent split into slices
+// (push::slice_pieces), each served by its own session on its own endpoint,
+// so that the host given slice k fetches only those pieces here. Together
+// the sessions serve every piece: a host given all endpoints can fetch
+// anything.
+class SliceSeeder {
+public:
+    // `common` has the torrent, files, certificate and limits; `wanted[k]`
+    // names the files the host fetching slice k downloads. Returns once
+    // every session is ready to serve.
+    SliceSeeder(const swarm::SwarmOptions& common, const std::vector<swarm::Endpoint>& endpoints,
+                const std::vector<std::set<std::string>>& wanted);
+
+    // Handles what every session reported, waiting up to `max_wait` in all.
+    void poll(std::chrono::milliseconds max_wait);
+
+private:
+    std::vector<std::unique_ptr<swarm::SwarmSession>> sessions_;
+};
+
+} // namespace shoal::push
