@@ -228,6 +228,20 @@ report::HostOutcome serve_receiver(SwarmContext& context, const Receiver& receiv
     return fallback;
 }
 
+// A fed host after `failed` (cyclically) that has not failed itself, so that
+// several failures spread their slices over several heirs.
+std::optional<std::size_t> slice_heir(const std::vector<Receiver>& receivers,
+                                      const std::vector<SwarmState::Receiver>& snapshot,
+                                      std::size_t failed) {
+    for (std::size_t step = 1; step < receivers.size(); ++step) {
+        const std::size_t i = (failed + step) % receivers.size();
+        if (receivers[i].slice && snapshot[i].phase != Phase::failed) {
+            return i;
+        }
+    }
+    return std::nullopt;
+}
+
 // The deployer's side of the swarm: seeds, hands out peers once receivers
 // are ready, reports progress, and ends the swarm when every receiver is
 // complete or failed.
@@ -263,16 +277,20 @@ void coordinate(SwarmContext& context, SliceSeeder& sources,
             peers_given_at = Clock::now();
         }
         if (peers_given) {
-            // A failed host's slice would be missing from the swarm: every
-            // host may now fetch it from the deployer.
+            // A failed host's slice would be missing from the swarm: another
+            // fed host takes it over (one: several would fetch it twice).
             for (std::size_t f = 0; f < snapshot.size(); ++f) {
                 if (snapshot[f].phase != Phase::failed || !failed_seen.insert(f).second ||
                     !receivers[f].slice) {
                     continue;
                 }
-                for (std::size_t i = 0; i < receivers.size(); ++i) {
-                    context.state.post(i,
-                                       agent::Connect{{context.sources[*receivers[f].slice]}});
+                const auto& orphan = context.sources[*receivers[f].slice];
+                if (const auto heir = slice_heir(receivers, snapshot, f)) {
+                    context.state.post(*heir, agent::Connect{{orphan}});
+                } else {
+                    for (std::size_t i = 0; i < receivers.size(); ++i) {
+                        context.state.post(i, agent::Connect{{orphan}});
+                    }
                 }
             }
             // A host whose peers have nothing more for it (they failed, or
