@@ -85,6 +85,10 @@ lt::settings_pack session_settings(const SwarmOptions& options) {
     // agent) is retried soon and never given up on: every peer is ours.
     settings.set_int(lt::settings_pack::min_reconnect_time, 1);
     settings.set_int(lt::settings_pack::max_failcount, 1000);
+    // Nor closed for having nothing to trade at the moment (a slice that
+    // served all it holds, two complete hosts): it would be redialled each
+    // second, and a dial in flight holds up the session's end.
+    settings.set_bool(lt::settings_pack::close_redundant_connections, false);
     // Every peer holds a certificate; several hosts may share an address (NAT).
     settings.set_bool(lt::settings_pack::allow_multiple_connections_per_ip, true);
     // The plan, not tit-for-tat, decides who serves whom: unchoke them all.
