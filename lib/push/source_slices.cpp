@@ -23,13 +23,13 @@ std::vector<std::vector<int>> slice_pieces(const swarm::PieceLayout& layout,
             }
         }
         if (candidates.empty()) {
-            candidates.push_back(
-                static_cast<std::size_t>(std::min_element(load.begin(), load.end()) - load.begin()));
+            candidates.push_back(static_cast<std::size_t>(
+                std::min_element(load.begin(), load.end()) - load.begin()));
         }
         for (int nth = 0; nth < file.piece_count; ++nth) {
-            const std::size_t k = *std::min_element(
-                candidates.begin(), candidates.end(),
-                [&](std::size_t a, std::size_t b) { return load[a] < load[b]; });
+            const std::size_t k =
+                *std::min_element(candidates.begin(), candidates.end(),
+                                  [&](std::size_t a, std::size_t b) { return load[a] < load[b]; });
             slices[k].push_back(file.first_piece + nth);
             load[k] += layout.piece_bytes(file, nth);
         }

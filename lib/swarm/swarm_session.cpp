@@ -215,8 +215,8 @@ SwarmSession::SwarmSession(const SwarmOptions& options) : state_(std::make_uniqu
         torrent_params.have_pieces.resize(state.torrent->num_pieces());
         for (const int piece : *options.slice_pieces) {
             if (piece < 0 || piece >= state.torrent->num_pieces()) {
-                throw util::Error(fmt::format("piece {} is not in torrent {}", piece,
-                                              state.torrent->name()));
+                throw util::Error(
+                    fmt::format("piece {} is not in torrent {}", piece, state.torrent->name()));
             }
             torrent_params.have_pieces.set_bit(lt::piece_index_t(piece));
         }

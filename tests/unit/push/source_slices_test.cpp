@@ -1,8 +1,8 @@
 #include "push/source_slices.hpp"
 
+#include <algorithm>
 #include <doctest/doctest.h>
 #include <fmt/format.h>
-#include <algorithm>
 #include <random>
 
 namespace {

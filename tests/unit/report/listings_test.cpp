@@ -42,10 +42,9 @@ std::vector<shoal::nix::PathInfo> two_paths() {
 TEST_CASE("the host table aligns its columns and shows empty fields as '-'") {
     std::ostringstream out;
     shoal::report::write_host_table(out, two_hosts());
-    CHECK(out.str() ==
-          "NAME    ADDRESS    PORT  USER  SITE  RACK  BANDWIDTH   GROUPS  TAGS\n"
-          "web-01  10.0.1.11  22    root  ams   -     100 Mbit/s  web,eu  -\n"
-          "db      10.0.2.1   2222  root  -     -     100 Mbit/s  -       primary\n");
+    CHECK(out.str() == "NAME    ADDRESS    PORT  USER  SITE  RACK  BANDWIDTH   GROUPS  TAGS\n"
+                       "web-01  10.0.1.11  22    root  ams   -     100 Mbit/s  web,eu  -\n"
+                       "db      10.0.2.1   2222  root  -     -     100 Mbit/s  -       primary\n");
 }
 
 TEST_CASE("the host JSON keeps every field, bandwidth in bits per second") {
