@@ -2,6 +2,7 @@
 #include "general_options.hpp"
 #include "inventory/bandwidth.hpp"
 #include "nix/local_store.hpp"
+#include "push/agent_program.hpp"
 #include "push/direct_push.hpp"
 #include "push/swarm_push.hpp"
 #include "report/push_reporter.hpp"
@@ -38,14 +39,6 @@ std::chrono::seconds whole_seconds(const po::variables_map& values, const char* 
     return std::chrono::seconds(seconds);
 }
 
-// "shoal agent" run by the very binary running now, by its absolute path:
-// the targets of a fleet usually share the deployer's layout (or its Nix store path).
-std::string default_agent_command() {
-    std::error_code error;
-    const auto self = std::filesystem::read_symlink("/proc/self/exe", error);
-    return (error ? std::string("shoal") : self.string()) + " agent";
-}
-
 std::uint64_t bytes_per_second(const po::variables_map& values, const char* name) {
     return values.count(name) != 0U ? inventory::parse_bandwidth(values[name].as<std::string>()) / 8
                                     : 0;
@@ -55,9 +48,10 @@ push::SwarmPushOptions swarm_options_from(const po::variables_map& values,
                                           push::DirectPushOptions direct) {
     push::SwarmPushOptions options;
     options.direct = std::move(direct);
-    options.agent_command = values.count("agent-command") != 0U
-                                ? values["agent-command"].as<std::string>()
-                                : default_agent_command();
+    // A command the user chose is theirs to install on the targets.
+    options.agent = values.count("agent-command") != 0U
+                        ? push::AgentProgram{values["agent-command"].as<std::string>(), {}}
+                        : push::running_agent_program();
     options.staging = values.count("staging") != 0U
                           ? std::filesystem::path(values["staging"].as<std::string>())
                           : default_staging();
@@ -110,12 +104,13 @@ int run_push(const std::vector<std::string>& args) {
     po::options_description swarm("Swarm (without --direct)");
     swarm.add_options()("agent-command", po::value<std::string>()->value_name("CMD"),
                         "runs `shoal agent` on a target (default: this shoal's own path, "
-                        "plus ' agent')")("fanout",
-                                          po::value<unsigned>()->default_value(4)->value_name("K"),
-                                          "how many peers one host feeds at first")(
+                        "plus ' agent'; a shoal in the Nix store first copies its own closure "
+                        "to targets that lack it)")(
+        "fanout", po::value<unsigned>()->default_value(4)->value_name("K"),
+        "how many peers one host feeds at first")(
         "listen", po::value<std::string>()->value_name("ADDR[:PORT]"),
-        "where the deployer's swarm listens (default: its address towards the hosts, port 7400); it "
-        "serves one slice of the torrent per port from PORT on, for up to 8 hosts it feeds")(
+        "where the deployer's swarm listens (default: its address towards the hosts, port 7400); "
+        "it serves one slice of the torrent per port from PORT on, for up to 8 hosts it feeds")(
         "source-bandwidth", po::value<std::string>()->value_name("RATE"),
         "the deployer's uplink for the planner, e.g. 1gbit (default: the hosts' own)")(
         "max-upload-rate", po::value<std::string>()->value_name("RATE"),

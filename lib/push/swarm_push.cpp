@@ -1,10 +1,12 @@
 #include "push/swarm_push.hpp"
 
 #include "fleet/fleet_diff.hpp"
+#include "nix/closure.hpp"
 #include "nix/local_store.hpp"
 #include "nix/sha256.hpp"
 #include "plan/planner.hpp"
 #include "push/agent_connection.hpp"
+#include "push/direct_copy.hpp"
 #include "push/nar_staging.hpp"
 #include "push/plan_input.hpp"
 #include "push/slice_seeder.hpp"
@@ -12,9 +14,11 @@
 #include "push/swarm_peers.hpp"
 #include "push/swarm_state.hpp"
 #include "swarm/certificate_authority.hpp"
+#include "swarm/files.hpp"
 #include "swarm/swarm_session.hpp"
 #include "swarm/torrent_builder.hpp"
 #include "util/error.hpp"
+#include "util/units.hpp"
 
 #include <algorithm>
 #include <fmt/format.h>
@@ -110,7 +114,49 @@ struct SwarmContext {
     swarm::CertificateAuthority ca;
     std::vector<swarm::Endpoint> sources; // one per slice; together, every piece
     SwarmState state;
+    std::vector<nix::PathInfo> agent_closure; // empty unless the agent program is in the store
 };
+
+// The closure of the agent program's store path, read once for all hosts.
+// Without it, hosts that lack the program cannot start an agent (and fall
+// back to a direct copy); the push itself can still go on.
+std::vector<nix::PathInfo> agent_closure(const AgentProgram& agent) {
+    if (!agent.store_path) {
+        return {};
+    }
+    try {
+        nix::LocalStore local_store;
+        return nix::read_closure(local_store.connection(), {*agent.store_path});
+    } catch (const util::Error& e) {
+        spdlog::warn("cannot read the closure of {}, where shoal runs from, so hosts that lack it "
+                     "cannot start an agent: {}",
+                     *agent.store_path, e.what());
+        return {};
+    }
+}
+
+// Gives the host what it lacks of the agent program's closure, by a direct
+// copy. Throws (naming the program) when the host cannot get it.
+void install_agent_program(SwarmContext& context, const inventory::Host& host) {
+    const auto start = Clock::now();
+    CopiedTotals copied;
+    try {
+        DirectCopy target(context.ssh_library, host, context.options.direct.remote,
+                          context.reporter);
+        const auto diff =
+            target.diff(context.agent_closure, context.options.direct.substitute_on_destination);
+        target.copy(diff.missing, copied);
+    } catch (const std::exception& e) {
+        throw util::Error(fmt::format("cannot copy {} (shoal itself) there: {}",
+                                      *context.options.agent.store_path, e.what()));
+    }
+    if (copied.paths == 0) {
+        spdlog::debug("{}: has shoal's own closure", host.name);
+        return;
+    }
+    spdlog::info("{}: copied shoal's own closure: {} paths, {} in {}", host.name, copied.paths,
+                 util::format_bytes(copied.bytes), util::format_seconds(seconds_since(start)));
+}
 
 std::vector<swarm::Endpoint> ready_endpoints(const Receiver& receiver,
                                              const std::vector<SwarmState::Receiver>& snapshot,
@@ -160,8 +206,12 @@ report::HostOutcome serve_receiver(SwarmContext& context, const Receiver& receiv
     report::HostOutcome outcome;
     outcome.host = host.name;
     try {
+        if (!context.agent_closure.empty()) {
+            install_agent_program(context, host);
+        }
+        const auto agent_start = Clock::now();
         AgentConnection agent(context.ssh_library, host, context.options.direct.remote,
-                              context.options.agent_command);
+                              context.options.agent.command);
         agent.send(assignment_for(context, receiver));
         bool finished = false;
         while (!finished) {
@@ -193,7 +243,7 @@ report::HostOutcome serve_receiver(SwarmContext& context, const Receiver& receiv
             }
             const auto now = context.state.snapshot()[index];
             if (now.phase == Phase::starting &&
-                Clock::now() - start > context.options.agent_start_timeout) {
+                Clock::now() - agent_start > context.options.agent_start_timeout) {
                 throw util::Error("the agent did not get ready in time");
             }
             // A host importing what it has downloaded is busy, not stalled.
@@ -245,8 +295,8 @@ std::optional<std::size_t> slice_heir(const std::vector<Receiver>& receivers,
 // The deployer's side of the swarm: seeds, hands out peers once receivers
 // are ready, reports progress, and ends the swarm when every receiver is
 // complete or failed.
-void coordinate(SwarmContext& context, SliceSeeder& sources,
-                const std::vector<Receiver>& receivers, util::TerminationSignals& signals) {
+void coordinate(SwarmContext& context, SliceSeeder& sources, const std::vector<Receiver>& receivers,
+                util::TerminationSignals& signals) {
     const auto start = Clock::now();
     bool peers_given = false;
     auto peers_given_at = start;
@@ -425,6 +475,9 @@ std::vector<report::HostOutcome> push_swarm(const std::vector<inventory::Host>& 
     spdlog::info("staged {} NARs in {}", to_stage.size(), staging.string());
     auto ca = swarm::CertificateAuthority::create(torrent_name, std::chrono::hours(48));
     auto torrent = swarm::build_torrent(staging / torrent_name, ca.certificate_pem());
+    // Public data only (file hashes, the CA's certificate): lets an operator
+    // inspect the push, or test that a client holding it is refused.
+    swarm::write_file_atomically(staging / (torrent_name + ".torrent"), torrent.bytes);
     for (auto& r : receivers) {
         r.certificate = ca.issue(r.host->name, torrent.name);
     }
@@ -446,7 +499,8 @@ std::vector<report::HostOutcome> push_swarm(const std::vector<inventory::Host>& 
                          std::move(torrent),
                          std::move(ca),
                          std::move(source_endpoints),
-                         SwarmState(receivers.size())};
+                         SwarmState(receivers.size()),
+                         agent_closure(options.agent)};
     run_swarm(context, receivers, receiver_host, outcomes, staging, signals);
     const bool all_ok = std::all_of(outcomes.begin(), outcomes.end(),
                                     [](const report::HostOutcome& o) { return o.ok; });

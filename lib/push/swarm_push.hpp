@@ -2,6 +2,7 @@
 
 #include "fleet/host_closures.hpp"
 #include "inventory/host.hpp"
+#include "push/agent_program.hpp"
 #include "push/direct_push.hpp"
 #include "report/push_reporter.hpp"
 #include "swarm/endpoint.hpp"
@@ -17,7 +18,7 @@ namespace shoal::push {
 
 struct SwarmPushOptions {
     DirectPushOptions direct;      // SSH, diff and the fallback copy
-    std::string agent_command;     // runs `shoal agent` on a target
+    AgentProgram agent;            // runs `shoal agent` on a target
     std::filesystem::path staging; // the deployer's NARs and torrent state
     std::string remote_staging = "/var/tmp/shoal";
     std::optional<std::string> listen_address; // default: our address towards the hosts
@@ -36,10 +37,12 @@ struct SwarmPushOptions {
 
 // Pushes through a private BitTorrent swarm of the targets themselves:
 // diff every host, plan the fan-out, stage the union of missing NARs once,
-// seed them from the deployer, start `shoal agent` on every receiver over
-// SSH and tell each whom to connect to. Receivers import paths as they
-// complete and re-seed them to later ones. A receiver whose agent fails or
-// stalls is finished with a direct copy (unless fallback is off).
+// serve them from the deployer in slices, start `shoal agent` on every receiver over
+// SSH (first copying the agent program's closure, when it is in the Nix
+// store, to receivers that lack it) and tell each whom to connect to.
+// Receivers import paths as they complete and re-seed them to later ones. A
+// receiver whose agent fails or stalls is finished with a direct copy
+// (unless fallback is off).
 std::vector<report::HostOutcome> push_swarm(const std::vector<inventory::Host>& hosts,
                                             const fleet::HostClosures& closures,
                                             const SwarmPushOptions& options,

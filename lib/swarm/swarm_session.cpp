@@ -128,10 +128,15 @@ struct SwarmSession::State {
     bool keeps_resume_data = true; // a downloader; seeds and slices have nothing to resume
     bool resume_save_in_flight = false;
     Clock::time_point next_resume_save;
+    std::vector<std::int64_t> file_progress; // verified bytes, by file index
+    std::set<int> on_disk;                   // files libtorrent has finished writing
+    std::set<int> flushing;                  // verified files the flush in flight covers
+    bool flush_in_flight = false;
 
     void handle_alert(lt::alert* alert);
     void start_resume_save();
     void finish_resume_save(const lt::add_torrent_params& params);
+    void track_writes();
     lt::add_torrent_params read_resume_data();
 };
 
@@ -252,6 +257,10 @@ void SwarmSession::State::handle_alert(lt::alert* alert) {
         certificate_installed = true;
     } else if (lt::alert_cast<lt::torrent_checked_alert>(alert) != nullptr) {
         checked = true;
+    } else if (lt::alert_cast<lt::cache_flushed_alert>(alert) != nullptr) {
+        on_disk.merge(flushing);
+        flushing.clear();
+        flush_in_flight = false;
     } else if (const auto* saved = lt::alert_cast<lt::save_resume_data_alert>(alert)) {
         finish_resume_save(saved->params);
     } else if (const auto* not_saved = lt::alert_cast<lt::save_resume_data_failed_alert>(alert)) {
@@ -283,6 +292,28 @@ void SwarmSession::State::finish_resume_save(const lt::add_torrent_params& param
     write_file_atomically(resume_path, std::string_view(bytes.data(), bytes.size()));
 }
 
+// Files whose pieces all passed their hash checks are on disk only once
+// libtorrent has written what it still holds: ask it to flush, and count them
+// as written when it says it did.
+void SwarmSession::State::track_writes() {
+    file_progress = handle.file_progress(lt::torrent_handle::piece_granularity);
+    if (!checked || flush_in_flight) {
+        return;
+    }
+    const lt::file_storage& files = torrent->files();
+    for (const auto& [name, index] : file_indices) {
+        const auto i = static_cast<std::size_t>(index);
+        if (!on_disk.contains(index) && i < file_progress.size() &&
+            file_progress[i] == files.file_size(lt::file_index_t(index))) {
+            flushing.insert(index);
+        }
+    }
+    if (!flushing.empty()) {
+        handle.flush_cache();
+        flush_in_flight = true;
+    }
+}
+
 void SwarmSession::poll(std::chrono::milliseconds max_wait) {
     State& state = *state_;
     state.session->wait_for_alert(max_wait);
@@ -291,6 +322,7 @@ void SwarmSession::poll(std::chrono::milliseconds max_wait) {
     for (lt::alert* alert : alerts) {
         state.handle_alert(alert);
     }
+    state.track_writes();
     if (state.keeps_resume_data && !state.resume_save_in_flight &&
         Clock::now() >= state.next_resume_save) {
         state.start_resume_save();
@@ -317,8 +349,7 @@ void SwarmSession::connect(const Endpoint& peer) {
 SwarmStatus SwarmSession::status() const {
     const State& state = *state_;
     const lt::torrent_status torrent_status = state.handle.status();
-    const std::vector<std::int64_t> progress =
-        state.handle.file_progress(lt::torrent_handle::piece_granularity);
+    const std::vector<std::int64_t>& progress = state.file_progress;
     SwarmStatus result;
     result.payload_downloaded = static_cast<std::uint64_t>(torrent_status.total_payload_download);
     result.payload_uploaded = static_cast<std::uint64_t>(torrent_status.total_payload_upload);
@@ -330,7 +361,7 @@ SwarmStatus SwarmSession::status() const {
         result.files.push_back(FileProgress{
             name, index, static_cast<std::uint64_t>(files.file_size(lt::file_index_t(index))),
             file < progress.size() ? static_cast<std::uint64_t>(progress[file]) : 0,
-            state.wanted_indices.contains(index)});
+            state.wanted_indices.contains(index), state.on_disk.contains(index)});
     }
     return result;
 }

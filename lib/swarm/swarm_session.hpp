@@ -48,8 +48,13 @@ struct FileProgress {
     std::uint64_t size = 0;
     std::uint64_t verified_bytes = 0; // in pieces whose hashes matched
     bool wanted = false;
+    // libtorrent has written every byte to the file, not merely verified it:
+    // a piece passes its hash check while its blocks may still wait in
+    // memory, so a file can be verified before it exists on disk.
+    bool on_disk = false;
 
-    bool complete() const { return verified_bytes == size; }
+    // Verified and on disk: ready to be read by another program.
+    bool complete() const { return verified_bytes == size && on_disk; }
 };
 
 struct SwarmStatus {
@@ -90,6 +95,7 @@ public:
 
     void connect(const Endpoint& peer);
 
+    // Files as of the last poll(); payload counters and peers as of now.
     SwarmStatus status() const;
 
     // Writes the resume data now, waiting up to `max_wait` for libtorrent.

@@ -4,6 +4,8 @@
 #   on_exit 'command'         runs command when the test exits, however it exits
 #                             (last registered runs first).
 #   fail message...           prints the message and exits 1.
+#   wait_for SECONDS CMD...   runs CMD until it succeeds; returns 1 if it still
+#                             fails after SECONDS.
 #   nix_test_setup            makes $TEST_TMP and a NIX_CONF_DIR for running Nix as
 #                             root without build users, sandbox or substituters.
 #   nix_build_test_closure OUT_LINK
@@ -15,6 +17,11 @@
 #                             for deletion on exit.
 
 set -euo pipefail
+
+# Loaded once per test (fleet.sh and swarm_common.sh both source it): loading
+# it again would drop the exit commands registered so far.
+[[ -z ${shoal_test_lib_loaded:-} ]] || return 0
+shoal_test_lib_loaded=1
 
 SHOAL_SOURCE_DIR=${SHOAL_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 test_exit_commands=()
@@ -37,6 +44,15 @@ on_exit() {
 fail() {
   echo "FAIL: $*" >&2
   exit 1
+}
+
+wait_for() {
+  local deadline=$((SECONDS + $1))
+  shift
+  until "$@"; do
+    ((SECONDS < deadline)) || return 1
+    sleep 0.2
+  done
 }
 
 nix_test_setup() {

@@ -48,14 +48,6 @@ swarm_push() { # swarm_push INVENTORY OUT ARGS...: runs in the background, sets 
     "$@" >"$out.json" 2>"$out.txt" &
   push_pid=$!
 }
-wait_for() { # wait_for SECONDS CONDITION...
-  local deadline=$((SECONDS + $1))
-  shift
-  until "$@"; do
-    ((SECONDS < deadline)) || return 1
-    sleep 0.2
-  done
-}
 event_count() { jq -c "select($2)" "$1.json" 2>/dev/null | wc -l; }
 no_agents_left() { (($(agents_running) == 0)); }
 swarm_started() { (($(event_count "$1" '.event == "progress" and .downloaded > 0') > 0)); }
@@ -63,7 +55,9 @@ downloaded_over() { # downloaded_over RUN BYTES: the swarm's total progress pass
   (($(jq -s '[.[] | select(.event == "progress") | .downloaded] | max // 0' "$1.json") > $2))
 }
 controller_gone() { ! kill -0 "$controller" 2>/dev/null; }
-on_exit "pkill -f -- '$SHOAL push' || true"
+push_pid=""
+on_exit '[[ -z $push_pid ]] || kill "$push_pid" 2>/dev/null || true'
+fallbacks() { jq -c 'select(.event == "host-fallback")' "$1.json"; } # with their reasons
 
 # 1. Eight hosts: everyone gets the closure; the deployer sends it about once.
 tx_before=$(deployer_tx)
@@ -73,7 +67,7 @@ tx=$(($(deployer_tx) - tx_before))
 for ((n = 1; n <= FLEET_HOSTS; n++)); do
   assert_has_closure $n "$closure"
 done
-(($(event_count all '.event == "host-fallback"') == 0)) || fail "a host fell back: $(grep fallback all.txt)"
+(($(event_count all '.event == "host-fallback"') == 0)) || fail "a host fell back: $(fallbacks all)"
 (($(event_count all '.event == "path-imported"') == 8 * $(wc -l <<<"$closure"))) ||
   fail "not every path was imported by an agent"
 echo "deployer sent $tx bytes for a closure of $closure_bytes bytes to 8 hosts"
@@ -98,7 +92,7 @@ swarm_push per-host.yaml shared
 wait "$push_pid" || fail "per-host swarm push failed: $(tail -n 30 shared.txt)"
 tx=$(($(deployer_tx) - tx_before))
 (($(event_count shared '.event == "host-fallback"') == 0)) ||
-  fail "a host fell back: $(grep -v '^  ' shared.txt)"
+  fail "a host fell back: $(fallbacks shared)"
 assert_has_closure 1 "$(nix-store -qR shared)"
 assert_has_closure 2 "$(nix-store -qR "$note")"
 union_bytes=$(nix path-info --size $(nix-store -qR shared | tr '\n' ' ') | awk '{s += $2} END {print s}')

@@ -100,6 +100,19 @@ holds_nothing() {
   done
 }
 
+# intruder_got_nothing HOST PID EXIT_CODE NAME...: the intruder HOST, running
+# as PID, ends with EXIT_CODE within 30 s, having received no payload, verified
+# nothing and holding no byte of the named files.
+intruder_got_nothing() {
+  local host=$1 pid=$2 expected=$3
+  shift 3
+  wait_exit "$pid" 30
+  ((exit_code == expected)) || fail "$host exited with code $exit_code, not $expected"
+  [[ $(result "$host" .payload_downloaded) == 0 ]] || fail "$host received payload"
+  [[ $(result "$host" .verified) == 0 ]] || fail "$host has verified data"
+  holds_nothing "$host" "$@"
+}
+
 show_logs() {
   local log
   for log in "$work"/*.log; do

@@ -10,7 +10,8 @@
 // --ready-file FILE (written once peers may connect), --progress-file FILE
 // (status, rewritten every 200 ms) and --result FILE (status when the wanted
 // files are complete, and again at exit). fetch exits 0 once its files are
-// complete and verified and the linger time is over, 3 on timeout.
+// complete and verified and the linger time is over, 3 on timeout. Every
+// peer's status has payload_downloaded and verified (bytes whose hashes matched).
 #include "io/fd.hpp"
 #include "swarm/certificate_authority.hpp"
 #include "swarm/files.hpp"
@@ -81,7 +82,9 @@ private:
 
 nlohmann::json to_json(const swarm::SwarmStatus& status) {
     nlohmann::json files = nlohmann::json::array();
+    std::uint64_t verified = 0;
     for (const swarm::FileProgress& file : status.files) {
+        verified += file.verified_bytes;
         files.push_back({{"name", file.name},
                          {"index", file.index},
                          {"size", file.size},
@@ -92,6 +95,7 @@ nlohmann::json to_json(const swarm::SwarmStatus& status) {
     return {{"resumed", status.resumed},
             {"payload_downloaded", status.payload_downloaded},
             {"payload_uploaded", status.payload_uploaded},
+            {"verified", verified},
             {"peers", status.peers},
             {"complete", status.wanted_files_complete()},
             {"files", files}};

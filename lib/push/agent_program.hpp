@@ -1,0 +1,26 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace shoal::push {
+
+// What starts `shoal agent` on a target.
+struct AgentProgram {
+    std::string command; // run over SSH, e.g. "/nix/store/...-shoal/bin/shoal agent"
+    // The store path holding the program, whose closure targets get first
+    // (by a direct copy) if they lack it; none when the user chose the command.
+    std::optional<std::string> store_path;
+};
+
+// The store path that is `program` or contains it (`program` is an absolute
+// path with symlinks resolved), or nothing when it is outside the Nix store.
+std::optional<std::string> store_path_holding(std::string_view program);
+
+// The binary running now, by its resolved path, plus " agent": targets
+// usually share the deployer's layout, and when it lives in the Nix store,
+// its closure can be copied to them.
+AgentProgram running_agent_program();
+
+} // namespace shoal::push

@@ -1,0 +1,37 @@
+#include "push/direct_copy.hpp"
+
+#include "nix/local_store.hpp"
+
+#include <chrono>
+
+namespace shoal::push {
+
+DirectCopy::DirectCopy(const ssh::Library& ssh_library, const inventory::Host& host,
+                       const fleet::RemoteOptions& remote, report::PushReporter& reporter)
+    : host_name_(host.name), reporter_(reporter), target_(ssh_library, host, remote) {
+    reporter_.host_connected(host_name_, target_.destination());
+}
+
+fleet::ClosureDiff DirectCopy::diff(const std::vector<nix::PathInfo>& closure, bool substitute) {
+    return fleet::diff_closure(target_.connection(), closure, substitute);
+}
+
+void DirectCopy::copy(const std::vector<nix::PathInfo>& missing, CopiedTotals& copied) {
+    if (missing.empty()) {
+        return;
+    }
+    // One local nix-store per host: dumps for different hosts run in parallel.
+    nix::LocalStore local;
+    for (const auto& info : missing) {
+        const auto start = std::chrono::steady_clock::now();
+        target_.connection().add_to_store_nar(
+            info, [&](io::Sink& nar) { local.connection().dump_store_path(info.path, nar); });
+        ++copied.paths;
+        copied.bytes += info.nar_size;
+        reporter_.path_copied(
+            host_name_, info.path, info.nar_size,
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    }
+}
+
+} // namespace shoal::push

@@ -1,0 +1,48 @@
+#pragma once
+
+#include "fleet/closure_diff.hpp"
+#include "fleet/remote_store.hpp"
+#include "inventory/host.hpp"
+#include "nix/path_info.hpp"
+#include "report/push_reporter.hpp"
+#include "ssh/library.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace shoal::push {
+
+// What a direct copy has moved to one host so far.
+struct CopiedTotals {
+    std::size_t paths = 0;
+    std::uint64_t bytes = 0; // NAR bytes
+};
+
+// One host's store, filled straight from the deployer's: one diff round
+// trip, then each missing path in dependency order, its NAR streamed from a
+// local DumpStorePath into the target's AddToStoreNar (the target checks
+// hash and size before it registers anything). Throws on any failure.
+class DirectCopy {
+public:
+    // Connects to the host's `nix-store --serve --write` (reported as host-connected).
+    DirectCopy(const ssh::Library& ssh_library, const inventory::Host& host,
+               const fleet::RemoteOptions& remote, report::PushReporter& reporter);
+
+    // What the host lacks of `closure`; with `substitute`, the host first
+    // fetches what its own substituters have.
+    fleet::ClosureDiff diff(const std::vector<nix::PathInfo>& closure, bool substitute);
+
+    // Copies `missing` (dependencies first), reporting each path and adding
+    // it to `copied` as soon as the host has it, so a failure leaves the
+    // totals of what did arrive.
+    void copy(const std::vector<nix::PathInfo>& missing, CopiedTotals& copied);
+
+private:
+    std::string host_name_;
+    report::PushReporter& reporter_;
+    fleet::RemoteStore target_;
+};
+
+} // namespace shoal::push

@@ -1,0 +1,46 @@
+#include "push/agent_program.hpp"
+
+#include <doctest/doctest.h>
+#include <string>
+
+using shoal::push::store_path_holding;
+
+namespace {
+
+const std::string shoal_path = "/nix/store/kpcd173cq987hw957sx6m0868wv3x6d9-shoal-0.1.0";
+
+} // namespace
+
+TEST_CASE("a program inside a store path is held by that store path") {
+    CHECK(store_path_holding(shoal_path + "/bin/shoal") == shoal_path);
+    CHECK(store_path_holding(shoal_path + "/libexec/shoal/deep/shoal") == shoal_path);
+}
+
+TEST_CASE("a program that is a store path itself is held by it") {
+    // `nix-store --add ./shoal` makes a single-file store path.
+    CHECK(store_path_holding(shoal_path) == shoal_path);
+}
+
+TEST_CASE("a program outside the Nix store has no store path") {
+    CHECK_FALSE(store_path_holding("/usr/bin/shoal"));
+    CHECK_FALSE(store_path_holding("/work/build/cmd/shoal"));
+    CHECK_FALSE(store_path_holding("/nix/var/nix/profiles/default/bin/shoal"));
+    CHECK_FALSE(store_path_holding("/nix/storefoo/kpcd173cq987hw957sx6m0868wv3x6d9-shoal"));
+    CHECK_FALSE(store_path_holding("nix/store/kpcd173cq987hw957sx6m0868wv3x6d9-shoal"));
+    CHECK_FALSE(store_path_holding("/nix/store"));
+    CHECK_FALSE(store_path_holding("/nix/store/"));
+    CHECK_FALSE(store_path_holding(""));
+}
+
+TEST_CASE("a malformed store path name holds nothing") {
+    // No name after the hash.
+    CHECK_FALSE(store_path_holding("/nix/store/kpcd173cq987hw957sx6m0868wv3x6d9/bin/shoal"));
+    // 'e' is not a nixbase32 digit.
+    CHECK_FALSE(store_path_holding("/nix/store/kpcd173cq987hw957sx6m0868wv3x6de-shoal/bin/shoal"));
+    // Too short a hash.
+    CHECK_FALSE(store_path_holding("/nix/store/kpcd173cq-shoal/bin/shoal"));
+    // An empty first component.
+    CHECK_FALSE(store_path_holding("/nix/store//kpcd173cq987hw957sx6m0868wv3x6d9-shoal"));
+    // What the kernel shows for a program deleted while it runs.
+    CHECK_FALSE(store_path_holding(shoal_path + " (deleted)"));
+}
