@@ -18,22 +18,6 @@ namespace fs = std::filesystem;
 // Enough for any sane chain of result links; a loop must not hang us.
 constexpr int max_symlink_hops = 40;
 
-// "/nix/store/<base>" when `path` is that store path or lies inside it.
-std::optional<std::string> containing_store_path(const fs::path& path) {
-    const fs::path store(store_dir);
-    auto part = path.begin();
-    for (const auto& store_part : store) {
-        if (part == path.end() || *part != store_part) {
-            return std::nullopt;
-        }
-        ++part;
-    }
-    if (part == path.end()) {
-        return std::nullopt;
-    }
-    return (store / *part).string();
-}
-
 } // namespace
 
 std::vector<PathInfo> topological_order(std::vector<PathInfo> infos) {
@@ -95,7 +79,7 @@ std::string resolve_store_path(const std::string& argument) {
         }
         // Like Nix, a symlink is followed only while the path is outside the
         // store: a store path may itself be a symlink.
-        if (auto store_path = containing_store_path(path)) {
+        if (auto store_path = enclosing_store_entry(path.string())) {
             return parse_store_path(*store_path);
         }
         std::error_code error;
@@ -106,7 +90,7 @@ std::string resolve_store_path(const std::string& argument) {
         }
         if (!fs::is_symlink(status)) {
             // A file reached through symlinked directories, e.g. result/bin/foo.
-            if (auto store_path = containing_store_path(parent / path.filename())) {
+            if (auto store_path = enclosing_store_entry((parent / path.filename()).string())) {
                 return parse_store_path(*store_path);
             }
             throw util::UsageError(

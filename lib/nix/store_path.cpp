@@ -4,6 +4,7 @@
 #include "util/error.hpp"
 
 #include <algorithm>
+#include <filesystem>
 #include <fmt/format.h>
 
 namespace shoal::nix {
@@ -50,6 +51,22 @@ std::string parse_store_path(std::string_view path) {
         throw util::UsageError(*problem);
     }
     return std::string(path);
+}
+
+std::optional<std::string> enclosing_store_entry(std::string_view path) {
+    const std::filesystem::path store(store_dir);
+    const std::filesystem::path whole(path);
+    auto part = whole.begin();
+    for (const auto& store_part : store) {
+        if (part == whole.end() || *part != store_part) {
+            return std::nullopt;
+        }
+        ++part;
+    }
+    if (part == whole.end() || part->empty()) {
+        return std::nullopt;
+    }
+    return (store / *part).string();
 }
 
 } // namespace shoal::nix

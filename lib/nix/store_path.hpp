@@ -17,4 +17,9 @@ std::optional<std::string> store_path_problem(std::string_view path);
 // naming it otherwise.
 std::string parse_store_path(std::string_view path);
 
+// "/nix/store/<entry>" when the absolute, normalized `path` is that entry of
+// the store directory or lies inside it, unchecked (see store_path_problem);
+// nothing for paths outside the store and for the store directory itself.
+std::optional<std::string> enclosing_store_entry(std::string_view path);
+
 } // namespace shoal::nix

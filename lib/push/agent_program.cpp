@@ -8,13 +8,8 @@
 namespace shoal::push {
 
 std::optional<std::string> store_path_holding(std::string_view program) {
-    const auto prefix = std::string(nix::store_dir) + "/";
-    if (!program.starts_with(prefix)) {
-        return std::nullopt;
-    }
-    const auto end = program.find('/', prefix.size());
-    auto store_path = std::string(program.substr(0, end));
-    if (nix::store_path_problem(store_path)) {
+    auto store_path = nix::enclosing_store_entry(program);
+    if (!store_path || nix::store_path_problem(*store_path)) {
         return std::nullopt;
     }
     return store_path;

@@ -36,3 +36,15 @@ TEST_CASE("store paths are checked like Nix does") {
     CHECK_FALSE(nix::store_path_problem("/nix/store/kpcd173cq987hw957sx6m0868wv3x6d9-" +
                                         std::string(211, 'a')));
 }
+
+TEST_CASE("the store entry enclosing a path") {
+    const std::string entry = "/nix/store/kpcd173cq987hw957sx6m0868wv3x6d9-shoal";
+    CHECK(nix::enclosing_store_entry(entry) == entry);
+    CHECK(nix::enclosing_store_entry(entry + "/bin/shoal") == entry);
+    CHECK(nix::enclosing_store_entry("/nix/store/whatever/x") == "/nix/store/whatever");
+    CHECK_FALSE(nix::enclosing_store_entry("/nix/store"));
+    CHECK_FALSE(nix::enclosing_store_entry("/nix/store/"));
+    CHECK_FALSE(nix::enclosing_store_entry("/nix/storefoo/x"));
+    CHECK_FALSE(nix::enclosing_store_entry("/usr/bin/shoal"));
+    CHECK_FALSE(nix::enclosing_store_entry("nix/store/" + entry.substr(11)));
+}
