@@ -125,7 +125,9 @@ struct SwarmSession::State {
     bool certificate_installed = false;
     bool checked = false;
     bool resumed = false;
-    bool keeps_resume_data = true; // a downloader; seeds and slices have nothing to resume
+    // Seeds and slices had every byte they serve on disk before they
+    // started: nothing to resume, no writes to wait for.
+    bool downloads = true;
     bool resume_save_in_flight = false;
     Clock::time_point next_resume_save;
     std::vector<std::int64_t> file_progress; // verified bytes, by file index
@@ -184,7 +186,7 @@ SwarmSession::SwarmSession(const SwarmOptions& options) : state_(std::make_uniqu
         }
     }
     state.resume_path = options.save_path / (state.torrent->name() + ".resume");
-    state.keeps_resume_data = !options.seed && !options.slice_pieces;
+    state.downloads = !options.seed && !options.slice_pieces;
     state.certificate = options.certificate;
     state.resume_save_interval = options.resume_save_interval;
     state.next_resume_save = Clock::now() + options.resume_save_interval;
@@ -204,7 +206,7 @@ SwarmSession::SwarmSession(const SwarmOptions& options) : state_(std::make_uniqu
     }
 
     lt::add_torrent_params torrent_params =
-        state.keeps_resume_data ? state.read_resume_data() : lt::add_torrent_params();
+        state.downloads ? state.read_resume_data() : lt::add_torrent_params();
     torrent_params.ti = std::make_shared<lt::torrent_info>(*state.torrent);
     torrent_params.save_path = std::filesystem::absolute(options.save_path).string();
     torrent_params.flags &= ~(lt::torrent_flags::auto_managed | lt::torrent_flags::paused);
@@ -322,9 +324,11 @@ void SwarmSession::poll(std::chrono::milliseconds max_wait) {
     for (lt::alert* alert : alerts) {
         state.handle_alert(alert);
     }
+    if (!state.downloads) {
+        return;
+    }
     state.track_writes();
-    if (state.keeps_resume_data && !state.resume_save_in_flight &&
-        Clock::now() >= state.next_resume_save) {
+    if (!state.resume_save_in_flight && Clock::now() >= state.next_resume_save) {
         state.start_resume_save();
     }
 }
@@ -349,7 +353,10 @@ void SwarmSession::connect(const Endpoint& peer) {
 SwarmStatus SwarmSession::status() const {
     const State& state = *state_;
     const lt::torrent_status torrent_status = state.handle.status();
-    const std::vector<std::int64_t>& progress = state.file_progress;
+    const std::vector<std::int64_t> served =
+        state.downloads ? std::vector<std::int64_t>()
+                        : state.handle.file_progress(lt::torrent_handle::piece_granularity);
+    const std::vector<std::int64_t>& progress = state.downloads ? state.file_progress : served;
     SwarmStatus result;
     result.payload_downloaded = static_cast<std::uint64_t>(torrent_status.total_payload_download);
     result.payload_uploaded = static_cast<std::uint64_t>(torrent_status.total_payload_upload);
@@ -361,14 +368,15 @@ SwarmStatus SwarmSession::status() const {
         result.files.push_back(FileProgress{
             name, index, static_cast<std::uint64_t>(files.file_size(lt::file_index_t(index))),
             file < progress.size() ? static_cast<std::uint64_t>(progress[file]) : 0,
-            state.wanted_indices.contains(index), state.on_disk.contains(index)});
+            state.wanted_indices.contains(index),
+            !state.downloads || state.on_disk.contains(index)});
     }
     return result;
 }
 
 void SwarmSession::save_resume_data(std::chrono::milliseconds max_wait) {
     State& state = *state_;
-    if (!state.keeps_resume_data) {
+    if (!state.downloads) {
         return;
     }
     const Clock::time_point deadline = Clock::now() + max_wait;
