@@ -65,8 +65,9 @@ std::string deployment_key(const std::vector<nix::PathInfo>& all_paths) {
 }
 
 // Plans the fan-out over the receivers and derives each one's peers and the
-// files it relays for others.
-void plan_receivers(std::vector<Receiver>& receivers, const SwarmPushOptions& options) {
+// files it relays for others. Returns the receivers the deployer feeds, by slice.
+std::vector<std::size_t> plan_receivers(std::vector<Receiver>& receivers,
+                                        const SwarmPushOptions& options) {
     plan::Fleet fleet;
     std::uint64_t fastest = 0;
     for (const auto& r : receivers) {
@@ -84,8 +85,10 @@ void plan_receivers(std::vector<Receiver>& receivers, const SwarmPushOptions& op
         receiver_by_name[receivers[i].host->name] = i;
     }
     const auto routes = swarm_routes(plan);
+    std::vector<std::size_t> fed;
     for (std::size_t k = 0; k < routes.sourced.size(); ++k) {
-        receivers[receiver_by_name.at(plan.hosts[routes.sourced[k]].name)].slice = k;
+        fed.push_back(receiver_by_name.at(plan.hosts[routes.sourced[k]].name));
+        receivers[fed.back()].slice = k;
     }
     for (std::size_t j = 0; j < plan.hosts.size(); ++j) {
         auto& r = receivers[receiver_by_name.at(plan.hosts[j].name)];
@@ -99,7 +102,8 @@ void plan_receivers(std::vector<Receiver>& receivers, const SwarmPushOptions& op
         }
     }
     spdlog::info("plan: {} receivers, {} waves, fan-out {}, {} fed by the deployer",
-                 plan.hosts.size(), plan.depth, plan.fanout, routes.sourced.size());
+                 plan.hosts.size(), plan.depth, plan.fanout, fed.size());
+    return fed;
 }
 
 // Everything one push's swarm shares: torrent, CA, the deployer's slice
@@ -375,16 +379,15 @@ void coordinate(SwarmContext& context, SliceSeeder& sources, const std::vector<R
     }
 }
 
-// The files each slice's host downloads, by slice.
-std::vector<std::set<std::string>> wanted_by_slice(const std::vector<Receiver>& receivers) {
+// The files each fed receiver downloads, by slice.
+std::vector<std::set<std::string>> wanted_by_slice(const std::vector<Receiver>& receivers,
+                                                   const std::vector<std::size_t>& fed) {
     std::vector<std::set<std::string>> wanted;
-    for (const auto& r : receivers) {
-        if (r.slice) {
-            wanted.resize(std::max(wanted.size(), *r.slice + 1));
-            for (const auto& info : r.missing) {
-                wanted[*r.slice].insert(nar_file_name(info.path));
-            }
-            wanted[*r.slice].insert(r.relay_files.begin(), r.relay_files.end());
+    for (const auto i : fed) {
+        auto& files =
+            wanted.emplace_back(receivers[i].relay_files.begin(), receivers[i].relay_files.end());
+        for (const auto& info : receivers[i].missing) {
+            files.insert(nar_file_name(info.path));
         }
     }
     return wanted;
@@ -393,7 +396,7 @@ std::vector<std::set<std::string>> wanted_by_slice(const std::vector<Receiver>& 
 // Serves from the deployer while one thread per receiver talks to its agent
 // and this one coordinates; returns when every receiver thread is done.
 void run_swarm(SwarmContext& context, const std::vector<Receiver>& receivers,
-               const std::vector<std::size_t>& receiver_host,
+               const std::vector<std::size_t>& fed, const std::vector<std::size_t>& receiver_host,
                std::vector<report::HostOutcome>& outcomes, const std::filesystem::path& staging,
                util::TerminationSignals& signals) {
     swarm::SwarmOptions source_options;
@@ -402,7 +405,7 @@ void run_swarm(SwarmContext& context, const std::vector<Receiver>& receivers,
     source_options.certificate = context.ca.issue("@source", context.torrent.name);
     source_options.upload_rate_limit = context.options.max_upload_rate;
     source_options.low_priority = context.options.low_priority;
-    SliceSeeder sources(source_options, context.sources, wanted_by_slice(receivers));
+    SliceSeeder sources(source_options, context.sources, wanted_by_slice(receivers, fed));
     std::vector<std::jthread> threads;
     for (std::size_t i = 0; i < receivers.size(); ++i) {
         threads.emplace_back(
@@ -454,7 +457,7 @@ std::vector<report::HostOutcome> push_swarm(const std::vector<inventory::Host>& 
     }
 
     // 2. Plan, stage what anyone lacks, and seed it.
-    plan_receivers(receivers, options);
+    const auto fed = plan_receivers(receivers, options);
     std::map<std::string, nix::PathInfo> union_paths;
     for (const auto& r : receivers) {
         for (const auto& info : r.missing) {
@@ -484,12 +487,9 @@ std::vector<report::HostOutcome> push_swarm(const std::vector<inventory::Host>& 
     const auto source_address =
         options.listen_address.value_or(local_address_towards(receivers.front().host->address));
     std::vector<swarm::Endpoint> source_endpoints;
-    for (const auto& r : receivers) {
-        if (r.slice) {
-            source_endpoints.resize(std::max(source_endpoints.size(), *r.slice + 1));
-            source_endpoints[*r.slice] = {
-                source_address, static_cast<std::uint16_t>(options.listen_port + *r.slice)};
-        }
+    for (std::size_t k = 0; k < fed.size(); ++k) {
+        source_endpoints.push_back(
+            {source_address, static_cast<std::uint16_t>(options.listen_port + k)});
     }
     SwarmContext context{options,
                          closures,
@@ -501,7 +501,7 @@ std::vector<report::HostOutcome> push_swarm(const std::vector<inventory::Host>& 
                          std::move(source_endpoints),
                          SwarmState(receivers.size()),
                          agent_closure(options.agent)};
-    run_swarm(context, receivers, receiver_host, outcomes, staging, signals);
+    run_swarm(context, receivers, fed, receiver_host, outcomes, staging, signals);
     const bool all_ok = std::all_of(outcomes.begin(), outcomes.end(),
                                     [](const report::HostOutcome& o) { return o.ok; });
     // A rerun after a failure or an interrupt reuses the staged NARs.
