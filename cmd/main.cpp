@@ -16,6 +16,7 @@ int run_inventory(const std::vector<std::string>& args);
 int run_closure(const std::vector<std::string>& args);
 int run_push(const std::vector<std::string>& args);
 int run_agent(const std::vector<std::string>& args);
+int run_rollback(const std::vector<std::string>& args);
 int run_plan(const std::vector<std::string>& args);
 } // namespace shoal::cmd
 
@@ -26,7 +27,9 @@ constexpr shoal::cmd::Command commands[] = {
     {"inventory", "check an inventory and list its resolved hosts", shoal::cmd::run_inventory},
     {"closure", "list a store path's closure with NAR sizes and hashes", shoal::cmd::run_closure},
     {"plan", "show who feeds whom in which wave, and how long it takes", shoal::cmd::run_plan},
-    {"push", "copy a closure to the selected hosts", shoal::cmd::run_push},
+    {"push", "copy a closure to the selected hosts (and set a profile, activate)",
+     shoal::cmd::run_push},
+    {"rollback", "take the selected hosts' profile one generation back", shoal::cmd::run_rollback},
     {"agent", "receive a push on a target (started by shoal push over SSH)", shoal::cmd::run_agent},
 };
 

@@ -1,3 +1,5 @@
+#include "deploy/deployment.hpp"
+#include "deploy_options.hpp"
 #include "fleet/host_closures.hpp"
 #include "general_options.hpp"
 #include "inventory/bandwidth.hpp"
@@ -129,7 +131,11 @@ int run_push(const std::vector<std::string>& args) {
         "no-fallback", "do not copy directly to hosts whose swarm download failed")(
         "keep-cache", "keep staged NARs on the deployer and the targets after success")(
         "low-priority", "mark swarm traffic as background (DSCP Lower Effort)");
-    options.add(swarm).add(target_options()).add(remote_options());
+    options.add(swarm)
+        .add(profile_options())
+        .add(rollout_options())
+        .add(target_options())
+        .add(remote_options());
     po::positional_options_description positionals;
     positionals.add("path", -1);
     po::variables_map values;
@@ -148,6 +154,7 @@ int run_push(const std::vector<std::string>& args) {
     if (use_swarm) {
         swarm_options = swarm_options_from(values, direct);
     }
+    const auto deploy_options = deploy_options_from(values, direct.remote, direct.jobs);
     const auto hosts = selected_hosts(values);
     const auto paths = values.count("path") != 0U ? values["path"].as<std::vector<std::string>>()
                                                   : std::vector<std::string>{};
@@ -155,27 +162,35 @@ int run_push(const std::vector<std::string>& args) {
     const bool json = values.count("json") != 0U;
     report::PushReporter reporter(json ? &std::cout : nullptr, json ? std::cerr : std::cout);
     const auto start = std::chrono::steady_clock::now();
-    const auto finish = [&](const std::vector<report::HostOutcome>& outcomes) {
-        reporter.summary(
-            outcomes,
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-    };
     nix::LocalStore local_store;
     const fleet::HostClosures closures(local_store.connection(), hosts, paths);
+    deploy::deploy_targets(hosts, closures, deploy_options); // usage errors before any connection
+    // Pins every host's closure until its profile holds it (or the push ends).
+    deploy::Deployment deployment(hosts, closures, deploy_options, reporter);
+    const auto& targets = deployment.reachable();
+    const auto finish = [&](std::vector<report::HostOutcome> pushed, auto interrupted) {
+        auto outcomes = deployment.finish(std::move(pushed), interrupted);
+        reporter.summary(
+            outcomes,
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(),
+            deployment.unrooted());
+        return outcomes;
+    };
     std::vector<report::HostOutcome> outcomes;
     if (use_swarm) {
         // Agents must be told to stop and save their downloads for a rerun, so
         // signals become a flag. Made before any thread: they inherit the mask.
         util::TerminationSignals signals;
-        outcomes = push::push_swarm(hosts, closures, swarm_options, reporter, signals);
-        finish(outcomes);
+        outcomes = finish(push::push_swarm(targets, closures, swarm_options, reporter, signals),
+                          [&] { return signals.received() != nullptr; });
         if (signals.received() != nullptr) {
             return 128 + signals.number();
         }
     } else {
-        // A direct push may die at any moment: Nix registers a path only whole.
-        outcomes = push::push_direct(hosts, closures, direct, reporter);
-        finish(outcomes);
+        // A direct push may die at any moment: Nix registers a path only whole,
+        // and a host whose activation is not confirmed rolls back by itself.
+        outcomes =
+            finish(push::push_direct(targets, closures, direct, reporter), [] { return false; });
     }
     for (const auto& outcome : outcomes) {
         if (!outcome.ok) {

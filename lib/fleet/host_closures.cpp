@@ -30,11 +30,16 @@ HostClosures::HostClosures(nix::ServeConnection& local_store,
             found = closures_by_roots_.emplace(roots, nix::read_closure(local_store, roots)).first;
         }
         closure_by_host_[host.name] = &found->second;
+        roots_by_host_[host.name] = &found->first;
     }
 }
 
 const std::vector<nix::PathInfo>& HostClosures::closure_of(const std::string& host_name) const {
     return *closure_by_host_.at(host_name);
+}
+
+const std::set<std::string>& HostClosures::roots_of(const std::string& host_name) const {
+    return *roots_by_host_.at(host_name);
 }
 
 std::vector<nix::PathInfo> HostClosures::all_paths() const {

@@ -24,12 +24,16 @@ public:
     // Dependencies first: the order in which a store can import them.
     const std::vector<nix::PathInfo>& closure_of(const std::string& host_name) const;
 
+    // The store paths whose closure the host gets.
+    const std::set<std::string>& roots_of(const std::string& host_name) const;
+
     // Every path any host needs, each once.
     std::vector<nix::PathInfo> all_paths() const;
 
 private:
     std::map<std::set<std::string>, std::vector<nix::PathInfo>> closures_by_roots_;
     std::map<std::string, const std::vector<nix::PathInfo>*> closure_by_host_;
+    std::map<std::string, const std::set<std::string>*> roots_by_host_;
 };
 
 } // namespace shoal::fleet

@@ -32,6 +32,8 @@ public:
                 const RemoteOptions& options);
 
     nix::ServeConnection& connection() { return connection_; }
+    // For other commands on their own channels, beside the serve protocol's.
+    ssh::Session& session() { return session_; }
     const std::string& destination() const { return session_.destination(); }
 
 private:

@@ -28,7 +28,10 @@ struct Host {
     std::string rack;
     std::vector<std::string> groups;
     std::vector<std::string> tags;
-    std::string closure; // a store path for this host alone; empty: the command's closure
+    std::string closure;      // a store path for this host alone; empty: the command's closure
+    std::string profile;      // the profile to point at the closure; empty: the command's
+    std::string activate;     // shell command that activates the closure; empty: the command's
+    std::string health_check; // shell command that checks the activated host; empty: the command's
     SourceLocation location;
 };
 

@@ -13,9 +13,9 @@
 namespace shoal::inventory {
 namespace {
 
-constexpr auto scalar_fields =
-    std::to_array<std::string_view>({"address", "port", "user", "identity", "known_hosts",
-                                     "bandwidth", "swarm_port", "site", "rack", "closure"});
+constexpr auto scalar_fields = std::to_array<std::string_view>(
+    {"address", "port", "user", "identity", "known_hosts", "bandwidth", "swarm_port", "site",
+     "rack", "closure", "profile", "activate", "health_check"});
 
 // Addresses and user names go to ssh as they are: no blanks or control characters.
 std::string plain_word(std::string_view key, std::string_view text) {
@@ -38,6 +38,26 @@ std::string store_path(std::string_view text) {
         throw InvalidValue(fmt::format("closure '{}' is not an absolute store path", text));
     }
     return plain_word("closure", text);
+}
+
+// A profile name (a file under /nix/var/nix/profiles) or an absolute path.
+std::string profile_name(std::string_view text) {
+    const auto word = plain_word("profile", text);
+    if (!text.starts_with('/') &&
+        (text.find('/') != std::string_view::npos || text == "." || text == "..")) {
+        throw InvalidValue(fmt::format("profile '{}' is neither a name (as in "
+                                       "/nix/var/nix/profiles/NAME) nor an absolute path",
+                                       text));
+    }
+    return word;
+}
+
+// A shell command run on the host; an empty one would silently do nothing.
+std::string command_text(std::string_view key, std::string_view text) {
+    if (text.find_first_not_of(" \t\n") == std::string_view::npos) {
+        throw InvalidValue(fmt::format("{} is an empty command", key));
+    }
+    return std::string(text);
 }
 
 } // namespace
@@ -76,6 +96,12 @@ void assign_scalar_field(HostSettings& settings, std::string_view key, std::stri
         settings.rack = checked_name(key, text);
     } else if (key == "closure") {
         settings.closure = store_path(text);
+    } else if (key == "profile") {
+        settings.profile = profile_name(text);
+    } else if (key == "activate") {
+        settings.activate = command_text(key, text);
+    } else if (key == "health_check") {
+        settings.health_check = command_text(key, text);
     }
 }
 

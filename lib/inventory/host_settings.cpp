@@ -24,6 +24,9 @@ void HostSettings::overlay(const HostSettings& over) {
     take(site, over.site);
     take(rack, over.rack);
     take(closure, over.closure);
+    take(profile, over.profile);
+    take(activate, over.activate);
+    take(health_check, over.health_check);
     for (const auto& tag : over.tags) {
         if (std::find(tags.begin(), tags.end(), tag) == tags.end()) {
             tags.push_back(tag);

@@ -20,6 +20,9 @@ struct HostSettings {
     std::optional<std::string> site;
     std::optional<std::string> rack;
     std::optional<std::string> closure;
+    std::optional<std::string> profile;
+    std::optional<std::string> activate;
+    std::optional<std::string> health_check;
     std::vector<std::string> tags; // tags add up across layers instead of overriding
 
     // Lays `over` on top: its set fields win, its new tags are appended.

@@ -165,6 +165,9 @@ Host InventoryParser::resolve(const std::string& name, const HostSettings& own,
     host.site = merged.site.value_or(builtin.site);
     host.rack = merged.rack.value_or(builtin.rack);
     host.closure = merged.closure.value_or(builtin.closure);
+    host.profile = merged.profile.value_or(builtin.profile);
+    host.activate = merged.activate.value_or(builtin.activate);
+    host.health_check = merged.health_check.value_or(builtin.health_check);
     host.groups = groups;
     host.tags = std::move(merged.tags);
     host.location = location;

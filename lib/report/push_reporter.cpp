@@ -14,6 +14,47 @@ double rounded(double seconds) {
     return std::round(seconds * 1000) / 1000;
 }
 
+// The last lines of a command's output, indented under a message.
+std::string indented_tail(std::string_view output) {
+    constexpr std::size_t max_lines = 20;
+    std::vector<std::string_view> lines;
+    while (!output.empty()) {
+        const auto end = output.find('\n');
+        lines.push_back(output.substr(0, end));
+        output = end == std::string_view::npos ? std::string_view() : output.substr(end + 1);
+    }
+    const std::size_t first = lines.size() > max_lines ? lines.size() - max_lines : 0;
+    std::string text;
+    for (std::size_t i = first; i < lines.size(); ++i) {
+        text += fmt::format("\n    | {}", lines[i]);
+    }
+    return text;
+}
+
+nlohmann::json optional_number(std::optional<unsigned> value) {
+    return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
+}
+
+std::string deploy_text(const HostOutcome& outcome) {
+    const auto generation =
+        outcome.generation ? fmt::format("generation {}", *outcome.generation) : "no generation";
+    switch (outcome.deploy) {
+    case Deploy::none:
+        return "";
+    case Deploy::profile_set:
+        return generation;
+    case Deploy::activated:
+        return generation + ", activated";
+    case Deploy::rolled_back:
+        return "rolled back to " + generation;
+    case Deploy::not_activated:
+        return "not activated";
+    case Deploy::failed:
+        return "deploy failed";
+    }
+    return "";
+}
+
 } // namespace
 
 PushReporter::PushReporter(std::ostream* events, std::ostream& human) : human_(human) {
@@ -138,25 +179,129 @@ void PushReporter::swarm_progress(const std::vector<HostProgress>& hosts, double
     }
 }
 
-void PushReporter::summary(const std::vector<HostOutcome>& outcomes, double seconds) {
+void PushReporter::profile_set(const ProfileSet& change) {
+    say(fmt::format("{}: {} is generation {} -> {}{}", change.host, change.profile,
+                    change.generation, change.path, change.created ? "" : " (already)"));
+    if (events_) {
+        events_->write("host-profile-set",
+                       {{"host", change.host},
+                        {"profile", change.profile},
+                        {"path", change.path},
+                        {"generation", change.generation},
+                        {"previous_generation", optional_number(change.previous_generation)},
+                        {"created", change.created}});
+    }
+}
+
+void PushReporter::rollout_stage(std::size_t number, std::string_view kind,
+                                 const std::vector<std::string>& hosts) {
+    say(fmt::format("activation stage {} ({}): {} hosts", number, kind, hosts.size()));
+    if (events_) {
+        events_->write("rollout-stage", {{"stage", number}, {"kind", kind}, {"hosts", hosts}});
+    }
+}
+
+void PushReporter::activated(std::string_view host, unsigned generation) {
+    say(fmt::format("{}: activated generation {}", host, generation));
+    if (events_) {
+        events_->write("host-activated", {{"host", host}, {"generation", generation}});
+    }
+}
+
+void PushReporter::activation_failed(std::string_view host, std::string_view error,
+                                     std::string_view output) {
+    say(fmt::format("{}: ACTIVATION FAILED: {}{}", host, error, indented_tail(output)));
+    if (events_) {
+        events_->write("host-activation-failed",
+                       {{"host", host}, {"error", error}, {"output", output}});
+    }
+}
+
+void PushReporter::health_failed(std::string_view host, std::string_view error,
+                                 std::string_view output) {
+    say(fmt::format("{}: HEALTH CHECK FAILED: {}{}", host, error, indented_tail(output)));
+    if (events_) {
+        events_->write("host-health-failed",
+                       {{"host", host}, {"error", error}, {"output", output}});
+    }
+}
+
+void PushReporter::confirmed(std::string_view host) {
+    spdlog::debug("{}: confirmed over a fresh connection", host);
+    if (events_) {
+        events_->write("host-confirmed", {{"host", host}});
+    }
+}
+
+void PushReporter::rolled_back(std::string_view host, std::optional<unsigned> generation,
+                               std::string_view reason) {
+    say(fmt::format("{}: rolled back to {} ({})", host,
+                    generation ? fmt::format("generation {}", *generation) : "no generation",
+                    reason));
+    if (events_) {
+        events_->write(
+            "host-rolled-back",
+            {{"host", host}, {"generation", optional_number(generation)}, {"reason", reason}});
+    }
+}
+
+void PushReporter::not_activated(std::string_view host, std::string_view reason) {
+    say(fmt::format("{}: not activated: {}", host, reason));
+    if (events_) {
+        events_->write("host-not-activated", {{"host", host}, {"reason", reason}});
+    }
+}
+
+void PushReporter::rollout_stopped(std::string_view reason, std::size_t failures) {
+    say(fmt::format("rollout stopped: {}", reason));
+    if (events_) {
+        events_->write("rollout-stopped", {{"reason", reason}, {"failures", failures}});
+    }
+}
+
+void PushReporter::summary(const std::vector<HostOutcome>& outcomes, double seconds,
+                           bool unrooted) {
     std::size_t name_width = 4;
+    std::size_t deploy_width = 0;
     for (const auto& o : outcomes) {
         name_width = std::max(name_width, o.host.size());
+        deploy_width = std::max(deploy_width, deploy_text(o).size());
     }
-    std::string table = fmt::format("\n{:<{}}  {:>6}  {:>10}  {:>8}  {}\n", "HOST", name_width,
-                                    "PATHS", "BYTES", "SECONDS", "RESULT");
+    if (deploy_width > 0) {
+        deploy_width = std::max<std::size_t>(deploy_width, 7);
+    }
+    const auto deploy_column = [&](std::string_view text) {
+        return deploy_width == 0 ? std::string() : fmt::format("{:<{}}  ", text, deploy_width);
+    };
+    std::string table =
+        fmt::format("\n{:<{}}  {:>6}  {:>10}  {:>8}  {}{}\n", "HOST", name_width, "PATHS", "BYTES",
+                    "SECONDS", deploy_column("PROFILE"), "RESULT");
     std::size_t failed = 0;
+    std::size_t activated = 0;
+    std::size_t rolled_back = 0;
+    std::size_t not_activated = 0;
     std::uint64_t bytes = 0;
     for (const auto& o : outcomes) {
         failed += o.ok ? 0 : 1;
+        activated += o.deploy == Deploy::activated ? 1 : 0;
+        rolled_back += o.deploy == Deploy::rolled_back ? 1 : 0;
+        not_activated += o.deploy == Deploy::not_activated ? 1 : 0;
         bytes += o.bytes;
-        table +=
-            fmt::format("{:<{}}  {:>6}  {:>10}  {:>8.1f}  {}\n", o.host, name_width, o.paths,
-                        util::format_bytes(o.bytes), o.seconds, o.ok ? "ok" : "failed: " + o.error);
+        table += fmt::format("{:<{}}  {:>6}  {:>10}  {:>8.1f}  {}{}\n", o.host, name_width, o.paths,
+                             util::format_bytes(o.bytes), o.seconds, deploy_column(deploy_text(o)),
+                             o.ok ? "ok" : "failed: " + o.error);
     }
     table += fmt::format("{} hosts: {} ok, {} failed; {} imported in {}", outcomes.size(),
                          outcomes.size() - failed, failed, util::format_bytes(bytes),
                          util::format_seconds(seconds));
+    if (activated + rolled_back + not_activated > 0) {
+        table += fmt::format("\nactivation: {} activated, {} rolled back, {} not activated",
+                             activated, rolled_back, not_activated);
+    }
+    if (unrooted) {
+        table += "\nthe closure is unrooted on the hosts: nothing there keeps a garbage "
+                 "collection from deleting it (give --profile to make it a profile generation)";
+    }
     say(table);
     if (events_) {
         nlohmann::json failed_hosts = nlohmann::json::array();
@@ -169,6 +314,10 @@ void PushReporter::summary(const std::vector<HostOutcome>& outcomes, double seco
                                    {"ok", outcomes.size() - failed},
                                    {"failed", failed},
                                    {"failed_hosts", failed_hosts},
+                                   {"activated", activated},
+                                   {"rolled_back", rolled_back},
+                                   {"not_activated", not_activated},
+                                   {"unrooted", unrooted},
                                    {"bytes", bytes},
                                    {"seconds", rounded(seconds)}});
     }

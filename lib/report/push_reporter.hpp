@@ -12,6 +12,16 @@
 
 namespace shoal::report {
 
+// Where a push left a host's profile and activation (--profile, --activate).
+enum class Deploy {
+    none,          // no profile asked for
+    profile_set,   // the profile points at the closure
+    activated,     // ... and the closure was activated (and confirmed)
+    rolled_back,   // activation or health check failed: back where it was
+    not_activated, // has the closure, but the rollout stopped before it
+    failed,        // neither forward nor back: see the error
+};
+
 // How one host's push ended.
 struct HostOutcome {
     std::string host;
@@ -21,6 +31,18 @@ struct HostOutcome {
     double seconds = 0;
     std::string error;      // why it failed; empty when ok
     bool fell_back = false; // the swarm failed this host; a direct copy took over
+    Deploy deploy = Deploy::none;
+    std::optional<unsigned> generation; // the profile's generation now current
+};
+
+// One change to a host's profile.
+struct ProfileSet {
+    std::string host;
+    std::string profile;
+    std::string path;
+    unsigned generation = 0;
+    std::optional<unsigned> previous_generation;
+    bool created = false; // a new generation (else it pointed there already)
 };
 
 // One receiver's swarm download so far.
@@ -52,7 +74,22 @@ public:
     void path_imported(std::string_view host, std::string_view path);
     void host_fallback(std::string_view host, std::string_view reason);
     void swarm_progress(const std::vector<HostProgress>& hosts, double seconds);
-    void summary(const std::vector<HostOutcome>& outcomes, double seconds);
+
+    // Profiles, activation and the staged rollout.
+    void profile_set(const ProfileSet& change);
+    void rollout_stage(std::size_t number, std::string_view kind,
+                       const std::vector<std::string>& hosts);
+    void activated(std::string_view host, unsigned generation);
+    void activation_failed(std::string_view host, std::string_view error, std::string_view output);
+    void health_failed(std::string_view host, std::string_view error, std::string_view output);
+    void confirmed(std::string_view host);
+    void rolled_back(std::string_view host, std::optional<unsigned> generation,
+                     std::string_view reason);
+    void not_activated(std::string_view host, std::string_view reason);
+    void rollout_stopped(std::string_view reason, std::size_t failures);
+
+    // `unrooted`: no profile roots the closure on the hosts, so say so.
+    void summary(const std::vector<HostOutcome>& outcomes, double seconds, bool unrooted);
 
 private:
     void say(const std::string& line);
