@@ -45,7 +45,7 @@ std::string profile_name(std::string_view text) {
     const auto word = plain_word("profile", text);
     if (!text.starts_with('/') &&
         (text.find('/') != std::string_view::npos || text == "." || text == "..")) {
-        throw InvalidValue(fmt::format("profile '{}' is neither a name (as in "
+        throw InvalidValue(fmt::format("'{}' is neither a name (as in "
                                        "/nix/var/nix/profiles/NAME) nor an absolute path",
                                        text));
     }
@@ -53,9 +53,9 @@ std::string profile_name(std::string_view text) {
 }
 
 // A shell command run on the host; an empty one would silently do nothing.
-std::string command_text(std::string_view key, std::string_view text) {
+std::string command_text(std::string_view text) {
     if (text.find_first_not_of(" \t\n") == std::string_view::npos) {
-        throw InvalidValue(fmt::format("{} is an empty command", key));
+        throw InvalidValue("the command is empty");
     }
     return std::string(text);
 }
@@ -99,9 +99,9 @@ void assign_scalar_field(HostSettings& settings, std::string_view key, std::stri
     } else if (key == "profile") {
         settings.profile = profile_name(text);
     } else if (key == "activate") {
-        settings.activate = command_text(key, text);
+        settings.activate = command_text(text);
     } else if (key == "health_check") {
-        settings.health_check = command_text(key, text);
+        settings.health_check = command_text(text);
     }
 }
 

@@ -36,7 +36,8 @@ TEST_CASE("unknown keys are named, with the close spelling suggested") {
           "fleet.yaml:2:9: unknown key 'bandwith' (did you mean 'bandwidth'?)");
     CHECK(error_of("hosts:\n  a: {colour: red}\n") ==
           "fleet.yaml:2:7: unknown key 'colour' (expected one of: address, port, user, identity, "
-          "known_hosts, bandwidth, swarm_port, site, rack, closure, groups, tags)");
+          "known_hosts, bandwidth, swarm_port, site, rack, closure, profile, activate, "
+          "health_check, groups, tags)");
 }
 
 TEST_CASE("values of the wrong type are refused") {
@@ -161,4 +162,12 @@ TEST_CASE("groups must exist, be listed once and not nest") {
 
 TEST_CASE("errors are usage errors") {
     CHECK_THROWS_AS(shoal::inventory::test::parse("hosts: {}\n"), shoal::util::UsageError);
+}
+
+TEST_CASE("a profile must be a name or an absolute path, and commands must say something") {
+    CHECK(error_of("hosts:\n  a: {profile: nix/system}\n") ==
+          "fleet.yaml:2:16: key 'profile': 'nix/system' is neither a name (as in "
+          "/nix/var/nix/profiles/NAME) nor an absolute path");
+    CHECK(error_of("hosts:\n  a: {activate: \"  \"}\n") ==
+          "fleet.yaml:2:17: key 'activate': the command is empty");
 }

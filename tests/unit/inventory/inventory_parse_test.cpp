@@ -183,3 +183,24 @@ TEST_CASE("anchors and aliases work as YAML defines them") {
     CHECK(inventory.hosts[1].user == "ops");
     CHECK(inventory.hosts[1].port == 2022);
 }
+
+TEST_CASE("profile, activation and health check are set per host, group or default") {
+    const auto inventory = parse(R"(defaults:
+  profile: system
+  activate: "{closure}/bin/switch-to-configuration switch"
+groups:
+  runners: {profile: /home/ci/profiles/runner, health_check: systemctl is-active ci-runner}
+hosts:
+  web-1: {}
+  ci-1: {groups: [runners], activate: "{closure}/bin/activate-runner"}
+)");
+    REQUIRE(inventory.hosts.size() == 2);
+    const auto& web = inventory.hosts[0];
+    CHECK(web.profile == "system");
+    CHECK(web.activate == "{closure}/bin/switch-to-configuration switch");
+    CHECK(web.health_check.empty());
+    const auto& ci = inventory.hosts[1];
+    CHECK(ci.profile == "/home/ci/profiles/runner");
+    CHECK(ci.activate == "{closure}/bin/activate-runner");
+    CHECK(ci.health_check == "systemctl is-active ci-runner");
+}

@@ -1,5 +1,5 @@
+#include "support/temporary_directory.hpp"
 #include "swarm/files.hpp"
-#include "temporary_directory.hpp"
 #include "util/error.hpp"
 
 #include <doctest/doctest.h>

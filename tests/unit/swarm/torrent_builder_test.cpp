@@ -1,6 +1,6 @@
+#include "support/temporary_directory.hpp"
 #include "swarm/certificate_authority.hpp"
 #include "swarm/torrent_builder.hpp"
-#include "temporary_directory.hpp"
 #include "util/error.hpp"
 
 #include <doctest/doctest.h>

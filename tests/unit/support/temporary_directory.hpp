@@ -10,7 +10,7 @@ class TemporaryDirectory {
 public:
     TemporaryDirectory() {
         std::string pattern =
-            (std::filesystem::temp_directory_path() / "shoal-swarm-test.XXXXXX").string();
+            (std::filesystem::temp_directory_path() / "shoal-test.XXXXXX").string();
         REQUIRE(::mkdtemp(pattern.data()) != nullptr);
         path_ = pattern;
     }
