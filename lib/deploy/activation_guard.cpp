@@ -20,12 +20,6 @@ std::string replace_all(std::string text, std::string_view from, std::string_vie
 // The shell code that returns the profile to where it was before the push.
 std::string roll_back_code(const GuardPlan& plan) {
     const auto profile = shell_quote(plan.profile);
-    if (!can_roll_back(plan)) {
-        return fmt::format("echo {} >&2; false",
-                           shell_quote(fmt::format("nothing to roll back to: {} was already at "
-                                                   "generation {}",
-                                                   plan.profile, plan.generation.number)));
-    }
     if (!plan.previous) {
         // The profile did not exist before: remove what this push made.
         const auto link = fmt::format("{}-{}-link", plan.profile, plan.generation.number);
@@ -43,6 +37,14 @@ std::string roll_back_code(const GuardPlan& plan) {
     return code;
 }
 
+// `command` in a subshell at /, its exit status recorded in the file `status`
+// once it is over (written aside, then renamed: readers never see half).
+std::string recorded(const std::string& command, std::string_view log, std::string_view status) {
+    return fmt::format("( cd / && {} ) </dev/null >{} 2>&1\n"
+                       "echo $? >{}.new && mv {}.new {}",
+                       command.empty() ? "true" : command, log, status, status, status);
+}
+
 } // namespace
 
 std::string closure_command(const std::string& user_command, const std::string& closure,
@@ -56,24 +58,21 @@ std::string closure_command(const std::string& user_command, const std::string& 
                        shell_quote(command));
 }
 
-bool can_roll_back(const GuardPlan& plan) {
-    return plan.created || (plan.previous && plan.previous->number != plan.generation.number);
-}
-
 std::string guard_script(const GuardPlan& plan) {
-    const std::string activate = plan.activate.empty() ? "true" : plan.activate;
     return fmt::format(
-        R"SCRIPT(# shoal's activation guard: activate, then roll back unless confirmed.
+        R"SCRIPT(# shoal's activation guard: activate, check, then roll back unless confirmed.
 cd {directory} || exit 1
 roll_back() {{
-  ( {roll_back} ) </dev/null >rollback.log 2>&1
-  echo $? >rollback-status.new && mv rollback-status.new rollback-status
+  {roll_back}
 }}
-( {activate} ) </dev/null >activate.log 2>&1
-echo $? >activation-status.new && mv activation-status.new activation-status
+{activate}
 if [ "$(cat activation-status)" != 0 ]; then
   ln -s activation-failed verdict 2>/dev/null
 else
+  {health}
+  if [ "$(cat health-status)" != 0 ]; then
+    ln -s health-failed verdict 2>/dev/null
+  fi
   deadline=$(( $(date +%s) + {wait} ))
   until [ -L verdict ]; do
     if [ "$(date +%s)" -ge "$deadline" ]; then
@@ -86,8 +85,10 @@ fi
 touch finished
 )SCRIPT",
         fmt::arg("directory", shell_quote(plan.directory)),
-        fmt::arg("roll_back", roll_back_code(plan)), fmt::arg("activate", activate),
-        fmt::arg("wait", plan.verdict_timeout.count()));
+        fmt::arg("roll_back", recorded(roll_back_code(plan), "rollback.log", "rollback-status")),
+        fmt::arg("activate", recorded(plan.activate, "activate.log", "activation-status")),
+        fmt::arg("health", recorded(plan.health_check, "health.log", "health-status")),
+        fmt::arg("wait", plan.confirm_timeout.count()));
 }
 
 } // namespace shoal::deploy

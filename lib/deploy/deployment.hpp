@@ -24,7 +24,7 @@ struct DeployOptions {
     DeployTimeouts timeouts;
     RolloutOptions rollout;
     fleet::RemoteOptions remote;
-    std::size_t jobs = 64;
+    std::size_t jobs = fleet::default_jobs;
 };
 
 // Each host's profile, activation and health check, resolved. Throws

@@ -82,7 +82,11 @@ HostDeployResult HostDeployment::activate(const HostTarget& target) {
                                     plan.previous->number, timeouts_.activate);
             }
         }
-        plan.verdict_timeout = timeouts_.health + timeouts_.confirm;
+        if (!target.health_check.empty()) {
+            plan.health_check = closure_command(target.health_check, target.closure, target.profile,
+                                                plan.generation.number, timeouts_.health);
+        }
+        plan.confirm_timeout = timeouts_.confirm;
         const auto made = ssh::run_remote(session_, "mktemp -d /tmp/shoal-activation.XXXXXX");
         if (!made.ok()) {
             throw util::Error("cannot make a directory for the activation guard: " + made.reason());
@@ -100,7 +104,7 @@ HostDeployResult HostDeployment::activate(const HostTarget& target) {
         result.state = report::Deploy::failed;
         result.error = fmt::format("lost the host during activation ({}); unless it was "
                                    "confirmed, its guard rolls it back within {} s",
-                                   e.what(), plan.verdict_timeout.count());
+                                   e.what(), plan.confirm_timeout.count());
         return result;
     }
     remove_guard(plan);
@@ -130,22 +134,16 @@ HostDeployResult HostDeployment::activate_guarded(const HostTarget& target, cons
         return await_rollback(target, plan, "activation failed");
     }
     reporter_.activated(target.host, plan.generation.number);
-    if (!target.health_check.empty()) {
-        const auto health = ssh::run_remote(
-            session_, "cd / && " +
-                          closure_command(target.health_check, target.closure, target.profile,
-                                          plan.generation.number, timeouts_.health) +
-                          " 2>&1");
-        if (!health.ok()) {
-            reporter_.health_failed(
-                target.host,
-                health.exit_status == 124 || health.exit_status == 137
-                    ? fmt::format("health check timed out after {} s", timeouts_.health.count())
-                    : fmt::format("health check exited with status {}", health.exit_status),
-                health.output);
-            give_verdict(session_, plan, "rollback");
-            return await_rollback(target, plan, "health check failed");
-        }
+    const int health =
+        exit_code(wait_for_guard_file(plan, "health-status", timeouts_.health + guard_slack));
+    if (health != 0) {
+        reporter_.health_failed(
+            target.host,
+            health == 124 || health == 137
+                ? fmt::format("health check timed out after {} s", timeouts_.health.count())
+                : fmt::format("health check exited with status {}", health),
+            read_guard_file(plan, "health.log"));
+        return await_rollback(target, plan, "health check failed");
     }
     // Confirm over a fresh connection: it proves that activation left SSH working.
     std::unique_ptr<ssh::Session> fresh;
@@ -156,10 +154,10 @@ HostDeployResult HostDeployment::activate_guarded(const HostTarget& target, cons
             target, plan,
             fmt::format("cannot reach the host again after activation: {}", e.what()));
     }
-    if (!give_verdict(*fresh, plan, "confirm")) {
-        return await_rollback(
-            target, plan,
-            fmt::format("not confirmed within {} s of activation", plan.verdict_timeout.count()));
+    if (!confirm(*fresh, plan)) {
+        return await_rollback(target, plan,
+                              fmt::format("not confirmed within {} s of a healthy activation",
+                                          plan.confirm_timeout.count()));
     }
     reporter_.confirmed(target.host);
     return {report::Deploy::activated, plan.generation.number, {}};
@@ -185,17 +183,16 @@ std::string HostDeployment::read_guard_file(const GuardPlan& plan, std::string_v
     return ssh::run_remote(session_, "tail -c 65536 " + file_in(plan, name)).output;
 }
 
-bool HostDeployment::give_verdict(ssh::Session& session, const GuardPlan& plan,
-                                  std::string_view verdict) {
-    return ssh::run_remote(session, fmt::format("ln -s {} {}", verdict, file_in(plan, "verdict")))
-        .ok();
+bool HostDeployment::confirm(ssh::Session& session, const GuardPlan& plan) {
+    return ssh::run_remote(session, "ln -s confirm " + file_in(plan, "verdict")).ok();
 }
 
 HostDeployResult HostDeployment::await_rollback(const HostTarget& target, const GuardPlan& plan,
                                                 const std::string& reason) {
     HostDeployResult result;
-    const int status = exit_code(wait_for_guard_file(
-        plan, "rollback-status", timeouts_.activate + plan.verdict_timeout + guard_slack));
+    const int status = exit_code(wait_for_guard_file(plan, "rollback-status",
+                                                     timeouts_.activate + timeouts_.health +
+                                                         plan.confirm_timeout + guard_slack));
     const auto log = trimmed(read_guard_file(plan, "rollback.log"));
     if (status != 0) {
         result.state = report::Deploy::failed;

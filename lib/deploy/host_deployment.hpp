@@ -50,8 +50,8 @@ public:
     // Points the profile at the closure; nothing else.
     HostDeployResult set_profile(const HostTarget& target);
 
-    // Sets the profile, then has a guard on the host activate it, run the
-    // health check and confirm over a fresh connection; anything short of
+    // Sets the profile, then has a guard on the host activate it and run the
+    // health check, and confirms over a fresh connection; anything short of
     // that puts the host back on its previous generation.
     HostDeployResult activate(const HostTarget& target);
 
@@ -61,8 +61,8 @@ private:
     std::string wait_for_guard_file(const GuardPlan& plan, std::string_view name,
                                     std::chrono::seconds limit);
     std::string read_guard_file(const GuardPlan& plan, std::string_view name);
-    // Whether a verdict could be recorded (false: another was there first).
-    bool give_verdict(ssh::Session& session, const GuardPlan& plan, std::string_view verdict);
+    // Gives the guard the verdict `confirm`; false when its own verdict was first.
+    bool confirm(ssh::Session& session, const GuardPlan& plan);
     HostDeployResult await_rollback(const HostTarget& target, const GuardPlan& plan,
                                     const std::string& reason);
     void remove_guard(const GuardPlan& plan);

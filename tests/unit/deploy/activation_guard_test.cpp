@@ -42,7 +42,7 @@ GuardPlan first_generation(const fs::path& directory, std::string activate) {
     plan.generation = Generation{1, "/"};
     plan.created = true;
     plan.activate = std::move(activate);
-    plan.verdict_timeout = std::chrono::seconds(1);
+    plan.confirm_timeout = std::chrono::seconds(1);
     return plan;
 }
 
@@ -107,15 +107,31 @@ TEST_CASE("a confirmed activation stays; any other verdict rolls back") {
     }
 }
 
-TEST_CASE("a host whose profile already pointed at the closure has nothing to roll back to") {
+TEST_CASE("a failed health check rolls back at once, with its output kept") {
     TemporaryDirectory directory;
+    auto plan = first_generation(directory.path(), "true");
+    plan.health_check = "echo unhealthy; exit 1";
+    plan.confirm_timeout = std::chrono::seconds(60); // never waited for
+    REQUIRE(run_script(directory.path(), guard_script(plan)) == 0);
+    CHECK(read(directory.path() / "activation-status") == "0\n");
+    CHECK(read(directory.path() / "health-status") == "1\n");
+    CHECK(read(directory.path() / "health.log") == "unhealthy\n");
+    CHECK(fs::read_symlink(directory.path() / "verdict") == "health-failed");
+    CHECK(read(directory.path() / "rollback-status") == "0\n");
+    CHECK_FALSE(fs::exists(fs::symlink_status(plan.profile)));
+}
+
+TEST_CASE("rolling back re-activates the previous generation, even when it is the same one") {
+    TemporaryDirectory directory;
+    const auto again = directory.path() / "activated-again";
     auto plan = first_generation(directory.path(), "exit 1");
+    // The profile already pointed at the pushed closure: nothing to switch
+    // or delete, but the previous generation is activated again.
     plan.created = false;
     plan.previous = plan.generation;
-    CHECK_FALSE(shoal::deploy::can_roll_back(plan));
+    plan.activate_previous = "touch '" + again.string() + "'";
     REQUIRE(run_script(directory.path(), guard_script(plan)) == 0);
-    CHECK(read(directory.path() / "rollback-status") != "0\n");
-    CHECK(read(directory.path() / "rollback.log").find("nothing to roll back to") !=
-          std::string::npos);
+    CHECK(read(directory.path() / "rollback-status") == "0\n");
+    CHECK(fs::exists(again));
     CHECK(fs::exists(fs::symlink_status(plan.profile)));
 }
