@@ -6,7 +6,9 @@
 
 #include <boost/program_options/errors.hpp>
 #include <csignal>
+#include <exception>
 #include <iostream>
+#include <new>
 #include <spdlog/spdlog.h>
 
 namespace shoal::cmd {
@@ -41,6 +43,22 @@ void print_usage(std::ostream& out) {
     }
 }
 
+// For errors shoal did not word itself (a full disk, a failed allocation, a
+// bug): they end the command with a message and exit code 1, never in
+// std::terminate. A filesystem_error's text names the call and its paths.
+int report_unexpected_error(std::string_view command) {
+    try {
+        throw;
+    } catch (const std::bad_alloc&) {
+        spdlog::error("shoal {}: out of memory", command);
+    } catch (const std::exception& e) {
+        spdlog::error("shoal {}: {}", command, e.what());
+    } catch (...) {
+        spdlog::error("shoal {}: an error of unknown type", command);
+    }
+    return 1;
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -69,6 +87,8 @@ int main(int argc, char** argv) {
         } catch (const shoal::util::Error& e) {
             spdlog::error("{}", e.what());
             return 1;
+        } catch (...) {
+            return report_unexpected_error(name);
         }
     }
     spdlog::error("unknown command '{}'", name);

@@ -13,7 +13,6 @@
 #include "target_options.hpp"
 #include "util/error.hpp"
 
-#include <algorithm>
 #include <fmt/format.h>
 #include <iostream>
 #include <spdlog/spdlog.h>
@@ -104,16 +103,18 @@ int run_plan(const std::vector<std::string>& args) {
         "instead of store paths: a synthetic closure of this size (e.g. 2GiB)")(
         "closure-paths", po::value<unsigned>()->default_value(200),
         "number of equal store paths in the synthetic closure")(
-        "fanout", po::value<unsigned>()->default_value(4), "peers a host feeds at first (>= 3)")(
+        "fanout", po::value<unsigned>()->default_value(plan::default_fanout),
+        "peers a host feeds at first (>= 3)")(
         "source-bandwidth", po::value<std::string>(),
-        "the deployer's uplink, e.g. 1gbit or 125M (default: the fastest host's link, as "
-        "shoal push assumes)")("format", po::value<std::string>()->default_value("text"),
-                               "text, json or dot")("json", "same as --format json")(
+        "the deployer's uplink, e.g. 1gbit or 125M (default: the fastest link of the hosts "
+        "that need something, as shoal push assumes)")(
+        "format", po::value<std::string>()->default_value("text"),
+        "text, json or dot")("json", "same as --format json")(
         "simulate", "also play the plan piece by piece and report predicted completion")(
         "piece-size", po::value<std::string>()->default_value("4MiB"),
         "the swarm's piece size")("path", po::value<std::vector<std::string>>(),
                                   "store paths: the closure of hosts without their own `closure:`")(
-        "jobs,j", po::value<std::size_t>()->default_value(64)->value_name("N"),
+        "jobs,j", po::value<std::size_t>()->default_value(fleet::default_jobs)->value_name("N"),
         "ask at most N hosts at once what they lack")(
         "substitute-on-destination,s", "as shoal push -s: hosts first substitute what they can");
     options.add(target_options()).add(remote_options());
@@ -146,16 +147,13 @@ int run_plan(const std::vector<std::string>& args) {
         .fanout = values["fanout"].as<unsigned>(),
         .piece_size = parse_byte_size(values["piece-size"].as<std::string>(), "--piece-size")};
 
+    const std::uint64_t given_source_bandwidth =
+        values.count("source-bandwidth") != 0U
+            ? inventory::parse_bandwidth(values["source-bandwidth"].as<std::string>())
+            : 0;
+
     const auto hosts = selected_hosts(values);
     plan::Fleet fleet;
-    if (values.count("source-bandwidth") != 0U) {
-        fleet.source_bandwidth_bps =
-            inventory::parse_bandwidth(values["source-bandwidth"].as<std::string>());
-    } else {
-        for (const auto& host : hosts) {
-            fleet.source_bandwidth_bps = std::max(fleet.source_bandwidth_bps, host.bandwidth_bps);
-        }
-    }
     if (synthetic) {
         add_synthetic_closure(
             fleet, hosts,
@@ -174,6 +172,7 @@ int run_plan(const std::vector<std::string>& args) {
             all_answered = add_host_diffs(fleet, hosts, closures, values);
         }
     }
+    fleet.source_bandwidth_bps = push::source_bandwidth(fleet, given_source_bandwidth);
     const plan::Plan plan = plan::make_plan(fleet, plan_options);
     spdlog::debug("planned {} hosts, {} waves deep", plan.hosts.size(), plan.depth);
 

@@ -15,6 +15,7 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <fmt/format.h>
 #include <iostream>
 #include <spdlog/spdlog.h>
 
@@ -65,7 +66,7 @@ push::SwarmPushOptions swarm_options_from(const po::variables_map& values,
         // A bare IPv4 address takes the default port; IPv6 needs [ADDR]:PORT.
         auto text = values["listen"].as<std::string>();
         if (text.find(':') == std::string::npos) {
-            text += ":7400";
+            text += fmt::format(":{}", inventory::default_swarm_port);
         }
         const auto endpoint = swarm::parse_endpoint(text);
         options.listen_address = endpoint.address;
@@ -96,7 +97,7 @@ push::SwarmPushOptions swarm_options_from(const po::variables_map& values,
 int run_push(const std::vector<std::string>& args) {
     po::options_description options("Push options");
     options.add_options()("direct", "copy from the deployer to every host over SSH, no swarm")(
-        "jobs,j", po::value<std::size_t>()->default_value(64)->value_name("N"),
+        "jobs,j", po::value<std::size_t>()->default_value(fleet::default_jobs)->value_name("N"),
         "diff (and with --direct, copy to) at most N hosts at once")(
         "substitute-on-destination,s", "let targets first fetch what their own substituters have")(
         "json", "write JSON events to stdout, one per line (human text goes to stderr)")(
@@ -108,11 +109,14 @@ int run_push(const std::vector<std::string>& args) {
                         "runs `shoal agent` on a target (default: this shoal's own path, "
                         "plus ' agent'; a shoal in the Nix store first copies its own closure "
                         "to targets that lack it)")(
-        "fanout", po::value<unsigned>()->default_value(4)->value_name("K"),
+        "fanout", po::value<unsigned>()->default_value(plan::default_fanout)->value_name("K"),
         "how many peers one host feeds at first")(
         "listen", po::value<std::string>()->value_name("ADDR[:PORT]"),
-        "where the deployer's swarm listens (default: its address towards the hosts, port 7400); "
-        "it serves one slice of the torrent per port from PORT on, for up to 8 hosts it feeds")(
+        fmt::format("where the deployer's swarm listens (default: its address towards the hosts, "
+                    "port {}); it serves one slice of the torrent per port from PORT on, for up "
+                    "to 8 hosts it feeds",
+                    inventory::default_swarm_port)
+            .c_str())(
         "source-bandwidth", po::value<std::string>()->value_name("RATE"),
         "the deployer's uplink for the planner, e.g. 1gbit (default: the hosts' own)")(
         "max-upload-rate", po::value<std::string>()->value_name("RATE"),
@@ -122,11 +126,19 @@ int run_push(const std::vector<std::string>& args) {
         "staging", po::value<std::string>()->value_name("DIR"),
         "where the deployer stages NARs (default: ~/.cache/shoal)")(
         "remote-staging",
-        po::value<std::string>()->default_value("/var/tmp/shoal")->value_name("DIR"),
+        po::value<std::string>()
+            ->default_value(std::string(push::default_remote_staging))
+            ->value_name("DIR"),
         "where agents keep downloads and resume data on the targets")(
-        "stall-timeout", po::value<unsigned>()->default_value(60)->value_name("S"),
+        "stall-timeout",
+        po::value<unsigned>()
+            ->default_value(static_cast<unsigned>(push::default_stall_timeout.count()))
+            ->value_name("S"),
         "fall back to a direct copy for a host whose download made no progress for S seconds")(
-        "linger", po::value<unsigned>()->default_value(600)->value_name("S"),
+        "linger",
+        po::value<unsigned>()
+            ->default_value(static_cast<unsigned>(push::default_linger.count()))
+            ->value_name("S"),
         "agents keep seeding at most S seconds after their own download")(
         "no-fallback", "do not copy directly to hosts whose swarm download failed")(
         "keep-cache", "keep staged NARs on the deployer and the targets after success")(

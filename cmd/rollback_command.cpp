@@ -12,8 +12,9 @@ namespace shoal::cmd {
 
 int run_rollback(const std::vector<std::string>& args) {
     po::options_description options("Rollback options");
-    options.add_options()("jobs,j", po::value<std::size_t>()->default_value(64)->value_name("N"),
-                          "work on at most N hosts at once")(
+    options.add_options()(
+        "jobs,j", po::value<std::size_t>()->default_value(fleet::default_jobs)->value_name("N"),
+        "work on at most N hosts at once")(
         "json", "write JSON events to stdout, one per line (human text goes to stderr)");
     options.add(profile_options()).add(target_options()).add(remote_options());
     po::variables_map values;

@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+#include <new>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
@@ -23,8 +24,10 @@ constexpr auto poll_interval = std::chrono::milliseconds(200);
 constexpr auto progress_interval = poll_interval;
 // What is left of the ~2 s a stopping agent has once it saved resume data.
 constexpr auto resume_save_budget = std::chrono::milliseconds(1500);
-// A torrent of many thousand files still fits; a runaway line does not.
-constexpr std::size_t max_line_length = 256 * 1024 * 1024;
+// The assignment is the longest line: about 1.3 KiB per path (its path info
+// and its file in the torrent), so 64 MiB holds some 50,000 paths, ten times
+// a large NixOS system. A runaway line is refused at that size.
+constexpr std::size_t max_line_length = 64 * 1024 * 1024;
 
 Progress progress_of(const swarm::SwarmStatus& status) {
     Progress progress;
@@ -48,11 +51,12 @@ std::set<std::string> paths_to_query(const Assignment& assignment) {
     return paths;
 }
 
-swarm::SwarmOptions swarm_options(const Assignment& assignment, std::set<std::string> wanted) {
+swarm::SwarmOptions swarm_options(const Assignment& assignment, const StagingDirectory& staging,
+                                  std::set<std::string> wanted) {
     swarm::SwarmOptions options;
     options.listen = assignment.listen;
     options.torrent = assignment.torrent;
-    options.save_path = assignment.staging;
+    options.save_path = staging.pinned_path();
     options.certificate = assignment.certificate;
     options.wanted_files = std::move(wanted);
     if (options.wanted_files.empty()) {
@@ -69,6 +73,29 @@ swarm::SwarmOptions swarm_options(const Assignment& assignment, std::set<std::st
     return options;
 }
 
+// The last resort for the exception being handled: whatever went wrong (a
+// full disk, a failed allocation, a bug) reaches the controller as an error
+// event and ends the agent with exit code 1, never in std::terminate.
+int report_failure(EventWriter& events) {
+    std::string message;
+    try {
+        throw;
+    } catch (const std::bad_alloc&) {
+        message = "out of memory";
+    } catch (const std::exception& error) {
+        message = error.what();
+    } catch (...) {
+        message = "an error of unknown type";
+    }
+    spdlog::error("{}", message);
+    try {
+        events.write(Failure{message});
+    } catch (const std::exception& write_error) {
+        spdlog::debug("the error event was not delivered: {}", write_error.what());
+    }
+    return 1;
+}
+
 } // namespace
 
 Agent::Agent(Assignment assignment, AgentOptions options, LineReader& input, EventWriter& events,
@@ -77,7 +104,7 @@ Agent::Agent(Assignment assignment, AgentOptions options, LineReader& input, Eve
       events_(events), signals_(signals) {}
 
 int Agent::run() {
-    prepare_staging_directory(assignment_.staging);
+    StagingDirectory staging(assignment_.staging);
     auto store = std::make_unique<nix::LocalStore>(options_.store_arguments);
     const std::set<std::string> valid =
         store->connection().query_valid_paths(paths_to_query(assignment_), false, false);
@@ -89,20 +116,20 @@ int Agent::run() {
     {
         auto wanted = schedule.files_to_download();
         wanted.insert(assignment_.relay_files.begin(), assignment_.relay_files.end());
-        swarm::SwarmSession session(swarm_options(assignment_, std::move(wanted)));
+        swarm::SwarmSession session(swarm_options(assignment_, staging, std::move(wanted)));
         Importer importer(std::move(store),
-                          assignment_.staging / torrent_name(assignment_.torrent));
+                          staging.pinned_path() / torrent_name(assignment_.torrent));
         outcome = serve(session, importer, schedule);
         if (outcome == Outcome::interrupted) {
             session.save_resume_data(resume_save_budget);
         }
     }
     if (outcome == Outcome::interrupted) {
-        spdlog::info("keeping {} for a rerun", assignment_.staging.string());
+        spdlog::info("keeping {} for a rerun", staging.path().string());
         return 1;
     }
     if (!assignment_.keep_cache) {
-        remove_staging_directory(assignment_.staging);
+        staging.remove();
     }
     return 0;
 }
@@ -217,14 +244,8 @@ int run_agent(const AgentOptions& options) {
             input.wait(poll_interval);
         }
         return Agent(parse_assignment(*line), options, input, events, signals).run();
-    } catch (const std::exception& error) {
-        spdlog::error("{}", error.what());
-        try {
-            events.write(Failure{error.what()});
-        } catch (const util::Error& write_error) {
-            spdlog::debug("the error event was not delivered: {}", write_error.what());
-        }
-        return 1;
+    } catch (...) {
+        return report_failure(events);
     }
 }
 

@@ -15,7 +15,7 @@ public:
 
     // The next line (without its newline) if a whole one has arrived, or the
     // unterminated rest once the input ended. Throws ProtocolError for a line
-    // longer than max_line_length.
+    // longer than max_line_length, before buffering more than one read past it.
     std::optional<std::string> next_line();
 
     // The input ended and every line was returned.
@@ -25,12 +25,17 @@ public:
     void wait(std::chrono::milliseconds timeout) const;
 
 private:
+    // Where the first newline of the buffer is, or npos; remembers how far
+    // it looked so that a long line arriving in pieces is scanned once.
+    std::size_t find_newline();
     std::optional<std::string> take_line();
     bool readable() const;
+    void check_length(std::size_t length) const;
 
     int fd_;
     std::size_t max_line_length_;
     std::string buffer_;
+    std::size_t scanned_ = 0; // buffer_[0, scanned_) holds no '\n'
     bool ended_ = false;
 };
 

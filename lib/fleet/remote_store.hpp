@@ -7,9 +7,13 @@
 #include "ssh/session.hpp"
 
 #include <chrono>
+#include <cstddef>
 #include <string>
 
 namespace shoal::fleet {
+
+// How many hosts a command talks to at once (--jobs) unless told otherwise.
+constexpr std::size_t default_jobs = 64;
 
 // How shoal reaches targets, the same for every host of one command.
 struct RemoteOptions {

@@ -6,6 +6,10 @@
 
 namespace shoal::inventory {
 
+// Where a host's agent listens for swarm peers unless the inventory says
+// otherwise; the deployer's swarm starts from it too.
+inline constexpr std::uint16_t default_swarm_port = 7400;
+
 // A place in an inventory file; line and column are 1-based.
 struct SourceLocation {
     std::string file;
@@ -23,7 +27,7 @@ struct Host {
     std::string identity; // empty: ssh-agent, then ~/.ssh/id_ed25519 and id_ecdsa
     std::string known_hosts;
     std::uint64_t bandwidth_bps = 1'000'000'000;
-    std::uint16_t swarm_port = 7400;
+    std::uint16_t swarm_port = default_swarm_port;
     std::string site;
     std::string rack;
     std::vector<std::string> groups;

@@ -10,6 +10,9 @@ std::optional<std::string> LineReader::next() {
     for (;;) {
         const auto newline = buffer_.find('\n', scanned_);
         if (newline != std::string::npos) {
+            if (newline > max_line_) {
+                fail_too_long();
+            }
             std::string line = buffer_.substr(0, newline);
             buffer_.erase(0, newline + 1);
             scanned_ = 0;
@@ -17,7 +20,7 @@ std::optional<std::string> LineReader::next() {
         }
         scanned_ = buffer_.size();
         if (buffer_.size() > max_line_) {
-            throw util::Error(fmt::format("a line longer than {} bytes", max_line_));
+            fail_too_long();
         }
         const std::size_t n = from_.read_some(chunk);
         if (n == 0) {
@@ -29,6 +32,11 @@ std::optional<std::string> LineReader::next() {
         }
         buffer_.append(chunk.data(), n);
     }
+}
+
+void LineReader::fail_too_long() const {
+    throw LineTooLong(
+        fmt::format("{} sent a line longer than {} bytes, the most allowed", peer_, max_line_));
 }
 
 } // namespace shoal::io

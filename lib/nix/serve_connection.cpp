@@ -26,12 +26,20 @@ enum Command : std::uint64_t {
     add_to_store_nar_command = 9,
 };
 
-constexpr std::size_t max_paths = std::size_t{1} << 24;
-constexpr std::size_t max_path_length = 4096;
-constexpr std::size_t max_hash_length = 128;
-constexpr std::size_t max_ca_length = 4096;
-constexpr std::size_t max_sigs = 1024;
-constexpr std::size_t max_sig_length = 4096;
+// Bounds on what a reply may announce, checked before anything is allocated
+// for it: a hostile or broken server must not make us reserve gigabytes.
+// /nix/store/<32-character hash>-<name>: Nix refuses names longer than 211.
+constexpr std::size_t max_path_length = store_dir.size() + 1 + 32 + 1 + 211;
+// A closure or a path's references: a NixOS system has a few thousand
+// paths, all of nixpkgs' outputs a few hundred thousand.
+constexpr std::size_t max_paths = std::size_t{1} << 20;
+constexpr std::size_t max_hash_length = 128; // "sha256:" and 52 characters in practice
+// "fixed:r:sha256:<hash>" or "text:sha256:<hash>".
+constexpr std::size_t max_ca_length = 1024;
+// A path has a signature per key that signed it, "<key name>:<88 base64
+// characters>": one or two in practice.
+constexpr std::size_t max_sigs = 256;
+constexpr std::size_t max_sig_length = 1024;
 
 // The remote end of a connection hung up or its transport failed: only the
 // remote's stderr can say why. `origin` tells connections apart when one
@@ -192,7 +200,8 @@ std::set<std::string> ServeConnection::query_valid_paths(const std::set<std::str
         write_u64(*to_, substitute ? 1 : 0);
         write_strings(*to_, paths);
         to_->flush();
-        return read_path_set("valid paths");
+        // The valid ones among those asked about: never more.
+        return read_path_set("valid paths", paths.size());
     });
 }
 
@@ -225,7 +234,7 @@ std::set<std::string> ServeConnection::query_closure(const std::set<std::string>
         write_u64(*to_, include_outputs ? 1 : 0);
         write_strings(*to_, paths);
         to_->flush();
-        return read_path_set("closure paths");
+        return read_path_set("closure paths", max_paths);
     });
 }
 
@@ -274,8 +283,8 @@ void ServeConnection::add_to_store_nar(const PathInfo& info, const NarWriter& wr
     });
 }
 
-std::set<std::string> ServeConnection::read_path_set(std::string_view what) {
-    const auto list = read_strings(*from_, max_paths, max_path_length, what);
+std::set<std::string> ServeConnection::read_path_set(std::string_view what, std::size_t max_count) {
+    const auto list = read_strings(*from_, max_count, max_path_length, what);
     for (const auto& path : list) {
         check_store_path(path, what);
     }

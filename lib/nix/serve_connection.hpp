@@ -64,7 +64,7 @@ public:
 
 private:
     template <class Body> auto run(std::string_view command, Body&& body);
-    std::set<std::string> read_path_set(std::string_view what);
+    std::set<std::string> read_path_set(std::string_view what, std::size_t max_count);
     PathInfo read_path_info(std::string path);
 
     std::unique_ptr<io::Source> from_;

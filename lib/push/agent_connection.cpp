@@ -5,12 +5,20 @@
 #include <fmt/format.h>
 
 namespace shoal::push {
+namespace {
+
+// Events are a few dozen bytes, but for an error's message, which may list
+// every path the agent cannot import: 1 MiB holds thousands. A target that
+// sends more is broken or hostile, and each host's agent gets this buffer.
+constexpr std::size_t max_event_length = std::size_t{1} << 20;
+
+} // namespace
 
 AgentConnection::AgentConnection(const ssh::Library& library, const inventory::Host& host,
                                  const fleet::RemoteOptions& options,
                                  const std::string& agent_command)
     : session_(library, fleet::connect_options(host, options)), channel_(session_, agent_command),
-      lines_(channel_.output()) {}
+      lines_(channel_.output(), "the agent on " + host.name, max_event_length) {}
 
 void AgentConnection::send(const agent::Assignment& assignment) {
     send_line(agent::encode(assignment));

@@ -1,6 +1,7 @@
 #include "push/agent_program.hpp"
 
 #include "nix/store_path.hpp"
+#include "util/shell_quote.hpp"
 
 #include <filesystem>
 #include <system_error>
@@ -15,6 +16,10 @@ std::optional<std::string> store_path_holding(std::string_view program) {
     return store_path;
 }
 
+std::string agent_command_for(std::string_view program) {
+    return util::shell_quote(program) + " agent";
+}
+
 AgentProgram running_agent_program() {
     // The kernel's link is the resolved path of the file being run.
     std::error_code error;
@@ -22,7 +27,7 @@ AgentProgram running_agent_program() {
     if (error) {
         return {"shoal agent", std::nullopt};
     }
-    return {self.string() + " agent", store_path_holding(self.string())};
+    return {agent_command_for(self.string()), store_path_holding(self.string())};
 }
 
 } // namespace shoal::push

@@ -18,6 +18,10 @@ struct AgentProgram {
 // path with symlinks resolved), or nothing when it is outside the Nix store.
 std::optional<std::string> store_path_holding(std::string_view program);
 
+// The remote command line that runs `shoal agent` from the binary at
+// `program`, quoted for the remote shell whatever the path holds.
+std::string agent_command_for(std::string_view program);
+
 // The binary running now, by its resolved path, plus " agent": targets
 // usually share the deployer's layout, and when it lives in the Nix store,
 // its closure can be copied to them.

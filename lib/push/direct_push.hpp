@@ -15,7 +15,7 @@ namespace shoal::push {
 struct DirectPushOptions {
     fleet::RemoteOptions remote;
     bool substitute_on_destination = false;
-    std::size_t jobs = 64; // hosts worked on at once
+    std::size_t jobs = fleet::default_jobs; // hosts worked on at once
 };
 
 // Copies one host's missing paths straight from the deployer's store: one

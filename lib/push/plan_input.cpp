@@ -1,5 +1,7 @@
 #include "push/plan_input.hpp"
 
+#include <algorithm>
+
 namespace shoal::push {
 namespace {
 
@@ -18,6 +20,22 @@ void add_to_plan(plan::Fleet& fleet, const inventory::Host& host,
         needs.missing.push_back(fleet.paths.add(info.path, info.nar_size));
     }
     fleet.hosts.push_back(std::move(needs));
+}
+
+std::uint64_t source_bandwidth(const plan::Fleet& fleet, std::uint64_t given_bps) {
+    if (given_bps != 0) {
+        return given_bps;
+    }
+    std::uint64_t fastest = 0;
+    std::uint64_t fastest_needing = 0;
+    for (const auto& host : fleet.hosts) {
+        fastest = std::max(fastest, host.bandwidth_bps);
+        if (!host.missing.empty()) {
+            fastest_needing = std::max(fastest_needing, host.bandwidth_bps);
+        }
+    }
+    // A fleet that needs nothing still gets its (empty) plan.
+    return fastest_needing != 0 ? fastest_needing : fastest;
 }
 
 } // namespace shoal::push

@@ -4,6 +4,7 @@
 #include "nix/path_info.hpp"
 #include "plan/fleet.hpp"
 
+#include <cstdint>
 #include <vector>
 
 namespace shoal::push {
@@ -12,5 +13,12 @@ namespace shoal::push {
 // place where inventory hosts and store paths become plan data.
 void add_to_plan(plan::Fleet& fleet, const inventory::Host& host,
                  const std::vector<nix::PathInfo>& missing);
+
+// The deployer's uplink for the planner: `given_bps` if the user gave one
+// (non-zero), else the fastest link among the hosts that need something (as
+// if the deployer were as well connected as the best of them), else among
+// all. `shoal plan` and `shoal push` both ask this, so that a plan shows
+// what the push will do.
+std::uint64_t source_bandwidth(const plan::Fleet& fleet, std::uint64_t given_bps);
 
 } // namespace shoal::push

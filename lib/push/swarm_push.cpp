@@ -69,13 +69,10 @@ std::string deployment_key(const std::vector<nix::PathInfo>& all_paths) {
 std::vector<std::size_t> plan_receivers(std::vector<Receiver>& receivers,
                                         const SwarmPushOptions& options) {
     plan::Fleet fleet;
-    std::uint64_t fastest = 0;
     for (const auto& r : receivers) {
         add_to_plan(fleet, *r.host, r.missing);
-        fastest = std::max(fastest, r.host->bandwidth_bps);
     }
-    fleet.source_bandwidth_bps =
-        options.source_bandwidth_bps != 0 ? options.source_bandwidth_bps : fastest;
+    fleet.source_bandwidth_bps = source_bandwidth(fleet, options.source_bandwidth_bps);
     plan::PlanOptions plan_options;
     plan_options.fanout = options.fanout;
     auto plan = plan::make_plan(fleet, plan_options);

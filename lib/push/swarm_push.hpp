@@ -2,6 +2,7 @@
 
 #include "fleet/host_closures.hpp"
 #include "inventory/host.hpp"
+#include "plan/plan_options.hpp"
 #include "push/agent_program.hpp"
 #include "push/direct_push.hpp"
 #include "report/push_reporter.hpp"
@@ -12,18 +13,25 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace shoal::push {
+
+// The defaults of `shoal push`'s flags, here so that a push made in code
+// behaves as one made on the command line.
+inline constexpr std::string_view default_remote_staging = "/var/tmp/shoal";
+inline constexpr std::chrono::seconds default_stall_timeout{60};
+inline constexpr std::chrono::seconds default_linger{600};
 
 struct SwarmPushOptions {
     DirectPushOptions direct;      // SSH, diff and the fallback copy
     AgentProgram agent;            // runs `shoal agent` on a target
     std::filesystem::path staging; // the deployer's NARs and torrent state
-    std::string remote_staging = "/var/tmp/shoal";
+    std::string remote_staging{default_remote_staging};
     std::optional<std::string> listen_address; // default: our address towards the hosts
-    std::uint16_t listen_port = 7400;
-    unsigned fanout = 4;
+    std::uint16_t listen_port = inventory::default_swarm_port;
+    unsigned fanout = plan::default_fanout;
     std::uint64_t source_bandwidth_bps = 0; // 0: assume the hosts' own link speed
     bool fallback = true;
     bool keep_cache = false;
@@ -31,8 +39,8 @@ struct SwarmPushOptions {
     std::uint64_t max_upload_rate = 0; // bytes/s per host (deployer included), 0 for none
     std::uint64_t max_download_rate = 0;
     std::chrono::seconds agent_start_timeout{60};
-    std::chrono::seconds stall_timeout{60};
-    std::chrono::seconds linger{120};
+    std::chrono::seconds stall_timeout = default_stall_timeout;
+    std::chrono::seconds linger = default_linger;
 };
 
 // Pushes through a private BitTorrent swarm of the targets themselves:

@@ -11,7 +11,9 @@ void EventWriter::write(std::string_view event, nlohmann::json fields) {
     nlohmann::json line = {{"event", event},
                            {"elapsed", std::round(elapsed.count() * 1000) / 1000}};
     line.update(fields);
-    const std::string text = line.dump();
+    // Fields may quote what a remote wrote (its stderr in an error), which
+    // need not be UTF-8: invalid bytes become U+FFFD instead of throwing.
+    const std::string text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     std::lock_guard lock(mutex_);
     out_ << text << '\n';
     out_.flush(); // CI reads events as they happen, not at exit

@@ -10,7 +10,8 @@ namespace shoal::report {
 
 // Writes one JSON object per line ("JSON Lines") for CI. Every event gets its
 // name and the seconds elapsed since the writer was made; lines from parallel
-// host workers never interleave.
+// host workers never interleave. Text that is not UTF-8 has its invalid bytes
+// replaced (U+FFFD), so writing never fails on what a remote host wrote.
 class EventWriter {
 public:
     explicit EventWriter(std::ostream& out);

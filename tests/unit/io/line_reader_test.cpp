@@ -4,13 +4,15 @@
 #include <algorithm>
 #include <doctest/doctest.h>
 
+using shoal::io::LineReader;
+using shoal::io::LineTooLong;
 using shoal::test::StringSink;
 using shoal::test::StringSource;
 
 TEST_CASE("lines split across reads come out whole") {
     for (std::size_t step : {1, 2, 5, 100}) {
         StringSource source("one\ntwo\n\nthree\n", step);
-        shoal::io::LineReader lines(source);
+        LineReader lines(source, "the peer", 100);
         CHECK(lines.next() == "one");
         CHECK(lines.next() == "two");
         CHECK(lines.next() == "");
@@ -21,13 +23,29 @@ TEST_CASE("lines split across reads come out whole") {
 
 TEST_CASE("a stream cut mid-line is an error, not a line") {
     StringSource source("whole\nhal", 3);
-    shoal::io::LineReader lines(source);
+    LineReader lines(source, "the peer", 100);
     CHECK(lines.next() == "whole");
     CHECK_THROWS_AS(lines.next(), shoal::io::EndOfStream);
 }
 
-TEST_CASE("an endless line is refused") {
-    StringSource source(std::string(100, 'x'), 7);
-    shoal::io::LineReader lines(source, 10);
-    CHECK_THROWS_WITH(lines.next(), doctest::Contains("longer than 10 bytes"));
+TEST_CASE("an endless line is refused naming the peer, without reading on") {
+    StringSource source(std::string(100 * 1024, 'x'), 7);
+    LineReader lines(source, "the agent on web-01", 10);
+    CHECK_THROWS_WITH_AS(lines.next(),
+                         "the agent on web-01 sent a line longer than 10 bytes, the most allowed",
+                         LineTooLong);
+    // It stopped at the first read past the limit.
+    CHECK(source.remaining() == 100 * 1024 - 14);
+}
+
+TEST_CASE("a line is refused by its length even when its newline came with it") {
+    for (std::size_t step : {1, 1000}) {
+        CAPTURE(step);
+        StringSource source("exactly10!\n" + std::string(11, 'y') + "\nafter\n", step);
+        LineReader lines(source, "the agent", 10);
+        CHECK(lines.next() == "exactly10!");
+        CHECK_THROWS_WITH_AS(lines.next(),
+                             "the agent sent a line longer than 10 bytes, the most allowed",
+                             LineTooLong);
+    }
 }

@@ -156,3 +156,26 @@ TEST_CASE("nesting is bounded") {
     CHECK(copy_error(nar(directory_node({{"d", deep}})))
               .ends_with("directories nested deeper than 2048"));
 }
+
+TEST_CASE("announced lengths are bounded before anything is read or allocated") {
+    // Each input ends right after the length: a reader that trusted it would
+    // report truncated input instead.
+    const auto with_length = [](std::initializer_list<std::string_view> before,
+                                std::uint64_t length) {
+        StringSink sink;
+        shoal::nix::write_u64(sink, length);
+        return copy_error(nar(tokens(before) + sink.text));
+    };
+    CHECK(with_length({"(", "type", "symlink", "target"}, 4096) ==
+          "malformed NAR at byte 88: symlink target is 4096 bytes long, more than the 4095 "
+          "allowed");
+    CHECK(with_length({"(", "type", "directory", "entry", "(", "name"}, std::uint64_t{1} << 60) ==
+          "malformed NAR at byte 128: entry name is 1152921504606846976 bytes long, more than "
+          "the 255 allowed");
+    CHECK(with_length({"(", "type"}, 65) ==
+          "malformed NAR at byte 56: node type is 65 bytes long, more than the 64 allowed");
+    // Contents are streamed, not allocated: a huge size is only truncated input.
+    CHECK(with_length({"(", "type", "regular", "contents"}, std::uint64_t{1} << 60) ==
+          "malformed NAR at byte 96: input ends inside file contents (0 of 1152921504606846976 "
+          "bytes read)");
+}

@@ -141,10 +141,58 @@ TEST_CASE("malformed path infos are refused") {
               ": '/etc/passwd' is not in the Nix store /nix/store");
     CHECK(error(tokens({path_a, ""}) + u64(1u << 30)) ==
           "QueryPathInfos: malformed reply from nix-store: 1073741824 references of " + path_a +
-              " announced, more than the 16777216 allowed");
+              " announced, more than the 1048576 allowed");
     const auto cut = path_info_reply(path_a, hash_a);
     CHECK(error(cut.substr(0, cut.size() - 5)) ==
           "QueryPathInfos: remote nix-store failed: connection closed (end of stream)");
+}
+
+TEST_CASE("every length and count in a reply is bounded before anything is allocated") {
+    SUBCASE("QueryPathInfos") {
+        const std::string prefix = "QueryPathInfos: malformed reply from nix-store: ";
+        const auto error = [](const std::string& reply) {
+            ScriptedServer server(reply);
+            try {
+                server.connection.query_path_infos({path_a});
+            } catch (const ServeError& e) {
+                return std::string(e.what());
+            }
+            return std::string("no error");
+        };
+        // Only the length is sent: a reader that allocated it would wait for
+        // the bytes, and the server hangs up instead.
+        CHECK(error(u64(std::uint64_t{1} << 60)) ==
+              prefix + "path of path info is 1152921504606846976 bytes long, more than the 255 "
+                       "allowed");
+        // Longer than any store path: Nix caps names at 211 characters.
+        CHECK(error(u64(256)) ==
+              prefix + "path of path info is 256 bytes long, more than the 255 allowed");
+        const std::string head = tokens({path_a, ""}) + strings({path_b}) + u64(4096) + u64(4000);
+        CHECK(error(head + u64(129)) ==
+              prefix + "NAR hash of " + path_a + " is 129 bytes long, more than the 128 allowed");
+        const std::string hashed = head + tokens({hash_a});
+        CHECK(error(hashed + u64(1025)) == prefix + "content address of " + path_a +
+                                               " is 1025 bytes long, more than the 1024 allowed");
+        CHECK(error(hashed + tokens({""}) + u64(257)) ==
+              prefix + "257 signatures of " + path_a + " announced, more than the 256 allowed");
+        CHECK(error(hashed + tokens({""}) + u64(1) + u64(1025)) ==
+              prefix + "signatures of " + path_a +
+                  " #1 is 1025 bytes long, more than the 1024 allowed");
+    }
+    SUBCASE("QueryValidPaths answers with no more paths than were asked about") {
+        ScriptedServer server(strings({path_a, path_b}));
+        CHECK_THROWS_WITH_AS(server.connection.query_valid_paths({path_a}, false, false),
+                             "QueryValidPaths: malformed reply from nix-store: 2 valid paths "
+                             "announced, more than the 1 allowed",
+                             ServeError);
+    }
+    SUBCASE("QueryClosure") {
+        ScriptedServer server(u64(std::uint64_t{1} << 40));
+        CHECK_THROWS_WITH_AS(server.connection.query_closure({path_a}, false),
+                             "QueryClosure: malformed reply from nix-store: 1099511627776 closure "
+                             "paths announced, more than the 1048576 allowed",
+                             ServeError);
+    }
 }
 
 TEST_CASE("QueryClosure sends includeOutputs and checks the paths") {

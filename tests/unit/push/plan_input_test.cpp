@@ -1,0 +1,46 @@
+#include "push/plan_input.hpp"
+
+#include <doctest/doctest.h>
+
+namespace {
+
+shoal::inventory::Host host(std::string name, std::uint64_t bandwidth_bps) {
+    shoal::inventory::Host host;
+    host.name = std::move(name);
+    host.bandwidth_bps = bandwidth_bps;
+    return host;
+}
+
+std::vector<shoal::nix::PathInfo> one_path() {
+    shoal::nix::PathInfo info;
+    info.path = "/nix/store/00000000000000000000000000000000-app";
+    info.nar_size = 1 << 20;
+    return {info};
+}
+
+} // namespace
+
+TEST_CASE("the deployer's uplink is the fastest link among the hosts that need something") {
+    shoal::plan::Fleet fleet;
+    // Up to date already: `shoal push` never plans for it, so neither may `shoal plan`.
+    shoal::push::add_to_plan(fleet, host("fast", 10'000'000'000), {});
+    shoal::push::add_to_plan(fleet, host("slow", 100'000'000), one_path());
+    shoal::push::add_to_plan(fleet, host("medium", 1'000'000'000), one_path());
+
+    CHECK(shoal::push::source_bandwidth(fleet, 0) == 1'000'000'000);
+}
+
+TEST_CASE("the uplink the user gave wins") {
+    shoal::plan::Fleet fleet;
+    shoal::push::add_to_plan(fleet, host("web", 1'000'000'000), one_path());
+
+    CHECK(shoal::push::source_bandwidth(fleet, 200'000'000) == 200'000'000);
+}
+
+TEST_CASE("a fleet that needs nothing still gets an uplink to plan with") {
+    shoal::plan::Fleet fleet;
+    shoal::push::add_to_plan(fleet, host("a", 100'000'000), {});
+    shoal::push::add_to_plan(fleet, host("b", 1'000'000'000), {});
+
+    CHECK(shoal::push::source_bandwidth(fleet, 0) == 1'000'000'000);
+}
