@@ -230,4 +230,15 @@ done <<<"$big_closure"
 while ((SECONDS - slow_start < 35)); do sleep 1; done
 ! activations 2 | grep -q "^$slow " || fail "h2: the timed-out activation kept running and activated $slow"
 [[ $(marker 2) == "$sys3" ]] || fail "h2's marker changed to $(marker 2)"
+# 12. Nothing reaches the host's shell unquoted: a profile path holding a
+#     quote, ';', '$()', backquotes and '"' is one word to every command.
+pwned=/tmp/shoal-pwned-$$
+hostile=$'/nix/var/shoal-test/it\'s;$(touch${IFS}'"$pwned"$')`touch${IFS}'"$pwned"$'`"q"'
+push_direct hostile -i fleet.yaml --hosts h1 --profile "$hostile" --activate "$ACTIVATE" "$sys1"
+expect_rc hostile 0
+[[ ! -e $pwned ]] || fail "a profile path ran a command on the host"
+reported=$(jq -r 'select(.event == "host-profile-set") | .profile' hostile.json)
+[[ $reported == "$hostile" ]] || fail "hostile: host-profile-set names '$reported', not '$hostile'"
+[[ $(on_host 1 "readlink $(printf '%q' "$hostile")-1-link") == "$sys1" ]] ||
+  fail "h1: the profile with a hostile name does not hold $sys1"
 echo "deploy_test: ok"
