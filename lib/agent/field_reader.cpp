@@ -105,7 +105,8 @@ nlohmann::json parse_json_object(std::string_view line, std::string_view message
     nlohmann::json json;
     try {
         json = nlohmann::json::parse(line);
-    } catch (const nlohmann::json::parse_error& error) {
+    } catch (const nlohmann::json::exception& error) {
+        // Not only parse_error: a number too large for a double ("1e400") is out_of_range.
         throw ProtocolError(fmt::format("{}: not valid JSON: {}", message, error.what()));
     }
     if (!json.is_object()) {

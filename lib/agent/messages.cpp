@@ -15,11 +15,20 @@ namespace shoal::agent {
 namespace {
 
 using nlohmann::json;
+
+// One protocol line. Messages quote what others wrote (file names,
+// nix-store's stderr), which need not be UTF-8: invalid bytes become U+FFFD
+// instead of an exception that would keep the message from ever arriving.
+std::string line_of(const json& message) {
+    return message.dump(-1, ' ', false, json::error_handler_t::replace);
+}
 namespace base64 = util::base64;
 
 constexpr std::uint64_t max_port = std::numeric_limits<std::uint16_t>::max();
 
 template <class... Handlers> struct Overloaded : Handlers... { using Handlers::operator()...; };
+// C++20 deduces this by itself, but clang before 17 (the fuzz build's) needs the guide.
+template <class... Handlers> Overloaded(Handlers...) -> Overloaded<Handlers...>;
 
 bool is_numeric_address(const std::string& address) {
     unsigned char buffer[sizeof(in6_addr)];
@@ -235,47 +244,45 @@ std::string encode(const Assignment& assignment) {
                           {"linger_seconds", assignment.linger.count()},
                           {"keep_cache", assignment.keep_cache},
                           {"low_priority", assignment.low_priority}};
-    return message.dump();
+    return line_of(message);
 }
 
 std::string encode(const Command& command) {
-    return std::visit(Overloaded{[](const Connect& connect) {
-                                     json peers = json::array();
-                                     for (const swarm::Endpoint& peer : connect.peers) {
-                                         peers.push_back(endpoint_json(peer));
-                                     }
-                                     return json{{"type", "connect"}, {"peers", peers}};
-                                 },
-                                 [](const Finish&) {
-                                     return json{{"type", "finish"}};
-                                 }},
-                      command)
-        .dump();
+    return line_of(std::visit(Overloaded{[](const Connect& connect) {
+                                             json peers = json::array();
+                                             for (const swarm::Endpoint& peer : connect.peers) {
+                                                 peers.push_back(endpoint_json(peer));
+                                             }
+                                             return json{{"type", "connect"}, {"peers", peers}};
+                                         },
+                                         [](const Finish&) {
+                                             return json{{"type", "finish"}};
+                                         }},
+                              command));
 }
 
 std::string encode(const Event& event) {
-    return std::visit(
-               Overloaded{[](const Ready& ready) {
-                              return json{{"type", "ready"}, {"port", ready.port}};
-                          },
-                          [](const Progress& progress) {
-                              return json{{"type", "progress"},
-                                          {"downloaded", progress.downloaded},
-                                          {"wanted", progress.wanted},
-                                          {"uploaded", progress.uploaded},
-                                          {"peers", progress.peers}};
-                          },
-                          [](const PathImported& imported) {
-                              return json{{"type", "path-imported"}, {"path", imported.path}};
-                          },
-                          [](const Complete&) {
-                              return json{{"type", "complete"}};
-                          },
-                          [](const Failure& failure) {
-                              return json{{"type", "error"}, {"message", failure.message}};
-                          }},
-               event)
-        .dump();
+    return line_of(
+        std::visit(Overloaded{[](const Ready& ready) {
+                                  return json{{"type", "ready"}, {"port", ready.port}};
+                              },
+                              [](const Progress& progress) {
+                                  return json{{"type", "progress"},
+                                              {"downloaded", progress.downloaded},
+                                              {"wanted", progress.wanted},
+                                              {"uploaded", progress.uploaded},
+                                              {"peers", progress.peers}};
+                              },
+                              [](const PathImported& imported) {
+                                  return json{{"type", "path-imported"}, {"path", imported.path}};
+                              },
+                              [](const Complete&) {
+                                  return json{{"type", "complete"}};
+                              },
+                              [](const Failure& failure) {
+                                  return json{{"type", "error"}, {"message", failure.message}};
+                              }},
+                   event));
 }
 
 Assignment parse_assignment(std::string_view line) {

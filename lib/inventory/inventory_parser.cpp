@@ -8,6 +8,9 @@
 
 #include <algorithm>
 #include <fmt/format.h>
+#include <optional>
+#include <sstream>
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 namespace shoal::inventory {
@@ -16,6 +19,41 @@ namespace {
 const std::vector<std::string>& top_level_keys() {
     static const std::vector<std::string> keys{"defaults", "groups", "hosts"};
     return keys;
+}
+
+// Notes where each document of a YAML stream starts, building nothing.
+class DocumentStarts : public YAML::EventHandler {
+public:
+    std::vector<YAML::Mark> marks;
+
+    void OnDocumentStart(const YAML::Mark& mark) override { marks.push_back(mark); }
+    void OnDocumentEnd() override {}
+    void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+    void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+    void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                  const std::string&) override {}
+    void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                         YAML::EmitterStyle::value) override {}
+    void OnSequenceEnd() override {}
+    void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                    YAML::EmitterStyle::value) override {}
+    void OnMapEnd() override {}
+};
+
+// yaml-cpp 0.7's LoadAll never returns on a document that starts with ','
+// (yaml-cpp issue 1040): it reads the same empty document again and again,
+// using memory without bound. Returns where such a stream gets stuck.
+std::optional<YAML::Mark> stuck_document(const std::string& yaml_text) {
+    std::istringstream stream(yaml_text);
+    YAML::Parser parser(stream);
+    DocumentStarts starts;
+    while (parser.HandleNextDocument(starts)) {
+        const auto count = starts.marks.size();
+        if (count >= 2 && starts.marks[count - 1].pos == starts.marks[count - 2].pos) {
+            return starts.marks.back();
+        }
+    }
+    return std::nullopt;
 }
 
 } // namespace
@@ -53,9 +91,15 @@ Inventory InventoryParser::parse(std::string_view yaml_text) {
 }
 
 YAML::Node InventoryParser::load_document(std::string_view yaml_text) const {
+    const std::string text(yaml_text);
     std::vector<YAML::Node> documents;
     try {
-        documents = YAML::LoadAll(std::string(yaml_text));
+        if (const auto stuck = stuck_document(text)) {
+            throw InventoryError({yaml_.file(), stuck->line + 1, stuck->column + 1},
+                                 fmt::format("YAML syntax error: unexpected '{}'",
+                                             text.at(static_cast<std::size_t>(stuck->pos))));
+        }
+        documents = YAML::LoadAll(text);
     } catch (const YAML::Exception& e) {
         throw InventoryError({yaml_.file(), e.mark.line + 1, e.mark.column + 1},
                              "YAML syntax error: " + e.msg);

@@ -61,6 +61,24 @@ void write_all(int fd, const std::string& text, const std::filesystem::path& fil
     }
 }
 
+// libssh2 1.10 leaks an HMAC context at every lookup that meets a hashed entry
+// ("|1|salt|hash") whose hash is not a SHA-1's 20 bytes; such an entry can never
+// match, so it is skipped instead.
+bool is_unmatchable_hashed_entry(std::string_view hosts) {
+    if (!hosts.starts_with("|1|")) {
+        return false;
+    }
+    const auto separator = hosts.find('|', 3);
+    if (separator == std::string_view::npos) {
+        return true;
+    }
+    try {
+        return base64_decode(hosts.substr(separator + 1)).size() != 20;
+    } catch (const util::Error&) {
+        return true;
+    }
+}
+
 } // namespace
 
 KnownHosts::KnownHosts(LIBSSH2_SESSION* session, std::filesystem::path file)
@@ -97,7 +115,7 @@ void KnownHosts::load(LIBSSH2_SESSION* session) {
             revoked_keys_.push_back(key);
             continue;
         }
-        if (first.starts_with('@') ||
+        if (first.starts_with('@') || is_unmatchable_hashed_entry(first) ||
             libssh2_knownhost_readline(hosts_, line.data(), line.size(),
                                        LIBSSH2_KNOWNHOST_FILE_OPENSSH) != 0) {
             spdlog::debug("{}:{}: skipped, libssh2 cannot use it ({})", file_.string(),
@@ -112,14 +130,15 @@ KnownHosts::~KnownHosts() {
 
 std::string KnownHosts::key_algorithms(const std::string& host, int port) const {
     // libssh2 has no lookup by host for hashed entries, but checking a key that
-    // cannot match tells "mismatch" exactly when an entry of that type exists.
+    // cannot match tells "mismatch" exactly when an entry of that type exists
+    // ("match" if the file holds that very key, which no server can present).
     std::string algorithms;
     for (const auto& kind : key_kinds) {
         const int rc = libssh2_knownhost_checkp(
             hosts_, host.c_str(), port, "AAAA", 4,
             LIBSSH2_KNOWNHOST_TYPE_PLAIN | LIBSSH2_KNOWNHOST_KEYENC_BASE64 | kind.knownhost_key,
             nullptr);
-        if (rc == LIBSSH2_KNOWNHOST_CHECK_MISMATCH) {
+        if (rc == LIBSSH2_KNOWNHOST_CHECK_MISMATCH || rc == LIBSSH2_KNOWNHOST_CHECK_MATCH) {
             algorithms += (algorithms.empty() ? "" : ",") + std::string(kind.algorithm);
         }
     }

@@ -226,3 +226,14 @@ TEST_CASE("lines that are no message at all are refused") {
                          ProtocolError);
     CHECK_THROWS_AS(parse_event(R"({"type":"hello"})"), ProtocolError);
 }
+
+TEST_CASE("a number JSON cannot hold is a protocol error, not a stray exception") {
+    CHECK_THROWS_AS(parse_event(R"({"type":"progress","downloaded":1e400,"wanted":1,)"
+                                R"("uploaded":0,"peers":0})"),
+                    ProtocolError);
+}
+
+TEST_CASE("text that is not UTF-8 is sent with U+FFFD, not refused") {
+    const auto line = encode(Event{Failure{"cannot read caf\xe9"}});
+    CHECK(std::get<Failure>(parse_event(line)).message == "cannot read caf\xef\xbf\xbd");
+}

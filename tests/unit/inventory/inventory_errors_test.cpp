@@ -171,3 +171,7 @@ TEST_CASE("a profile must be a name or an absolute path, and commands must say s
     CHECK(error_of("hosts:\n  a: {activate: \"  \"}\n") ==
           "fleet.yaml:2:17: key 'activate': the command is empty");
 }
+
+TEST_CASE("a document yaml-cpp would loop on is a syntax error at its place") {
+    CHECK(error_of(",") == "fleet.yaml:1:1: YAML syntax error: unexpected ','");
+}
