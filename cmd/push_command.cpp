@@ -11,7 +11,7 @@
 #include "swarm/endpoint.hpp"
 #include "target_options.hpp"
 #include "util/error.hpp"
-#include "util/termination_signals.hpp"
+#include "io/termination_signals.hpp"
 
 #include <chrono>
 #include <cstdlib>
@@ -192,7 +192,7 @@ int run_push(const std::vector<std::string>& args) {
     if (use_swarm) {
         // Agents must be told to stop and save their downloads for a rerun, so
         // signals become a flag. Made before any thread: they inherit the mask.
-        util::TerminationSignals signals;
+        io::TerminationSignals signals;
         outcomes = finish(push::push_swarm(targets, closures, swarm_options, reporter, signals),
                           [&] { return signals.received() != nullptr; });
         if (signals.received() != nullptr) {

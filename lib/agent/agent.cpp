@@ -99,7 +99,7 @@ int report_failure(EventWriter& events) {
 } // namespace
 
 Agent::Agent(Assignment assignment, AgentOptions options, LineReader& input, EventWriter& events,
-             util::TerminationSignals& signals)
+             io::TerminationSignals& signals)
     : assignment_(std::move(assignment)), options_(std::move(options)), input_(input),
       events_(events), signals_(signals) {}
 
@@ -228,7 +228,7 @@ void Agent::advance_imports(const swarm::SwarmStatus& status, Importer& importer
 
 int run_agent(const AgentOptions& options) {
     // Before any thread starts: they all inherit the blocked signals.
-    util::TerminationSignals signals;
+    io::TerminationSignals signals;
     EventWriter events = EventWriter::take_stdout();
     LineReader input(STDIN_FILENO, max_line_length);
     try {

@@ -4,7 +4,7 @@
 #include "agent/import_schedule.hpp"
 #include "agent/line_reader.hpp"
 #include "agent/messages.hpp"
-#include "util/termination_signals.hpp"
+#include "io/termination_signals.hpp"
 
 #include <chrono>
 #include <string>
@@ -32,7 +32,7 @@ struct AgentOptions {
 class Agent {
 public:
     Agent(Assignment assignment, AgentOptions options, LineReader& input, EventWriter& events,
-          util::TerminationSignals& signals);
+          io::TerminationSignals& signals);
 
     // Returns the exit code: 0 after `finish` or the linger time (staging
     // removed unless keep_cache), 1 when the controller went away or a
@@ -53,7 +53,7 @@ private:
     AgentOptions options_;
     LineReader& input_;
     EventWriter& events_;
-    util::TerminationSignals& signals_;
+    io::TerminationSignals& signals_;
     bool ready_ = false;
     std::vector<swarm::Endpoint> peers_before_ready_;
 };

@@ -297,7 +297,7 @@ std::optional<std::size_t> slice_heir(const std::vector<Receiver>& receivers,
 // are ready, reports progress, and ends the swarm when every receiver is
 // complete or failed.
 void coordinate(SwarmContext& context, SliceSeeder& sources, const std::vector<Receiver>& receivers,
-                util::TerminationSignals& signals) {
+                io::TerminationSignals& signals) {
     const auto start = Clock::now();
     bool peers_given = false;
     auto peers_given_at = start;
@@ -395,7 +395,7 @@ std::vector<std::set<std::string>> wanted_by_slice(const std::vector<Receiver>& 
 void run_swarm(SwarmContext& context, const std::vector<Receiver>& receivers,
                const std::vector<std::size_t>& fed, const std::vector<std::size_t>& receiver_host,
                std::vector<report::HostOutcome>& outcomes, const std::filesystem::path& staging,
-               util::TerminationSignals& signals) {
+               io::TerminationSignals& signals) {
     swarm::SwarmOptions source_options;
     source_options.torrent = context.torrent.bytes;
     source_options.save_path = staging;
@@ -417,7 +417,7 @@ std::vector<report::HostOutcome> push_swarm(const std::vector<inventory::Host>& 
                                             const fleet::HostClosures& closures,
                                             const SwarmPushOptions& options,
                                             report::PushReporter& reporter,
-                                            util::TerminationSignals& signals) {
+                                            io::TerminationSignals& signals) {
     const ssh::Library ssh_library;
     std::vector<report::HostOutcome> outcomes(hosts.size());
     std::vector<Receiver> receivers;

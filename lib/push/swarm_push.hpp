@@ -7,7 +7,7 @@
 #include "push/direct_push.hpp"
 #include "report/push_reporter.hpp"
 #include "swarm/endpoint.hpp"
-#include "util/termination_signals.hpp"
+#include "io/termination_signals.hpp"
 
 #include <chrono>
 #include <filesystem>
@@ -55,6 +55,6 @@ std::vector<report::HostOutcome> push_swarm(const std::vector<inventory::Host>& 
                                             const fleet::HostClosures& closures,
                                             const SwarmPushOptions& options,
                                             report::PushReporter& reporter,
-                                            util::TerminationSignals& signals);
+                                            io::TerminationSignals& signals);
 
 } // namespace shoal::push

@@ -20,7 +20,7 @@
 #include "swarm_plain_peer.hpp"
 #include "util/error.hpp"
 #include "util/logging.hpp"
-#include "util/termination_signals.hpp"
+#include "io/termination_signals.hpp"
 
 #include <csignal>
 #include <iostream>
@@ -140,7 +140,7 @@ int make_torrent(const Arguments& args) {
     return 0;
 }
 
-int run_peer(const Arguments& args, util::TerminationSignals& signals, bool seed) {
+int run_peer(const Arguments& args, io::TerminationSignals& signals, bool seed) {
     swarm::SwarmOptions options;
     options.listen = swarm::parse_endpoint(args.get("listen"));
     options.torrent = swarm::read_file(args.get("torrent"));
@@ -219,7 +219,7 @@ int run_plain(const Arguments& args) {
     return 0;
 }
 
-int run(const Arguments& args, util::TerminationSignals& signals) {
+int run(const Arguments& args, io::TerminationSignals& signals) {
     const std::string& mode = args.mode();
     if (mode == "ca") {
         return make_ca(args);
@@ -245,7 +245,7 @@ int main(int argc, char** argv) {
     util::setup_logging(std::getenv("SWARM_PEER_VERBOSE") != nullptr ? util::Verbosity::verbose
                                                                      : util::Verbosity::normal);
     try {
-        util::TerminationSignals signals;
+        io::TerminationSignals signals;
         return run(Arguments(argc, argv), signals);
     } catch (const util::UsageError& error) {
         spdlog::error("{}", error.what());

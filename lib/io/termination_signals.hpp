@@ -4,7 +4,7 @@
 
 #include <csignal>
 
-namespace shoal::util {
+namespace shoal::io {
 
 // SIGINT, SIGTERM and SIGHUP (Ctrl-C, kill, the SSH session going away),
 // blocked and read from a descriptor so that a long-running loop (the agent's,
@@ -31,4 +31,4 @@ private:
     int number_ = 0;
 };
 
-} // namespace shoal::util
+} // namespace shoal::io

@@ -1,4 +1,4 @@
-#include "util/termination_signals.hpp"
+#include "io/termination_signals.hpp"
 
 #include "util/error.hpp"
 
@@ -8,7 +8,7 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
-namespace shoal::util {
+namespace shoal::io {
 
 TerminationSignals::TerminationSignals() {
     sigemptyset(&signals_);
@@ -16,11 +16,11 @@ TerminationSignals::TerminationSignals() {
         sigaddset(&signals_, signal);
     }
     if (const int error = pthread_sigmask(SIG_BLOCK, &signals_, &previous_mask_); error != 0) {
-        throw SystemError("blocking SIGINT, SIGTERM and SIGHUP", error);
+        throw util::SystemError("blocking SIGINT, SIGTERM and SIGHUP", error);
     }
     fd_.reset(signalfd(-1, &signals_, SFD_CLOEXEC | SFD_NONBLOCK));
     if (!fd_) {
-        throw_errno("signalfd");
+        util::throw_errno("signalfd");
     }
 }
 
@@ -39,4 +39,4 @@ const char* TerminationSignals::received() {
     return received_;
 }
 
-} // namespace shoal::util
+} // namespace shoal::io
