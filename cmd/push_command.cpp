@@ -3,6 +3,7 @@
 #include "fleet/host_closures.hpp"
 #include "general_options.hpp"
 #include "inventory/bandwidth.hpp"
+#include "io/termination_signals.hpp"
 #include "nix/local_store.hpp"
 #include "push/agent_program.hpp"
 #include "push/direct_push.hpp"
@@ -11,7 +12,6 @@
 #include "swarm/endpoint.hpp"
 #include "target_options.hpp"
 #include "util/error.hpp"
-#include "io/termination_signals.hpp"
 
 #include <chrono>
 #include <cstdlib>

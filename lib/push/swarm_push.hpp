@@ -2,12 +2,12 @@
 
 #include "fleet/host_closures.hpp"
 #include "inventory/host.hpp"
+#include "io/termination_signals.hpp"
 #include "plan/plan_options.hpp"
 #include "push/agent_program.hpp"
 #include "push/direct_push.hpp"
 #include "report/push_reporter.hpp"
 #include "swarm/endpoint.hpp"
-#include "io/termination_signals.hpp"
 
 #include <chrono>
 #include <filesystem>

@@ -13,6 +13,7 @@
 // complete and verified and the linger time is over, 3 on timeout. Every
 // peer's status has payload_downloaded and verified (bytes whose hashes matched).
 #include "io/fd.hpp"
+#include "io/termination_signals.hpp"
 #include "swarm/certificate_authority.hpp"
 #include "swarm/files.hpp"
 #include "swarm/swarm_session.hpp"
@@ -20,7 +21,6 @@
 #include "swarm_plain_peer.hpp"
 #include "util/error.hpp"
 #include "util/logging.hpp"
-#include "io/termination_signals.hpp"
 
 #include <csignal>
 #include <iostream>
