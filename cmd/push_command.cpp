@@ -17,6 +17,7 @@
 #include <cstdlib>
 #include <fmt/format.h>
 #include <iostream>
+#include <optional>
 #include <spdlog/spdlog.h>
 
 namespace shoal::cmd {
@@ -174,6 +175,13 @@ int run_push(const std::vector<std::string>& args) {
     const bool json = values.count("json") != 0U;
     report::PushReporter reporter(json ? &std::cout : nullptr, json ? std::cerr : std::cout);
     const auto start = std::chrono::steady_clock::now();
+    // A swarm push must tell its agents to stop and keep their downloads for a
+    // rerun, so SIGINT, SIGTERM and SIGHUP become a flag. Made before any
+    // thread (the local nix-store's stderr reader is one): threads inherit the mask.
+    std::optional<io::TerminationSignals> signals;
+    if (use_swarm) {
+        signals.emplace();
+    }
     nix::LocalStore local_store;
     const fleet::HostClosures closures(local_store.connection(), hosts, paths);
     deploy::deploy_targets(hosts, closures, deploy_options); // usage errors before any connection
@@ -189,14 +197,11 @@ int run_push(const std::vector<std::string>& args) {
         return outcomes;
     };
     std::vector<report::HostOutcome> outcomes;
-    if (use_swarm) {
-        // Agents must be told to stop and save their downloads for a rerun, so
-        // signals become a flag. Made before any thread: they inherit the mask.
-        io::TerminationSignals signals;
-        outcomes = finish(push::push_swarm(targets, closures, swarm_options, reporter, signals),
-                          [&] { return signals.received() != nullptr; });
-        if (signals.received() != nullptr) {
-            return 128 + signals.number();
+    if (signals) {
+        outcomes = finish(push::push_swarm(targets, closures, swarm_options, reporter, *signals),
+                          [&] { return signals->received() != nullptr; });
+        if (signals->received() != nullptr) {
+            return 128 + signals->number();
         }
     } else {
         // A direct push may die at any moment: Nix registers a path only whole,
