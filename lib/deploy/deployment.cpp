@@ -11,6 +11,20 @@
 
 namespace shoal::deploy {
 
+namespace {
+
+// A host's deploy step goes into its outcome; a failed one makes the host failed.
+void record(const HostDeployResult& result, report::HostOutcome& outcome) {
+    outcome.deploy = result.state;
+    outcome.generation = result.generation;
+    if (!result.error.empty()) {
+        outcome.ok = false;
+        outcome.error = result.error;
+    }
+}
+
+} // namespace
+
 struct Deployment::Pinned {
     inventory::Host host;
     fleet::RemoteStore store;
@@ -108,14 +122,7 @@ void Deployment::set_profiles(const std::vector<std::size_t>& hosts,
                               std::vector<report::HostOutcome>& outcomes) {
     util::run_parallel(hosts.size(), options_.jobs, [&](std::size_t k) {
         const auto i = hosts[k];
-        const auto result = host_deployment(i).set_profile(targets_[i]);
-        auto& outcome = outcomes[i];
-        outcome.deploy = result.state;
-        outcome.generation = result.generation;
-        if (!result.error.empty()) {
-            outcome.ok = false;
-            outcome.error = result.error;
-        }
+        record(host_deployment(i).set_profile(targets_[i]), outcomes[i]);
     });
 }
 
@@ -152,14 +159,7 @@ void Deployment::roll_out(const std::vector<std::size_t>& hosts,
         reporter_.rollout_stage(s + 1, stage_kind_name(stage.kind), names);
         util::run_parallel(stage.hosts.size(), options_.jobs, [&](std::size_t j) {
             const auto i = hosts[stage.hosts[j]];
-            const auto result = host_deployment(i).activate(targets_[i]);
-            auto& outcome = outcomes[i];
-            outcome.deploy = result.state;
-            outcome.generation = result.generation;
-            if (!result.error.empty()) {
-                outcome.ok = false;
-                outcome.error = result.error;
-            }
+            record(host_deployment(i).activate(targets_[i]), outcomes[i]);
         });
         for (const auto k : stage.hosts) {
             failures += outcomes[hosts[k]].deploy == report::Deploy::activated ? 0 : 1;
