@@ -1,10 +1,8 @@
 #include "push/agent_program.hpp"
+#include "support/shell_words.hpp"
 
-#include <array>
-#include <cstdio>
 #include <doctest/doctest.h>
 #include <filesystem>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -14,26 +12,6 @@ using shoal::push::store_path_holding;
 namespace {
 
 const std::string shoal_path = "/nix/store/kpcd173cq987hw957sx6m0868wv3x6d9-shoal-0.1.0";
-
-// The words /bin/sh makes of `command_line`, as the remote shell would:
-// printf, put in front, prints each of them followed by a NUL.
-std::vector<std::string> shell_words(const std::string& command_line) {
-    const std::string command = "printf '%s\\0' " + command_line;
-    FILE* pipe = ::popen(command.c_str(), "r");
-    REQUIRE(pipe != nullptr);
-    std::string printed;
-    std::array<char, 256> buffer{};
-    while (const auto n = std::fread(buffer.data(), 1, buffer.size(), pipe)) {
-        printed.append(buffer.data(), n);
-    }
-    REQUIRE(::pclose(pipe) == 0);
-    std::vector<std::string> words;
-    std::istringstream stream(printed);
-    for (std::string word; std::getline(stream, word, '\0');) {
-        words.push_back(word);
-    }
-    return words;
-}
 
 } // namespace
 
