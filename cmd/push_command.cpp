@@ -184,8 +184,8 @@ int run_push(const std::vector<std::string>& args) {
     }
     nix::LocalStore local_store;
     const fleet::HostClosures closures(local_store.connection(), hosts, paths);
-    deploy::deploy_targets(hosts, closures, deploy_options); // usage errors before any connection
-    // Pins every host's closure until its profile holds it (or the push ends).
+    // Checks the deploy settings (usage errors come before any connection), then
+    // pins every host's closure until its profile holds it (or the push ends).
     deploy::Deployment deployment(hosts, closures, deploy_options, reporter);
     const auto& targets = deployment.reachable();
     const auto finish = [&](std::vector<report::HostOutcome> pushed, auto interrupted) {
