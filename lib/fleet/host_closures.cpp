@@ -14,8 +14,10 @@ HostClosures::HostClosures(nix::ServeConnection& local_store,
     for (const auto& argument : command_paths) {
         command_roots.insert(nix::resolve_store_path(argument));
     }
+    std::vector<std::set<std::string>> roots_by_host;
+    std::set<std::string> all_roots;
     for (const auto& host : hosts) {
-        std::set<std::string> roots = command_roots;
+        auto& roots = roots_by_host.emplace_back(command_roots);
         if (!host.closure.empty()) {
             roots = {nix::resolve_store_path(host.closure)};
         }
@@ -25,6 +27,16 @@ HostClosures::HostClosures(nix::ServeConnection& local_store,
                             "or a `closure:` for the host",
                             host.location.file, host.location.line, host.name));
         }
+        all_roots.insert(roots.begin(), roots.end());
+    }
+    // Temporary GC roots, held by the local nix-store as long as it serves
+    // us: a garbage collection here must not delete, between the diff and
+    // the staging or copying, what is about to be sent. Before reading the
+    // closures, so that nothing of them can go in between.
+    local_store.query_valid_paths(all_roots, /*lock=*/true, /*substitute=*/false);
+    for (std::size_t i = 0; i < hosts.size(); ++i) {
+        const auto& host = hosts[i];
+        const auto& roots = roots_by_host[i];
         auto found = closures_by_roots_.find(roots);
         if (found == closures_by_roots_.end()) {
             found = closures_by_roots_.emplace(roots, nix::read_closure(local_store, roots)).first;

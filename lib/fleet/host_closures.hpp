@@ -17,7 +17,9 @@ namespace shoal::fleet {
 class HostClosures {
 public:
     // Throws UsageError for a host with no closure at all, naming it, and
-    // for a root the local store does not have.
+    // for a root the local store does not have. Pins the roots (and so
+    // their closures) with temporary GC roots for as long as `local_store`
+    // runs, so that no garbage collection on the deployer deletes them.
     HostClosures(nix::ServeConnection& local_store, const std::vector<inventory::Host>& hosts,
                  const std::vector<std::string>& command_paths);
 

@@ -1,5 +1,11 @@
 #include "fleet/remote_store.hpp"
 
+#include "ssh/remote_command.hpp"
+#include "util/error.hpp"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
 namespace shoal::fleet {
 
 ssh::ConnectOptions connect_options(const inventory::Host& host, const RemoteOptions& options) {
@@ -20,16 +26,74 @@ RemoteStore::RemoteStore(const ssh::Library& library, const inventory::Host& hos
     : session_(library, connect_options(host, options)),
       channel_(session_, options.remote_nix_store + " --serve --write"),
       connection_(channel_.output(), channel_.input(), [this] {
-          // nix-store reports a failure on stderr and exits: wait for the
-          // exit so that the whole message is in.
-          const int status = channel_.exit_status();
-          std::string message = channel_.error_output();
-          if (message.empty()) {
-              message = "'" + channel_.command() + "' exited with status " + std::to_string(status);
+          // nix-store reports a failure on stderr and exits: wait for the exit
+          // (at most the IO timeout) so that the whole message is in.
+          std::string ending;
+          try {
+              ending = fmt::format("'{}' exited with status {}", channel_.command(),
+                                   channel_.exit_status());
+          } catch (const util::Error& e) {
+              ending = e.what();
           }
-          return message;
+          const auto message = channel_.error_output();
+          return message.empty() ? ending : message;
       }) {
-    connection_.handshake();
+    try {
+        connection_.handshake();
+    } catch (const nix::ServeError& e) {
+        throw util::Error(handshake_failure(e.what()));
+    }
+}
+
+std::string RemoteStore::handshake_failure(const std::string& error) {
+    const auto& destination = session_.destination();
+    if (const auto version = connection_.remote_version(); version != 0) {
+        // It answered the handshake, with a version we cannot speak.
+        return fmt::format("{}: {}: its nix-store speaks serve protocol {}.{}; shoal needs 2.5 or "
+                           "a later 2.x, as Nix 2.5 and later speak it: upgrade Nix there, or "
+                           "point --remote-nix-store at another nix-store",
+                           destination, error, version >> 8, version & 0xff);
+    }
+    if (const auto printed = login_output(); !printed.empty()) {
+        return fmt::format("{}: {}: the host's login prints '{}' on stdout before any command "
+                           "runs, which garbles nix-store's protocol (nix-copy-closure fails "
+                           "there too): make its shell startup files (~/.bashrc, "
+                           "/etc/bash.bashrc) or sshd's ForceCommand print nothing, or only in "
+                           "interactive sessions",
+                           destination, error, printed);
+    }
+    // The shell's "command not found".
+    constexpr int not_found = 127;
+    int status = 0;
+    try {
+        status = channel_.exit_status();
+    } catch (const util::Error& e) {
+        spdlog::debug("{}: {}", destination, e.what());
+    }
+    if (status == not_found) {
+        return fmt::format("{}: '{}' cannot start there: {}: install Nix on the host, or name "
+                           "its nix-store with --remote-nix-store",
+                           destination, channel_.command(), channel_.error_output());
+    }
+    return fmt::format("{}: {}", destination, error);
+}
+
+std::string RemoteStore::login_output() {
+    try {
+        // `true` prints nothing: all there is comes from the login itself.
+        auto printed = ssh::run_remote(session_, "true").output;
+        constexpr std::size_t shown = 200;
+        if (printed.size() > shown) {
+            printed = printed.substr(0, shown) + "...";
+        }
+        while (!printed.empty() && (printed.back() == '\n' || printed.back() == '\r')) {
+            printed.pop_back();
+        }
+        return printed;
+    } catch (const std::exception& e) {
+        spdlog::debug("{}: cannot run `true` there: {}", session_.destination(), e.what());
+        return {};
+    }
 }
 
 } // namespace shoal::fleet

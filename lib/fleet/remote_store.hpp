@@ -29,7 +29,10 @@ ssh::ConnectOptions connect_options(const inventory::Host& host, const RemoteOpt
 
 // A target's Nix store, spoken to over SSH with `nix-store --serve --write`,
 // exactly what nix-copy-closure runs there. Owns the session, the channel and
-// the protocol state; closes them in reverse order.
+// the protocol state; closes them in reverse order. Construction throws
+// util::Error naming the host and the way out when nix-store is missing
+// there, speaks another protocol version, or its output is garbled by text
+// the host's login prints.
 class RemoteStore {
 public:
     RemoteStore(const ssh::Library& library, const inventory::Host& host,
@@ -41,6 +44,11 @@ public:
     const std::string& destination() const { return session_.destination(); }
 
 private:
+    // Why the handshake failed, with what to do about it.
+    std::string handshake_failure(const std::string& error);
+    // What the host's login prints on stdout before any command runs.
+    std::string login_output();
+
     ssh::Session session_;
     ssh::Channel channel_;
     nix::ServeConnection connection_;

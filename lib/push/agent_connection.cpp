@@ -18,7 +18,9 @@ AgentConnection::AgentConnection(const ssh::Library& library, const inventory::H
                                  const fleet::RemoteOptions& options,
                                  const std::string& agent_command)
     : session_(library, fleet::connect_options(host, options)), channel_(session_, agent_command),
-      lines_(channel_.output(), "the agent on " + host.name, max_event_length) {}
+      lines_(channel_.output(), "the agent on " + host.name, max_event_length) {
+    channel_.limit_output_silence(options.io_timeout);
+}
 
 void AgentConnection::send(const agent::Assignment& assignment) {
     send_line(agent::encode(assignment));
@@ -34,7 +36,7 @@ void AgentConnection::send_line(const std::string& line) {
     channel_.input().flush();
 }
 
-agent::Event AgentConnection::receive() {
+std::optional<agent::Event> AgentConnection::receive() {
     std::optional<std::string> line;
     try {
         line = lines_.next();
@@ -42,7 +44,7 @@ agent::Event AgentConnection::receive() {
         fail(e.what());
     }
     if (!line) {
-        fail("the agent exited");
+        return std::nullopt;
     }
     try {
         return agent::parse_event(*line);

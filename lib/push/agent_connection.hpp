@@ -8,6 +8,7 @@
 #include "ssh/library.hpp"
 #include "ssh/session.hpp"
 
+#include <optional>
 #include <string>
 
 namespace shoal::push {
@@ -22,17 +23,20 @@ public:
     void send(const agent::Assignment& assignment);
     void send(const agent::Command& command);
 
-    // The agent's next event. Throws util::Error when the agent exits, stays
-    // silent past the IO timeout (it sends progress five times a second), or breaks
+    // The agent's next event, or nothing once it has closed its output (it
+    // exits). Throws util::Error when it stays silent past the IO timeout (it
+    // sends progress five times a second: silence means it hangs) or breaks
     // the protocol; the error quotes the agent's stderr.
-    agent::Event receive();
+    std::optional<agent::Event> receive();
 
     // Waits for the agent to exit after `finish`; returns its exit status.
     int wait();
 
+    // Throws util::Error with `problem` and the agent's stderr.
+    [[noreturn]] void fail(const std::string& problem);
+
 private:
     void send_line(const std::string& line);
-    [[noreturn]] void fail(const std::string& problem);
 
     ssh::Session session_;
     ssh::Channel channel_;

@@ -1,8 +1,13 @@
 #include "push/direct_copy.hpp"
 
 #include "nix/local_store.hpp"
+#include "ssh/remote_command.hpp"
+#include "util/shell_quote.hpp"
 
 #include <chrono>
+#include <filesystem>
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 namespace shoal::push {
 
@@ -31,6 +36,25 @@ void DirectCopy::copy(const std::vector<nix::PathInfo>& missing, CopiedTotals& c
         reporter_.path_copied(
             host_name_, info.path, info.nar_size,
             std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    }
+}
+
+void DirectCopy::remove_agent_staging(const std::string& staging) {
+    const auto deployment = std::filesystem::path(staging).parent_path().string();
+    try {
+        const auto removed =
+            ssh::run_remote(target_.session(),
+                            fmt::format("rm -rf -- {} && {{ rmdir -- {} 2>/dev/null || true; }}",
+                                        util::shell_quote(staging), util::shell_quote(deployment)));
+        if (!removed.ok()) {
+            spdlog::warn("{}: cannot remove the failed agent's staging {}: {}", host_name_, staging,
+                         removed.reason());
+            return;
+        }
+        spdlog::debug("{}: removed the failed agent's staging {}", host_name_, staging);
+    } catch (const std::exception& e) {
+        spdlog::warn("{}: cannot remove the failed agent's staging {}: {}", host_name_, staging,
+                     e.what());
     }
 }
 

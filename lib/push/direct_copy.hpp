@@ -39,6 +39,12 @@ public:
     // totals of what did arrive.
     void copy(const std::vector<nix::PathInfo>& missing, CopiedTotals& copied);
 
+    // Removes what a failed agent left on the host: its staging directory
+    // (`<base>/<deployment>/<host>`), and the deployment's directory once no
+    // other agent's is left in it. Logs a failure rather than throwing: the
+    // host has its closure all the same.
+    void remove_agent_staging(const std::string& staging);
+
 private:
     std::string host_name_;
     report::PushReporter& reporter_;

@@ -1,18 +1,21 @@
 #include "push/direct_push.hpp"
 
+#include "fleet/lasting_failure.hpp"
 #include "push/direct_copy.hpp"
 #include "ssh/library.hpp"
 #include "util/parallel.hpp"
 
 #include <chrono>
+#include <fmt/format.h>
 
 namespace shoal::push {
 
 report::HostOutcome push_host_direct(const ssh::Library& ssh_library, const inventory::Host& host,
                                      const std::vector<nix::PathInfo>& closure,
                                      const DirectPushOptions& options,
-                                     report::PushReporter& reporter) {
-    const auto start = std::chrono::steady_clock::now();
+                                     report::PushReporter& reporter,
+                                     const std::optional<Fallback>& fallback) {
+    const auto start = fallback ? fallback->host_start : std::chrono::steady_clock::now();
     report::HostOutcome outcome;
     outcome.host = host.name;
     CopiedTotals copied;
@@ -26,10 +29,15 @@ report::HostOutcome push_host_direct(const ssh::Library& ssh_library, const inve
         reporter.host_diff(host.name, missing_paths, diff.missing_bytes);
         target.copy(diff.missing, copied);
         outcome.ok = true;
+        if (fallback) {
+            target.remove_agent_staging(fallback->agent_staging);
+        }
     } catch (const std::exception& e) {
         // Any failure is this host's alone: report it and let the others go on.
-        outcome.error = e.what();
+        const auto lasting = fleet::lasting_failure(e);
+        outcome.error = lasting ? fmt::format("{} ({})", e.what(), *lasting) : e.what();
     }
+    outcome.fell_back = fallback.has_value();
     outcome.paths = copied.paths;
     outcome.bytes = copied.bytes;
     outcome.seconds =

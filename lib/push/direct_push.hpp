@@ -6,7 +6,9 @@
 #include "report/push_reporter.hpp"
 #include "ssh/library.hpp"
 
+#include <chrono>
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,13 +20,21 @@ struct DirectPushOptions {
     std::size_t jobs = fleet::default_jobs; // hosts worked on at once
 };
 
+// A direct copy that finishes a host whose agent failed.
+struct Fallback {
+    std::string agent_staging; // the failed agent's downloads, removed once the host is done
+    std::chrono::steady_clock::time_point host_start; // when the host's push began
+};
+
 // Copies one host's missing paths straight from the deployer's store: one
 // diff round trip, then each missing path in dependency order. Never throws:
-// a failure is in the outcome (and reported).
+// a failure is in the outcome (and reported). As a `fallback`, the outcome
+// says so and counts the host's time from its start.
 report::HostOutcome push_host_direct(const ssh::Library& ssh_library, const inventory::Host& host,
                                      const std::vector<nix::PathInfo>& closure,
                                      const DirectPushOptions& options,
-                                     report::PushReporter& reporter);
+                                     report::PushReporter& reporter,
+                                     const std::optional<Fallback>& fallback = std::nullopt);
 
 // Copies each host's missing paths straight from the deployer's store, every
 // host in parallel: per host one diff round trip, then each missing path in

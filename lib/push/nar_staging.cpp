@@ -84,7 +84,16 @@ void stage_nars(nix::ServeConnection& local_store, const std::vector<nix::PathIn
             spdlog::debug("staging: {} already there", file.string());
             continue;
         }
-        stage_one(local_store, info, file);
+        try {
+            stage_one(local_store, info, file);
+        } catch (const nix::ServeError& e) {
+            // What shoal pushes is pinned against garbage collection, but not
+            // against a path removed behind Nix's back.
+            throw util::Error(fmt::format(
+                "cannot stage {} from the deployer's store: {}; check that the store still has "
+                "it (`nix-store --verify-path {}`), then push again",
+                info.path, e.what(), info.path));
+        }
     }
 }
 

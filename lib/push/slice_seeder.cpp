@@ -3,15 +3,19 @@
 #include "push/source_slices.hpp"
 #include "swarm/torrent_builder.hpp"
 #include "util/error.hpp"
+#include "util/units.hpp"
 
-#include <algorithm>
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
 
 namespace shoal::push {
 
 SliceSeeder::SliceSeeder(const swarm::SwarmOptions& common,
                          const std::vector<swarm::Endpoint>& endpoints,
-                         const std::vector<std::set<std::string>>& wanted) {
+                         const std::vector<std::set<std::string>>& wanted,
+                         std::chrono::milliseconds ready_timeout)
+    : endpoints_(endpoints), files_(common.save_path.string()) {
     if (endpoints.size() != wanted.size()) {
         throw util::Error("every slice of the deployer needs an endpoint");
     }
@@ -23,17 +27,40 @@ SliceSeeder::SliceSeeder(const swarm::SwarmOptions& common,
         sessions_.push_back(std::make_unique<swarm::SwarmSession>(options));
         spdlog::debug("slice {}: {} pieces on {}", k, slices[k].size(), endpoints[k].to_string());
     }
-    while (!std::all_of(sessions_.begin(), sessions_.end(),
-                        [](const auto& session) { return session->ready(); })) {
+    // Ready takes a few alerts' round trips; a session that never gets there
+    // must not keep every host waiting for the push to start.
+    const auto deadline = std::chrono::steady_clock::now() + ready_timeout;
+    for (;;) {
+        std::vector<std::string> waiting;
+        for (std::size_t k = 0; k < sessions_.size(); ++k) {
+            if (!sessions_[k]->ready()) {
+                waiting.push_back(endpoints_[k].to_string());
+            }
+        }
+        if (waiting.empty()) {
+            return;
+        }
+        if (std::chrono::steady_clock::now() >= deadline) {
+            throw util::Error(fmt::format(
+                "the deployer's swarm is not ready to serve {} after {}: not listening, or "
+                "not done with its certificate or its files, on {}",
+                files_, util::format_seconds(static_cast<double>(ready_timeout.count()) / 1000),
+                fmt::join(waiting, ", ")));
+        }
         poll(std::chrono::milliseconds(100));
     }
 }
 
 void SliceSeeder::poll(std::chrono::milliseconds max_wait) {
-    // One session waits; the others only hand over what they have.
-    sessions_.front()->poll(max_wait);
-    for (std::size_t k = 1; k < sessions_.size(); ++k) {
-        sessions_[k]->poll(std::chrono::milliseconds(0));
+    try {
+        // One session waits; the others only hand over what they have.
+        sessions_.front()->poll(max_wait);
+        for (std::size_t k = 1; k < sessions_.size(); ++k) {
+            sessions_[k]->poll(std::chrono::milliseconds(0));
+        }
+    } catch (const util::Error& e) {
+        throw util::Error(
+            fmt::format("the deployer's swarm serving {} failed: {}", files_, e.what()));
     }
 }
 

@@ -20,15 +20,21 @@ class SliceSeeder {
 public:
     // `common` has the torrent, files, certificate and limits; `wanted[k]`
     // names the files the host fetching slice k downloads. Returns once
-    // every session is ready to serve.
+    // every session is ready to serve; throws util::Error, naming the slices
+    // that are not, if that takes longer than `ready_timeout`.
     SliceSeeder(const swarm::SwarmOptions& common, const std::vector<swarm::Endpoint>& endpoints,
-                const std::vector<std::set<std::string>>& wanted);
+                const std::vector<std::set<std::string>>& wanted,
+                std::chrono::milliseconds ready_timeout = std::chrono::seconds(30));
 
     // Handles what every session reported, waiting up to `max_wait` in all.
+    // Throws util::Error, naming the staged NARs, when a session fails (e.g.
+    // a staged file vanished).
     void poll(std::chrono::milliseconds max_wait);
 
 private:
     std::vector<std::unique_ptr<swarm::SwarmSession>> sessions_;
+    std::vector<swarm::Endpoint> endpoints_;
+    std::string files_; // the staged NARs, for messages
 };
 
 } // namespace shoal::push

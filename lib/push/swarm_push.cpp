@@ -1,6 +1,8 @@
 #include "push/swarm_push.hpp"
 
 #include "fleet/fleet_diff.hpp"
+#include "fleet/lasting_failure.hpp"
+#include "fleet/staging_room.hpp"
 #include "nix/closure.hpp"
 #include "nix/local_store.hpp"
 #include "nix/sha256.hpp"
@@ -47,6 +49,7 @@ struct Receiver {
     std::vector<nix::PathInfo> missing; // dependencies first
     std::uint64_t missing_bytes = 0;
     std::vector<std::string> relay_files; // fetched only to pass on, per the plan
+    fleet::Download download;             // what it fetches: its missing and relay files
     std::vector<std::size_t> peers;       // receiver indices; `source_peer` for the deployer
     std::optional<std::size_t> slice;     // which of the deployer's slices it fetches
     swarm::CertificateAndKey certificate; // its ticket into the swarm
@@ -141,9 +144,9 @@ std::vector<nix::PathInfo> agent_closure(const AgentProgram& agent) {
 void install_agent_program(SwarmContext& context, const inventory::Host& host) {
     const auto start = Clock::now();
     CopiedTotals copied;
+    // Failing to connect is the host's problem, not the program's: its error says so.
+    DirectCopy target(context.ssh_library, host, context.options.direct.remote, context.reporter);
     try {
-        DirectCopy target(context.ssh_library, host, context.options.direct.remote,
-                          context.reporter);
         const auto diff =
             target.diff(context.agent_closure, context.options.direct.substitute_on_destination);
         target.copy(diff.missing, copied);
@@ -178,14 +181,19 @@ std::vector<swarm::Endpoint> ready_endpoints(const Receiver& receiver,
     return endpoints;
 }
 
+// Where the host's agent keeps its downloads: `<remote staging>/<deployment>/<host>`.
+std::string agent_staging(const SwarmContext& context, const inventory::Host& host) {
+    return (std::filesystem::path(context.options.remote_staging) / context.key / host.name)
+        .string();
+}
+
 agent::Assignment assignment_for(const SwarmContext& context, const Receiver& receiver) {
     agent::Assignment assignment;
     assignment.host = receiver.host->name;
     assignment.torrent = context.torrent.bytes;
     assignment.certificate = receiver.certificate;
     assignment.listen = {receiver.host->address, receiver.host->swarm_port};
-    assignment.staging =
-        std::filesystem::path(context.options.remote_staging) / context.key / receiver.host->name;
+    assignment.staging = agent_staging(context, *receiver.host);
     for (const auto& info : receiver.missing) {
         assignment.paths.push_back({info, nar_file_name(info.path)});
     }
@@ -210,12 +218,26 @@ report::HostOutcome serve_receiver(SwarmContext& context, const Receiver& receiv
         if (!context.agent_closure.empty()) {
             install_agent_program(context, host);
         }
+        {
+            // Before the agent starts: a download that fills its file system would kill it.
+            ssh::Session session(context.ssh_library,
+                                 fleet::connect_options(host, context.options.direct.remote));
+            fleet::check_staging_room(session, agent_staging(context, host), receiver.download);
+        }
         const auto agent_start = Clock::now();
         AgentConnection agent(context.ssh_library, host, context.options.direct.remote,
                               context.options.agent.command);
         agent.send(assignment_for(context, receiver));
         bool finished = false;
         while (!finished) {
+            auto received = agent.receive();
+            if (!received) {
+                // Done lingering, its job is over; before that, it died.
+                if (context.state.snapshot()[index].phase != Phase::complete) {
+                    agent.fail(fmt::format("the agent exited with status {}", agent.wait()));
+                }
+                break;
+            }
             std::visit(
                 [&](const auto& event) {
                     using T = std::decay_t<decltype(event)>;
@@ -234,7 +256,7 @@ report::HostOutcome serve_receiver(SwarmContext& context, const Receiver& receiv
                         throw util::Error("agent: " + event.message);
                     }
                 },
-                agent.receive());
+                *received);
             for (const auto& command : context.state.take_posted(index)) {
                 agent.send(command);
                 finished = finished || std::holds_alternative<agent::Finish>(command);
@@ -255,7 +277,11 @@ report::HostOutcome serve_receiver(SwarmContext& context, const Receiver& receiv
             }
         }
         spdlog::debug("{}: finished, waiting for its agent to exit", host.name);
-        agent.wait();
+        if (const int status = agent.wait(); status != 0) {
+            // The host has its closure all the same.
+            spdlog::warn("{}: its agent exited with status {} after the host was complete",
+                         host.name, status);
+        }
         spdlog::debug("{}: its agent exited", host.name);
         outcome.ok = true;
         outcome.seconds = seconds_since(start);
@@ -263,20 +289,22 @@ report::HostOutcome serve_receiver(SwarmContext& context, const Receiver& receiv
         return outcome;
     } catch (const std::exception& e) {
         context.state.set_failed(index);
-        if (context.state.stopping() || !context.options.fallback) {
-            outcome.error = e.what();
+        const auto lasting = fleet::lasting_failure(e);
+        if (context.state.stopping() || !context.options.fallback || lasting) {
+            outcome.error = lasting ? fmt::format("{} ({}; no direct copy was tried: it would fail "
+                                                  "the same way)",
+                                                  e.what(), *lasting)
+                                    : e.what();
             outcome.seconds = seconds_since(start);
             context.reporter.host_finished(outcome);
             return outcome;
         }
         context.reporter.host_fallback(host.name, e.what());
     }
-    auto fallback =
-        push_host_direct(context.ssh_library, host, context.closures.closure_of(host.name),
-                         context.options.direct, context.reporter);
-    fallback.fell_back = true;
-    fallback.seconds = seconds_since(start);
-    return fallback;
+    // Once the host has its closure, the failed agent's downloads are only in the way.
+    return push_host_direct(context.ssh_library, host, context.closures.closure_of(host.name),
+                            context.options.direct, context.reporter,
+                            Fallback{agent_staging(context, host), start});
 }
 
 // A fed host after `failed` (cyclically) that has not failed itself, so that
@@ -408,7 +436,14 @@ void run_swarm(SwarmContext& context, const std::vector<Receiver>& receivers,
         threads.emplace_back(
             [&, i] { outcomes[receiver_host[i]] = serve_receiver(context, receivers[i], i); });
     }
-    coordinate(context, sources, receivers, signals);
+    try {
+        coordinate(context, sources, receivers, signals);
+    } catch (...) {
+        // Nobody coordinates now: the host threads, joined on the way out,
+        // must stop their agents rather than wait out a stall or a linger.
+        context.state.stop();
+        throw;
+    }
 }
 
 } // namespace
@@ -444,8 +479,10 @@ std::vector<report::HostOutcome> push_swarm(const std::vector<inventory::Host>& 
             outcomes[i].ok = true;
             reporter.host_finished(outcomes[i]);
         } else {
-            receivers.push_back(
-                {&hosts[i], diffs[i].diff.missing, diffs[i].diff.missing_bytes, {}, {}, {}, {}});
+            auto& receiver = receivers.emplace_back();
+            receiver.host = &hosts[i];
+            receiver.missing = diffs[i].diff.missing;
+            receiver.missing_bytes = diffs[i].diff.missing_bytes;
             receiver_host.push_back(i);
         }
     }
@@ -462,8 +499,17 @@ std::vector<report::HostOutcome> push_swarm(const std::vector<inventory::Host>& 
         }
     }
     std::vector<nix::PathInfo> to_stage;
+    std::map<std::string, std::uint64_t> file_bytes;
     for (const auto& [path, info] : union_paths) {
         to_stage.push_back(info);
+        file_bytes[nar_file_name(path)] = info.nar_size;
+    }
+    for (auto& r : receivers) {
+        r.download = {r.missing_bytes, r.missing.size()};
+        for (const auto& file : r.relay_files) {
+            r.download.bytes += file_bytes.at(file);
+            ++r.download.files;
+        }
     }
     const auto key = deployment_key(closures.all_paths());
     const auto torrent_name = "shoal-" + key;

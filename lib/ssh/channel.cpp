@@ -1,8 +1,10 @@
 #include "ssh/channel.hpp"
 
 #include "ssh/session.hpp"
+#include "util/units.hpp"
 
 #include <array>
+#include <chrono>
 #include <csignal>
 #include <cstring>
 #include <fmt/format.h>
@@ -11,8 +13,43 @@
 namespace shoal::ssh {
 namespace {
 
+using Clock = std::chrono::steady_clock;
+
 constexpr std::size_t max_stderr_bytes = 64 * 1024;
 constexpr std::size_t input_buffer_bytes = 64 * 1024;
+
+// The command takes no more of our input: it ended without reading all of
+// it, or stopped reading for the IO timeout. Waiting longer cannot help.
+class InputRefused : public util::Error {
+public:
+    using util::Error::Error;
+};
+
+// Its side of the channel is at end of file (it exited, or closed its
+// output) and our send window is empty: no window adjustment will come, so a
+// write would wait forever while sshd kept answering our keepalives.
+bool command_ended(LIBSSH2_CHANNEL* channel) {
+    return libssh2_channel_window_write(channel) == 0 && libssh2_channel_eof(channel) != 0;
+}
+
+// Session::retry, but giving up at `deadline` (returning LIBSSH2_ERROR_TIMEOUT)
+// even while the peer answers keepalives: for waits on the command itself,
+// which a live connection does not make any shorter.
+template <typename Attempt>
+auto retry_until(Session& session, Clock::time_point deadline, std::string_view doing,
+                 Attempt attempt) {
+    return session.retry(doing, [&] {
+        const auto rc = attempt();
+        if (rc == LIBSSH2_ERROR_EAGAIN && Clock::now() >= deadline) {
+            return static_cast<decltype(rc)>(LIBSSH2_ERROR_TIMEOUT);
+        }
+        return rc;
+    });
+}
+
+std::string seconds_text(std::chrono::milliseconds duration) {
+    return util::format_seconds(static_cast<double>(duration.count()) / 1000);
+}
 
 // SSH names signals without "SIG" ("KILL"); turn one into its number.
 int signal_number(std::string_view name) {
@@ -78,11 +115,20 @@ void Channel::drain_stderr() {
 
 std::size_t Channel::read_some(std::span<char> buffer) {
     const std::string doing = fmt::format("reading the output of '{}'", command_);
+    const auto read = [&] {
+        drain_stderr();
+        return libssh2_channel_read(channel_, buffer.data(), buffer.size());
+    };
     for (;;) {
-        const ssize_t n = session_.retry(doing, [&] {
-            drain_stderr();
-            return libssh2_channel_read(channel_, buffer.data(), buffer.size());
-        });
+        const ssize_t n =
+            output_silence_limit_
+                ? retry_until(session_, Clock::now() + *output_silence_limit_, doing, read)
+                : session_.retry(doing, read);
+        if (n == LIBSSH2_ERROR_TIMEOUT && output_silence_limit_) {
+            throw util::Error(fmt::format("{}: '{}' has sent nothing for {}",
+                                          session_.destination(), command_,
+                                          seconds_text(*output_silence_limit_)));
+        }
         if (n > 0) {
             return static_cast<std::size_t>(n);
         }
@@ -109,14 +155,32 @@ void Channel::write(std::span<const char> data) {
 
 void Channel::flush() {
     const std::string doing = fmt::format("sending input to '{}'", command_);
+    const auto io_timeout = session_.options().io_timeout;
     std::size_t done = 0;
     while (done < pending_input_.size()) {
+        bool ended = false;
         // After EAGAIN libssh2 needs the very same buffer again, which pending_input_ stays.
-        const ssize_t n = session_.retry(doing, [&] {
+        const ssize_t n = retry_until(session_, Clock::now() + io_timeout, doing, [&] {
             drain_stderr();
-            return libssh2_channel_write(channel_, pending_input_.data() + done,
-                                         pending_input_.size() - done);
+            ssize_t rc = libssh2_channel_write(channel_, pending_input_.data() + done,
+                                               pending_input_.size() - done);
+            // With its send window used up, libssh2 sends nothing and returns 0:
+            // wait for a window adjustment like for any other EAGAIN, not in a busy loop.
+            if (rc == 0) {
+                rc = LIBSSH2_ERROR_EAGAIN;
+            }
+            ended = rc == LIBSSH2_ERROR_EAGAIN && command_ended(channel_);
+            return ended ? LIBSSH2_ERROR_CHANNEL_EOF_SENT : rc;
         });
+        if (ended || n == LIBSSH2_ERROR_TIMEOUT) {
+            // Undeliverable: sending EOF later must not wait for it again.
+            pending_input_.clear();
+            throw InputRefused(ended ? fmt::format("{}: '{}' ended without reading all its input",
+                                                   session_.destination(), command_)
+                                     : fmt::format("{}: '{}' read none of its input for {}",
+                                                   session_.destination(), command_,
+                                                   seconds_text(io_timeout)));
+        }
         if (n < 0) {
             fail("cannot send input to");
         }
@@ -144,19 +208,47 @@ int Channel::exit_status() {
     if (exit_status_) {
         return *exit_status_;
     }
-    send_eof();
+    const auto io_timeout = session_.options().io_timeout;
+    try {
+        send_eof();
+    } catch (const InputRefused& e) {
+        // Nobody reads the rest, but how the command ends still says why.
+        spdlog::debug("{}", e.what());
+        send_eof();
+    }
+    // A command that ignores the end of its input must not hold us forever.
+    const auto deadline = Clock::now() + io_timeout;
+    const std::string doing = fmt::format("waiting for '{}' to end", command_);
+    const auto until_end = [&](auto attempt) {
+        const auto rc = retry_until(session_, deadline, doing, attempt);
+        if (rc == LIBSSH2_ERROR_TIMEOUT) {
+            throw util::Error(fmt::format("{}: '{}' did not end within {} of the end of its input",
+                                          session_.destination(), command_,
+                                          seconds_text(io_timeout)));
+        }
+        return rc;
+    };
     std::array<char, 64 * 1024> discard{};
     std::uint64_t discarded = 0;
-    while (const std::size_t n = read_some(discard)) {
-        discarded += n;
+    for (;;) {
+        const ssize_t n = until_end([&] {
+            drain_stderr();
+            return libssh2_channel_read(channel_, discard.data(), discard.size());
+        });
+        if (n < 0) {
+            fail("cannot read the output of");
+        }
+        if (n == 0 && libssh2_channel_eof(channel_) != 0) {
+            break;
+        }
+        discarded += static_cast<std::size_t>(n);
     }
     if (discarded > 0) {
         spdlog::debug("{}: discarded {} unread bytes of '{}'", session_.destination(), discarded,
                       command_);
     }
-    const std::string doing = fmt::format("waiting for '{}' to end", command_);
-    if (session_.retry(doing, [&] { return libssh2_channel_close(channel_); }) != 0 ||
-        session_.retry(doing, [&] { return libssh2_channel_wait_closed(channel_); }) != 0) {
+    if (until_end([&] { return libssh2_channel_close(channel_); }) != 0 ||
+        until_end([&] { return libssh2_channel_wait_closed(channel_); }) != 0) {
         fail("cannot wait for the end of");
     }
     drain_stderr();

@@ -2,6 +2,7 @@
 
 #include "io/stream.hpp"
 
+#include <chrono>
 #include <libssh2.h>
 #include <optional>
 #include <string>
@@ -38,6 +39,11 @@ public:
 
     const std::string& command() const { return command_; }
 
+    // From now on a read fails once the command has sent nothing for `limit`,
+    // even while the connection stays alive (sshd answers keepalives for a
+    // stopped process too): for commands that promise to write that often.
+    void limit_output_silence(std::chrono::milliseconds limit) { output_silence_limit_ = limit; }
+
 private:
     std::size_t read_some(std::span<char> buffer) override;
     using io::Sink::write;
@@ -54,6 +60,7 @@ private:
     std::string stderr_text_;
     bool eof_sent_ = false;
     std::optional<int> exit_status_;
+    std::optional<std::chrono::milliseconds> output_silence_limit_;
 };
 
 } // namespace shoal::ssh

@@ -6,12 +6,14 @@
 #include <cerrno>
 #include <cstring>
 #include <fmt/format.h>
+#include <future>
 #include <memory>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <thread>
 
 namespace shoal::ssh {
 namespace {
@@ -23,17 +25,41 @@ struct AddressListFree {
 };
 using AddressList = std::unique_ptr<addrinfo, AddressListFree>;
 
-AddressList resolve(const std::string& address, std::uint16_t port) {
-    addrinfo hints{};
-    hints.ai_family = AF_UNSPEC;
-    hints.ai_socktype = SOCK_STREAM;
-    hints.ai_flags = AI_NUMERICSERV;
-    addrinfo* list = nullptr;
-    const int rc = ::getaddrinfo(address.c_str(), std::to_string(port).c_str(), &hints, &list);
-    if (rc != 0) {
-        throw util::Error(fmt::format("cannot resolve {}: {}", address, ::gai_strerror(rc)));
+// getaddrinfo's answer: its return code and, when that is 0, the addresses.
+struct Resolution {
+    int rc = 0;
+    AddressList addresses;
+};
+
+// getaddrinfo can be neither cancelled nor given a deadline, and a DNS server
+// that does not answer holds it for the resolver's timeouts (5 s per try,
+// per server, by default): it runs on a thread of its own that we stop
+// waiting for at `deadline`. The thread ends, freeing its answer, whenever
+// the resolver gives up.
+AddressList resolve(const std::string& address, std::uint16_t port, Clock::time_point deadline,
+                    std::chrono::milliseconds timeout) {
+    std::promise<Resolution> promise;
+    auto answer = promise.get_future();
+    std::thread([address, port, promise = std::move(promise)]() mutable {
+        addrinfo hints{};
+        hints.ai_family = AF_UNSPEC;
+        hints.ai_socktype = SOCK_STREAM;
+        hints.ai_flags = AI_NUMERICSERV;
+        addrinfo* list = nullptr;
+        const int rc = ::getaddrinfo(address.c_str(), std::to_string(port).c_str(), &hints, &list);
+        promise.set_value({rc, AddressList(list)});
+    }).detach();
+    if (answer.wait_until(deadline) != std::future_status::ready) {
+        throw util::Error(fmt::format("cannot resolve {}: no answer within {}; check the name, "
+                                      "or the DNS servers in /etc/resolv.conf, or give an address",
+                                      address, util::format_seconds(timeout.count() / 1000.0)));
     }
-    return AddressList(list);
+    auto resolution = answer.get();
+    if (resolution.rc != 0) {
+        throw util::Error(
+            fmt::format("cannot resolve {}: {}", address, ::gai_strerror(resolution.rc)));
+    }
+    return std::move(resolution.addresses);
 }
 
 // Returns 0 once connected, else the errno that ended the attempt (ETIMEDOUT at the deadline).
@@ -74,7 +100,7 @@ int connect_one(const addrinfo& target, Clock::time_point deadline, io::UniqueFd
 io::UniqueFd tcp_connect(const std::string& address, std::uint16_t port,
                          std::chrono::milliseconds timeout) {
     const auto deadline = Clock::now() + timeout;
-    const AddressList targets = resolve(address, port);
+    const AddressList targets = resolve(address, port, deadline, timeout);
     int error = 0;
     for (const addrinfo* target = targets.get(); target != nullptr; target = target->ai_next) {
         io::UniqueFd socket_fd;

@@ -98,9 +98,11 @@ fault_closure() {
 host_name() { echo "$FLEET_NAME-h$1"; }
 
 # A shell cannot tell `exit 130` from death by SIGINT: this perl does, and
-# writes "exit N" or "signal N" to $FAULT_STATUS.
+# writes "exit N" or "signal N" to $FAULT_STATUS. A background job starts
+# with SIGINT ignored, which shoal, like any program, keeps: the wrapper
+# restores it, as for a push in a terminal that gets Ctrl-C.
 # shellcheck disable=SC2016 # perl code
-fault_status_wrapper='system { $ARGV[0] } @ARGV; my $s = $?;
+fault_status_wrapper='$SIG{INT} = "DEFAULT"; system { $ARGV[0] } @ARGV; my $s = $?;
   open(my $f, ">", $ENV{FAULT_STATUS}) or die "$ENV{FAULT_STATUS}: $!";
   if ($s == -1) { print $f "error $!\n"; exit 127 }
   if ($s & 127) { print $f "signal ", $s & 127, "\n"; exit 128 + ($s & 127) }

@@ -1,0 +1,46 @@
+#include "push/slice_seeder.hpp"
+#include "support/temporary_directory.hpp"
+#include "swarm/certificate_authority.hpp"
+#include "swarm/torrent_builder.hpp"
+#include "util/error.hpp"
+
+#include <doctest/doctest.h>
+#include <fstream>
+
+namespace {
+
+// One staged NAR and the options of a deployer seeding it from 127.0.0.1.
+shoal::swarm::SwarmOptions staged_seed(const std::filesystem::path& root) {
+    const auto staging = root / "shoal-test";
+    std::filesystem::create_directory(staging);
+    std::ofstream(staging / "x.nar") << std::string(100000, 'x');
+    const auto ca = shoal::swarm::CertificateAuthority::create("shoal-test", std::chrono::hours(1));
+    shoal::swarm::SwarmOptions options;
+    options.torrent = shoal::swarm::build_torrent(staging, ca.certificate_pem()).bytes;
+    options.save_path = root;
+    options.certificate = ca.issue("@source", "shoal-test");
+    return options;
+}
+
+} // namespace
+
+TEST_CASE("the deployer's slices are waited for, but not forever") {
+    const TemporaryDirectory directory;
+    const auto options = staged_seed(directory.path());
+    const std::vector<shoal::swarm::Endpoint> endpoints{{"127.0.0.1", 0}, {"127.0.0.1", 0}};
+    const std::vector<std::set<std::string>> wanted{{"x.nar"}, {"x.nar"}};
+
+    SUBCASE("ready in time") {
+        CHECK_NOTHROW(shoal::push::SliceSeeder(options, endpoints, wanted));
+    }
+    SUBCASE("not ready in time: an error naming where it listens") {
+        // No session is ready before libtorrent has answered at least once.
+        const std::string expected =
+            "not ready to serve " + directory.path().string() +
+            " after 0.0 s: not listening, or not done with its certificate or its files, on "
+            "127.0.0.1:0, 127.0.0.1:0";
+        CHECK_THROWS_WITH_AS(
+            shoal::push::SliceSeeder(options, endpoints, wanted, std::chrono::milliseconds(0)),
+            doctest::Contains(expected.c_str()), shoal::util::Error);
+    }
+}
