@@ -141,6 +141,9 @@ Agent::Outcome Agent::serve(swarm::SwarmSession& session, Importer& importer,
     Clock::time_point next_progress = Clock::now();
     for (;;) {
         session.poll(poll_interval);
+        for (const swarm::Endpoint& liar : session.take_banned_peers()) {
+            events_.write(PeerBanned{liar});
+        }
         if (!ready_ && session.ready()) {
             ready_ = true;
             events_.write(Ready{session.listen_port()});
@@ -188,6 +191,10 @@ bool Agent::handle_commands(swarm::SwarmSession& session) {
         const Command command = parse_command(*line);
         if (std::holds_alternative<Finish>(command)) {
             return true;
+        }
+        if (const auto* ban = std::get_if<Ban>(&command)) {
+            session.block(ban->address);
+            continue;
         }
         for (const swarm::Endpoint& peer : std::get<Connect>(command).peers) {
             spdlog::info("connecting to {}", peer.to_string());

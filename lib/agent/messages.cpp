@@ -217,9 +217,12 @@ Event read_event(FieldReader& fields, const std::string& type) {
     if (type == "error") {
         return Failure{fields.string("message")};
     }
-    throw ProtocolError(fmt::format(
-        "event: unknown type '{}' (expected ready, progress, path-imported, complete or error)",
-        type));
+    if (type == "peer-banned") {
+        return PeerBanned{read_endpoint(fields.object("peer"), 1)};
+    }
+    throw ProtocolError(fmt::format("event: unknown type '{}' (expected ready, progress, "
+                                    "path-imported, complete, error or peer-banned)",
+                                    type));
 }
 
 } // namespace
@@ -257,32 +260,38 @@ std::string encode(const Command& command) {
                                          },
                                          [](const Finish&) {
                                              return json{{"type", "finish"}};
+                                         },
+                                         [](const Ban& ban) {
+                                             return json{{"type", "ban"}, {"address", ban.address}};
                                          }},
                               command));
 }
 
 std::string encode(const Event& event) {
-    return line_of(
-        std::visit(Overloaded{[](const Ready& ready) {
-                                  return json{{"type", "ready"}, {"port", ready.port}};
-                              },
-                              [](const Progress& progress) {
-                                  return json{{"type", "progress"},
-                                              {"downloaded", progress.downloaded},
-                                              {"wanted", progress.wanted},
-                                              {"uploaded", progress.uploaded},
-                                              {"peers", progress.peers}};
-                              },
-                              [](const PathImported& imported) {
-                                  return json{{"type", "path-imported"}, {"path", imported.path}};
-                              },
-                              [](const Complete&) {
-                                  return json{{"type", "complete"}};
-                              },
-                              [](const Failure& failure) {
-                                  return json{{"type", "error"}, {"message", failure.message}};
-                              }},
-                   event));
+    return line_of(std::visit(
+        Overloaded{[](const Ready& ready) {
+                       return json{{"type", "ready"}, {"port", ready.port}};
+                   },
+                   [](const Progress& progress) {
+                       return json{{"type", "progress"},
+                                   {"downloaded", progress.downloaded},
+                                   {"wanted", progress.wanted},
+                                   {"uploaded", progress.uploaded},
+                                   {"peers", progress.peers}};
+                   },
+                   [](const PathImported& imported) {
+                       return json{{"type", "path-imported"}, {"path", imported.path}};
+                   },
+                   [](const Complete&) {
+                       return json{{"type", "complete"}};
+                   },
+                   [](const Failure& failure) {
+                       return json{{"type", "error"}, {"message", failure.message}};
+                   },
+                   [](const PeerBanned& banned) {
+                       return json{{"type", "peer-banned"}, {"peer", endpoint_json(banned.peer)}};
+                   }},
+        event));
 }
 
 Assignment parse_assignment(std::string_view line) {
@@ -332,8 +341,18 @@ Command parse_command(std::string_view line) {
         message_fields(object, type).check_no_other_fields();
         return Finish{};
     }
+    if (type == "ban") {
+        FieldReader fields = message_fields(object, type);
+        Ban ban{fields.string("address")};
+        if (!is_numeric_address(ban.address)) {
+            fields.fail("address",
+                        fmt::format("must be a numeric IP address, not '{}'", ban.address));
+        }
+        fields.check_no_other_fields();
+        return ban;
+    }
     throw ProtocolError(
-        fmt::format("command: unknown type '{}' (expected connect or finish)", type));
+        fmt::format("command: unknown type '{}' (expected connect, finish or ban)", type));
 }
 
 Event parse_event(std::string_view line) {

@@ -52,7 +52,12 @@ struct Connect {
     std::vector<swarm::Endpoint> peers;
 };
 struct Finish {};
-using Command = std::variant<Connect, Finish>;
+// Refuse every connection from or to this address from now on: another
+// host's agent caught it sending data that failed its hash check.
+struct Ban {
+    std::string address; // numeric
+};
+using Command = std::variant<Connect, Finish, Ban>;
 
 // Agent -> controller.
 struct Ready {
@@ -71,7 +76,12 @@ struct Complete {};
 struct Failure {
     std::string message;
 };
-using Event = std::variant<Ready, Progress, PathImported, Complete, Failure>;
+// The agent's swarm refuses a peer from now on: it sent data that failed its
+// hash check. `peer` is the address and port of that connection.
+struct PeerBanned {
+    swarm::Endpoint peer;
+};
+using Event = std::variant<Ready, Progress, PathImported, Complete, Failure, PeerBanned>;
 
 std::string encode(const Assignment& assignment);
 std::string encode(const Command& command);

@@ -119,6 +119,12 @@ struct SwarmContext {
     std::vector<swarm::Endpoint> sources; // one per slice; together, every piece
     SwarmState state;
     std::vector<nix::PathInfo> agent_closure; // empty unless the agent program is in the store
+    // Who is at an address: to name, and expel, a peer that an agent banned.
+    struct HostAt {
+        std::string name;
+        std::optional<std::size_t> receiver;
+    };
+    std::map<std::string, HostAt> host_by_address;
 };
 
 // The closure of the agent program's store path, read once for all hosts.
@@ -206,6 +212,19 @@ agent::Assignment assignment_for(const SwarmContext& context, const Receiver& re
     return assignment;
 }
 
+// `host`'s agent caught `liar` sending data that failed its hash check: says
+// so, has every agent refuse that address, and expels the receiver there, if
+// any, from the swarm (a direct copy, which Nix checks, finishes it).
+void ban_liar(SwarmContext& context, const inventory::Host& host, const swarm::Endpoint& liar) {
+    const auto known = context.host_by_address.find(liar.address);
+    const bool in_inventory = known != context.host_by_address.end();
+    context.reporter.peer_banned(host.name, in_inventory ? known->second.name : "",
+                                 liar.to_string());
+    if (context.state.ban(liar.address, in_inventory ? known->second.receiver : std::nullopt)) {
+        spdlog::debug("every agent now refuses {}", liar.address);
+    }
+}
+
 // Talks to one receiver's agent until the push is over; falls back to a
 // direct copy when the agent fails. Never throws.
 report::HostOutcome serve_receiver(SwarmContext& context, const Receiver& receiver,
@@ -252,6 +271,8 @@ report::HostOutcome serve_receiver(SwarmContext& context, const Receiver& receiv
                     } else if constexpr (std::is_same_v<T, agent::Complete>) {
                         context.state.set_complete(index);
                         outcome.bytes = receiver.missing_bytes;
+                    } else if constexpr (std::is_same_v<T, agent::PeerBanned>) {
+                        ban_liar(context, host, event.peer);
                     } else {
                         throw util::Error("agent: " + event.message);
                     }
@@ -265,6 +286,10 @@ report::HostOutcome serve_receiver(SwarmContext& context, const Receiver& receiv
                 throw util::Error("interrupted");
             }
             const auto now = context.state.snapshot()[index];
+            if (now.expelled) {
+                throw util::Error("other hosts caught its agent sending data that failed its hash "
+                                  "check: it is out of the swarm");
+            }
             if (now.phase == Phase::starting &&
                 Clock::now() - agent_start > context.options.agent_start_timeout) {
                 throw util::Error("the agent did not get ready in time");
@@ -543,7 +568,14 @@ std::vector<report::HostOutcome> push_swarm(const std::vector<inventory::Host>& 
                          std::move(ca),
                          std::move(source_endpoints),
                          SwarmState(receivers.size()),
-                         agent_closure(options.agent)};
+                         agent_closure(options.agent),
+                         {}};
+    for (const auto& host : hosts) {
+        context.host_by_address.emplace(host.address, SwarmContext::HostAt{host.name, {}});
+    }
+    for (std::size_t i = 0; i < receivers.size(); ++i) {
+        context.host_by_address[receivers[i].host->address].receiver = i;
+    }
     run_swarm(context, receivers, fed, receiver_host, outcomes, staging, signals);
     const bool all_ok = std::all_of(outcomes.begin(), outcomes.end(),
                                     [](const report::HostOutcome& o) { return o.ok; });

@@ -55,6 +55,22 @@ std::vector<agent::Command> SwarmState::take_posted(std::size_t receiver) {
     return std::exchange(outboxes_.at(receiver), {});
 }
 
+bool SwarmState::ban(const std::string& address, std::optional<std::size_t> liar) {
+    std::lock_guard lock(mutex_);
+    if (!banned_.insert(address).second) {
+        return false;
+    }
+    for (std::size_t i = 0; i < receivers_.size(); ++i) {
+        if (i != liar && receivers_[i].phase != Phase::failed) {
+            outboxes_[i].push_back(agent::Ban{address});
+        }
+    }
+    if (liar) {
+        receivers_.at(*liar).expelled = true;
+    }
+    return true;
+}
+
 void SwarmState::stop() {
     std::lock_guard lock(mutex_);
     stopping_ = true;

@@ -6,6 +6,9 @@
 #include <chrono>
 #include <cstdint>
 #include <mutex>
+#include <optional>
+#include <set>
+#include <string>
 #include <vector>
 
 namespace shoal::push {
@@ -23,6 +26,7 @@ public:
         std::uint64_t downloaded = 0;
         std::uint64_t wanted = 0;
         std::chrono::steady_clock::time_point last_gain; // when downloaded last grew
+        bool expelled = false; // others caught its agent sending data that failed its hash check
     };
 
     explicit SwarmState(std::size_t receivers);
@@ -36,6 +40,11 @@ public:
     void post(std::size_t receiver, agent::Command command);
     std::vector<agent::Command> take_posted(std::size_t receiver);
 
+    // An agent caught `address` sending data that failed its hash check:
+    // every other agent is told to refuse it too, and `liar` (the receiver
+    // at that address, if any) is expelled. False if it was banned already.
+    bool ban(const std::string& address, std::optional<std::size_t> liar);
+
     // Tells every host thread to stop talking to its agent (Ctrl-C).
     void stop();
     bool stopping() const;
@@ -46,6 +55,7 @@ private:
     mutable std::mutex mutex_;
     std::vector<Receiver> receivers_;
     std::vector<std::vector<agent::Command>> outboxes_;
+    std::set<std::string> banned_;
     bool stopping_ = false;
 };
 

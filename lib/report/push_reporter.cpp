@@ -142,6 +142,20 @@ void PushReporter::host_fallback(std::string_view host, std::string_view reason)
     }
 }
 
+void PushReporter::peer_banned(std::string_view host, std::string_view peer,
+                               std::string_view endpoint) {
+    const auto who = peer.empty() ? fmt::format("{}, outside the inventory", endpoint)
+                                  : fmt::format("{} ({})", peer, endpoint);
+    say(fmt::format("{}: banned {}: it sent data that failed its hash check", host, who));
+    if (events_) {
+        nlohmann::json fields = {{"host", host}, {"address", endpoint}};
+        if (!peer.empty()) {
+            fields["peer"] = peer;
+        }
+        events_->write("peer-banned", fields);
+    }
+}
+
 void PushReporter::swarm_progress(const std::vector<HostProgress>& hosts, double seconds) {
     std::uint64_t downloaded = 0;
     std::uint64_t wanted = 0;

@@ -10,6 +10,7 @@
 #include <libtorrent/add_torrent_params.hpp>
 #include <libtorrent/alert_types.hpp>
 #include <libtorrent/error_code.hpp>
+#include <libtorrent/ip_filter.hpp>
 #include <libtorrent/peer_class.hpp>
 #include <libtorrent/read_resume_data.hpp>
 #include <libtorrent/session.hpp>
@@ -26,6 +27,7 @@
 #include <set>
 #include <spdlog/spdlog.h>
 #include <thread>
+#include <utility>
 
 namespace shoal::swarm {
 namespace {
@@ -134,8 +136,12 @@ struct SwarmSession::State {
     std::set<int> on_disk;                   // files libtorrent has finished writing
     std::set<int> flushing;                  // verified files the flush in flight covers
     bool flush_in_flight = false;
+    std::vector<Endpoint> banned;
 
     void handle_alert(lt::alert* alert);
+    void ban(const lt::tcp::endpoint& liar);
+    // Returns false if the address was blocked already.
+    bool block(const lt::address& address);
     void start_resume_save();
     void finish_resume_save(const lt::add_torrent_params& params);
     void track_writes();
@@ -270,6 +276,8 @@ void SwarmSession::State::handle_alert(lt::alert* alert) {
         if (not_saved->error != lt::errors::resume_data_not_modified) {
             spdlog::warn("{}", not_saved->message());
         }
+    } else if (const auto* liar = lt::alert_cast<lt::peer_ban_alert>(alert)) {
+        ban(liar->endpoint);
     } else if (lt::alert_cast<lt::torrent_error_alert>(alert) != nullptr ||
                lt::alert_cast<lt::file_error_alert>(alert) != nullptr) {
         throw util::Error("swarm for torrent " + torrent->name() + " failed: " + alert->message());
@@ -280,6 +288,27 @@ void SwarmSession::State::handle_alert(lt::alert* alert) {
         }
         spdlog::debug("libtorrent: {}", alert->message());
     }
+}
+
+// libtorrent bans the connection's peer entry only: the liar would dial in
+// again from another port, and its data would poison the pieces it touches
+// each time. Block its address instead, once.
+void SwarmSession::State::ban(const lt::tcp::endpoint& liar) {
+    if (block(liar.address())) {
+        banned.push_back({liar.address().to_string(), liar.port()});
+        spdlog::warn("banned peer {}: it sent data that failed its hash check",
+                     banned.back().to_string());
+    }
+}
+
+bool SwarmSession::State::block(const lt::address& address) {
+    lt::ip_filter filter = session->get_ip_filter();
+    if ((filter.access(address) & lt::ip_filter::blocked) != 0) {
+        return false;
+    }
+    filter.add_rule(address, address, lt::ip_filter::blocked);
+    session->set_ip_filter(filter);
+    return true;
 }
 
 void SwarmSession::State::start_resume_save() {
@@ -372,6 +401,22 @@ SwarmStatus SwarmSession::status() const {
             !state.downloads || state.on_disk.contains(index)});
     }
     return result;
+}
+
+void SwarmSession::block(const std::string& address) {
+    lt::error_code error;
+    const lt::address parsed = lt::make_address(address, error);
+    if (error) {
+        throw util::Error(fmt::format("cannot block '{}': not an IP address", address));
+    }
+    if (state_->block(parsed)) {
+        spdlog::warn("blocked {}: another host caught it sending data that failed its hash check",
+                     address);
+    }
+}
+
+std::vector<Endpoint> SwarmSession::take_banned_peers() {
+    return std::exchange(state_->banned, {});
 }
 
 void SwarmSession::save_resume_data(std::chrono::milliseconds max_wait) {

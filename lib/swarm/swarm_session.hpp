@@ -98,6 +98,14 @@ public:
     // Files as of the last poll(); payload counters and peers as of now.
     SwarmStatus status() const;
 
+    // Refuses every connection from or to `address` (numeric) from now on.
+    void block(const std::string& address);
+
+    // Peers banned since the last call, by the address and port of the
+    // connection: they sent data that failed its hash check. libtorrent no
+    // longer talks to them.
+    std::vector<Endpoint> take_banned_peers();
+
     // Writes the resume data now, waiting up to `max_wait` for libtorrent.
     void save_resume_data(std::chrono::milliseconds max_wait);
 

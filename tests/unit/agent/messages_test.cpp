@@ -137,6 +137,10 @@ TEST_CASE("events survive encoding and parsing") {
     CHECK(std::holds_alternative<Complete>(parse_event(R"({"type":"complete"})")));
     CHECK(std::get<Failure>(parse_event(encode(Event{Failure{"disk full"}}))).message ==
           "disk full");
+    const shoal::swarm::Endpoint liar{"10.0.0.7", 40123};
+    CHECK(encode(Event{PeerBanned{liar}}) ==
+          R"({"peer":{"address":"10.0.0.7","port":40123},"type":"peer-banned"})");
+    CHECK(std::get<PeerBanned>(parse_event(encode(Event{PeerBanned{liar}}))).peer == liar);
 }
 
 TEST_CASE("every malformed assignment field is named in the error") {
@@ -209,7 +213,7 @@ TEST_CASE("lines that are no message at all are refused") {
     CHECK_THROWS_WITH_AS(parse_assignment("[1]"), "assignment: expected a JSON object",
                          ProtocolError);
     CHECK_THROWS_WITH_AS(parse_command(R"({"type":"reboot"})"),
-                         "command: unknown type 'reboot' (expected connect or finish)",
+                         "command: unknown type 'reboot' (expected connect, finish or ban)",
                          ProtocolError);
     CHECK_THROWS_WITH_AS(parse_command(R"({"peers":[]})"),
                          "command: field 'type' is missing or not a string", ProtocolError);
@@ -218,12 +222,20 @@ TEST_CASE("lines that are no message at all are refused") {
         "connect: field 'peers[0].port' must be at least 1", ProtocolError);
     CHECK_THROWS_WITH_AS(parse_command(R"({"type":"finish","now":true})"),
                          "finish: field 'now' is unknown", ProtocolError);
+    CHECK(std::get<Ban>(parse_command(encode(Command{Ban{"10.0.0.7"}}))).address == "10.0.0.7");
+    CHECK_THROWS_WITH_AS(parse_command(R"({"type":"ban","address":"h2.example"})"),
+                         "ban: field 'address' must be a numeric IP address, not 'h2.example'",
+                         ProtocolError);
     CHECK_THROWS_WITH_AS(
         parse_event(R"({"type":"progress","downloaded":1,"wanted":2,"uploaded":3})"),
         "progress: field 'peers' is missing", ProtocolError);
     CHECK_THROWS_WITH_AS(parse_event(R"({"type":"path-imported","path":"/etc"})"),
                          doctest::Contains("path-imported: field 'path' is not a store path"),
                          ProtocolError);
+    CHECK_THROWS_WITH_AS(
+        parse_event(R"({"type":"peer-banned","peer":{"address":"evil.example","port":1}})"),
+        doctest::Contains("peer-banned: field 'peer.address' must be a numeric IP address"),
+        ProtocolError);
     CHECK_THROWS_AS(parse_event(R"({"type":"hello"})"), ProtocolError);
 }
 
