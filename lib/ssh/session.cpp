@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 #include <poll.h>
 #include <spdlog/spdlog.h>
+#include <sys/socket.h>
 
 namespace shoal::ssh {
 namespace {
@@ -30,7 +31,6 @@ void Session::SessionFree::operator()(LIBSSH2_SESSION* session) const {
     // Bounded: a dead peer must not hold up our exit.
     libssh2_session_set_timeout(session, 2000);
     libssh2_session_set_blocking(session, 1);
-    libssh2_session_disconnect(session, "shoal is done");
     libssh2_session_free(session);
 }
 
@@ -58,7 +58,17 @@ Session::Session(const Library& /*library*/, ConnectOptions options)
     spdlog::debug("{}: connected and authenticated", destination_);
 }
 
-Session::~Session() = default;
+Session::~Session() {
+    // Bounded: a dead peer must not hold up our exit.
+    libssh2_session_set_timeout(handle(), 2000);
+    libssh2_session_set_blocking(handle(), 1);
+    libssh2_session_disconnect(handle(), "shoal is done");
+    // libssh2 frees a session only after closing its channels, each a wait
+    // for the peer; a channel whose close already timed out (its command
+    // stopped) would time out again, and libssh2 would give up and leak the
+    // whole session. With the socket shut down, every such wait fails at once.
+    ::shutdown(socket_.get(), SHUT_RDWR);
+}
 
 std::string Session::last_error() const {
     char* message = nullptr;

@@ -40,8 +40,15 @@ ip -n "$(host_name $cut)" link set eth0 down
 kill -STOP "${agent[hung]}"
 faults_at=$SECONDS
 echo "faults injected after $(swarm_total) of $((closure_bytes * FLEET_HOSTS)) bytes" >&2
+# Dead once it is gone or a zombie: SIGKILL is delivered, and a big (ASan)
+# process torn down, a moment after kill returns.
+dead() {
+  local stat
+  stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 0
+  [[ ${stat##*) } == Z* ]]
+}
 for n in "${killed[@]}"; do
-  ! kill -0 "${agent[n]}" 2>/dev/null || fail "h$n's agent survived SIGKILL"
+  wait_for 5 dead "${agent[n]}" || fail "h$n's agent survived SIGKILL"
 done
 while ((SECONDS - faults_at < 20)); do sleep 0.5; done
 ip -n "$(host_name $cut)" link set eth0 up

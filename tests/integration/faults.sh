@@ -137,7 +137,8 @@ wait_push() {
 shoal_in() {
   local pid argv0
   for pid in $(ip netns pids "$1" 2>/dev/null); do
-    argv0=$(tr '\0' '\n' <"/proc/$pid/cmdline" 2>/dev/null | head -n 1) || continue
+    # A process may end between the listing and the read.
+    argv0=$({ tr '\0' '\n' <"/proc/$pid/cmdline"; } 2>/dev/null | head -n 1) || continue
     if [[ $argv0 == "$SHOAL" || ${argv0##*/} == shoal ]]; then
       echo "$pid"
     fi
