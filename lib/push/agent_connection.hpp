@@ -32,6 +32,9 @@ public:
     // Waits for the agent to exit after `finish`; returns its exit status.
     int wait();
 
+    // The agent's SSH session, for short commands beside it.
+    ssh::Session& session() { return session_; }
+
     // Throws util::Error with `problem` and the agent's stderr.
     [[noreturn]] void fail(const std::string& problem);
 

@@ -237,15 +237,12 @@ report::HostOutcome serve_receiver(SwarmContext& context, const Receiver& receiv
         if (!context.agent_closure.empty()) {
             install_agent_program(context, host);
         }
-        {
-            // Before the agent starts: a download that fills its file system would kill it.
-            ssh::Session session(context.ssh_library,
-                                 fleet::connect_options(host, context.options.direct.remote));
-            fleet::check_staging_room(session, agent_staging(context, host), receiver.download);
-        }
         const auto agent_start = Clock::now();
         AgentConnection agent(context.ssh_library, host, context.options.direct.remote,
                               context.options.agent.command);
+        // On the agent's own connection, before it gets its assignment (and
+        // so stages anything): a download that fills its file system would kill it.
+        fleet::check_staging_room(agent.session(), agent_staging(context, host), receiver.download);
         agent.send(assignment_for(context, receiver));
         bool finished = false;
         while (!finished) {
