@@ -35,10 +35,6 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using Phase = SwarmState::Phase;
 
-// How long a host may gain nothing from its peers before it is given every
-// slice of the deployer (a few duplicate bytes beat a stalled host).
-constexpr auto source_open_delay = std::chrono::seconds(10);
-
 double seconds_since(Clock::time_point start) {
     return std::chrono::duration<double>(Clock::now() - start).count();
 }
@@ -50,11 +46,9 @@ struct Receiver {
     std::uint64_t missing_bytes = 0;
     std::vector<std::string> relay_files; // fetched only to pass on, per the plan
     fleet::Download download;             // what it fetches: its missing and relay files
-    std::vector<std::size_t> peers;       // receiver indices; `source_peer` for the deployer
-    std::optional<std::size_t> slice;     // which of the deployer's slices it fetches
+    ReceiverRoute route;                  // its peers, and its slice of the deployer if fed
     swarm::CertificateAndKey certificate; // its ticket into the swarm
 };
-constexpr std::size_t source_peer = plan::source_node;
 
 // Stable across reruns of the same push, so that both sides find their
 // staging (and resume data) again: derived from every path of every closure.
@@ -88,14 +82,14 @@ std::vector<std::size_t> plan_receivers(std::vector<Receiver>& receivers,
     std::vector<std::size_t> fed;
     for (std::size_t k = 0; k < routes.sourced.size(); ++k) {
         fed.push_back(receiver_by_name.at(plan.hosts[routes.sourced[k]].name));
-        receivers[fed.back()].slice = k;
+        receivers[fed.back()].route.slice = k;
     }
     for (std::size_t j = 0; j < plan.hosts.size(); ++j) {
         auto& r = receivers[receiver_by_name.at(plan.hosts[j].name)];
         for (const auto node : routes.peers[j]) {
-            r.peers.push_back(node == plan::source_node
-                                  ? source_peer
-                                  : receiver_by_name.at(plan.hosts[node].name));
+            r.route.peers.push_back(node == plan::source_node
+                                        ? deployer_peer
+                                        : receiver_by_name.at(plan.hosts[node].name));
         }
         for (const auto id : plan.sets.paths(routes.relays[j])) {
             r.relay_files.push_back(nar_file_name(fleet.paths.name(id)));
@@ -104,6 +98,14 @@ std::vector<std::size_t> plan_receivers(std::vector<Receiver>& receivers,
     spdlog::info("plan: {} receivers, {} waves, fan-out {}, {} fed by the deployer",
                  plan.hosts.size(), plan.depth, plan.fanout, fed.size());
     return fed;
+}
+
+std::vector<ReceiverRoute> routes_of(const std::vector<Receiver>& receivers) {
+    std::vector<ReceiverRoute> routes;
+    for (const auto& r : receivers) {
+        routes.push_back(r.route);
+    }
+    return routes;
 }
 
 // Everything one push's swarm shares: torrent, CA, the deployer's slice
@@ -168,25 +170,6 @@ void install_agent_program(SwarmContext& context, const inventory::Host& host) {
                  util::format_bytes(copied.bytes), util::format_seconds(seconds_since(start)));
 }
 
-std::vector<swarm::Endpoint> ready_endpoints(const Receiver& receiver,
-                                             const std::vector<SwarmState::Receiver>& snapshot,
-                                             const std::vector<swarm::Endpoint>& sources) {
-    std::vector<swarm::Endpoint> endpoints;
-    for (const auto peer : receiver.peers) {
-        if (peer == source_peer) {
-            endpoints.push_back(sources.at(receiver.slice.value()));
-        } else if (snapshot[peer].phase == Phase::ready ||
-                   snapshot[peer].phase == Phase::complete) {
-            endpoints.push_back(snapshot[peer].endpoint);
-        }
-    }
-    // A host whose peers all failed to start takes the bytes from the deployer.
-    if (endpoints.empty()) {
-        return sources;
-    }
-    return endpoints;
-}
-
 // Where the host's agent keeps its downloads: `<remote staging>/<deployment>/<host>`.
 std::string agent_staging(const SwarmContext& context, const inventory::Host& host) {
     return (std::filesystem::path(context.options.remote_staging) / context.key / host.name)
@@ -220,7 +203,8 @@ void ban_liar(SwarmContext& context, const inventory::Host& host, const swarm::E
     const bool in_inventory = known != context.host_by_address.end();
     context.reporter.peer_banned(host.name, in_inventory ? known->second.name : "",
                                  liar.to_string());
-    if (context.state.ban(liar.address, in_inventory ? known->second.receiver : std::nullopt)) {
+    if (context.state.peer_banned(liar.address,
+                                  in_inventory ? known->second.receiver : std::nullopt)) {
         spdlog::debug("every agent now refuses {}", liar.address);
     }
 }
@@ -237,7 +221,7 @@ report::HostOutcome serve_receiver(SwarmContext& context, const Receiver& receiv
         if (!context.agent_closure.empty()) {
             install_agent_program(context, host);
         }
-        const auto agent_start = Clock::now();
+        context.state.agent_starting(index);
         AgentConnection agent(context.ssh_library, host, context.options.direct.remote,
                               context.options.agent.command);
         // On the agent's own connection, before it gets its assignment (and
@@ -249,7 +233,7 @@ report::HostOutcome serve_receiver(SwarmContext& context, const Receiver& receiv
             auto received = agent.receive();
             if (!received) {
                 // Done lingering, its job is over; before that, it died.
-                if (context.state.snapshot()[index].phase != Phase::complete) {
+                if (context.state.phase(index) != Phase::complete) {
                     agent.fail(fmt::format("the agent exited with status {}", agent.wait()));
                 }
                 break;
@@ -258,15 +242,15 @@ report::HostOutcome serve_receiver(SwarmContext& context, const Receiver& receiv
                 [&](const auto& event) {
                     using T = std::decay_t<decltype(event)>;
                     if constexpr (std::is_same_v<T, agent::Ready>) {
-                        context.state.set_ready(index, {host.address, event.port});
+                        context.state.agent_ready(index, {host.address, event.port});
                         context.reporter.agent_ready(host.name);
                     } else if constexpr (std::is_same_v<T, agent::Progress>) {
-                        context.state.set_progress(index, event.downloaded, event.wanted);
+                        context.state.agent_progress(index, event.downloaded, event.wanted);
                     } else if constexpr (std::is_same_v<T, agent::PathImported>) {
                         ++outcome.paths;
                         context.reporter.path_imported(host.name, event.path);
                     } else if constexpr (std::is_same_v<T, agent::Complete>) {
-                        context.state.set_complete(index);
+                        context.state.agent_complete(index);
                         outcome.bytes = receiver.missing_bytes;
                     } else if constexpr (std::is_same_v<T, agent::PeerBanned>) {
                         ban_liar(context, host, event.peer);
@@ -275,27 +259,16 @@ report::HostOutcome serve_receiver(SwarmContext& context, const Receiver& receiv
                     }
                 },
                 *received);
-            for (const auto& command : context.state.take_posted(index)) {
-                agent.send(command);
-                finished = finished || std::holds_alternative<agent::Finish>(command);
-            }
             if (context.state.stopping()) {
                 throw util::Error("interrupted");
             }
-            const auto now = context.state.snapshot()[index];
-            if (now.expelled) {
-                throw util::Error("other hosts caught its agent sending data that failed its hash "
-                                  "check: it is out of the swarm");
-            }
-            if (now.phase == Phase::starting &&
-                Clock::now() - agent_start > context.options.agent_start_timeout) {
-                throw util::Error("the agent did not get ready in time");
-            }
-            // A host importing what it has downloaded is busy, not stalled.
-            if (now.phase == Phase::ready && now.downloaded < now.wanted &&
-                Clock::now() - now.last_gain > context.options.stall_timeout) {
-                throw util::Error(
-                    fmt::format("no progress for {} s", context.options.stall_timeout.count()));
+            for (const auto& action : context.state.take_orders(index)) {
+                if (const auto* give_up = std::get_if<GiveUp>(&action)) {
+                    throw util::Error(give_up->reason);
+                }
+                const auto& command = std::get<agent::Command>(action);
+                agent.send(command);
+                finished = finished || std::holds_alternative<agent::Finish>(command);
             }
         }
         spdlog::debug("{}: finished, waiting for its agent to exit", host.name);
@@ -310,7 +283,7 @@ report::HostOutcome serve_receiver(SwarmContext& context, const Receiver& receiv
         context.reporter.host_finished(outcome);
         return outcome;
     } catch (const std::exception& e) {
-        context.state.set_failed(index);
+        context.state.receiver_failed(index);
         const auto lasting = fleet::lasting_failure(e);
         if (context.state.stopping() || !context.options.fallback || lasting) {
             outcome.error = lasting ? fmt::format("{} ({}; no direct copy was tried: it would fail "
@@ -329,87 +302,26 @@ report::HostOutcome serve_receiver(SwarmContext& context, const Receiver& receiv
                             Fallback{agent_staging(context, host), start});
 }
 
-// A fed host after `failed` (cyclically) that has not failed itself, so that
-// several failures spread their slices over several heirs.
-std::optional<std::size_t> slice_heir(const std::vector<Receiver>& receivers,
-                                      const std::vector<SwarmState::Receiver>& snapshot,
-                                      std::size_t failed) {
-    for (std::size_t step = 1; step < receivers.size(); ++step) {
-        const std::size_t i = (failed + step) % receivers.size();
-        if (receivers[i].slice && snapshot[i].phase != Phase::failed) {
-            return i;
-        }
-    }
-    return std::nullopt;
-}
-
-// The deployer's side of the swarm: seeds, hands out peers once receivers
-// are ready, reports progress, and ends the swarm when every receiver is
-// complete or failed.
+// The deployer's side of the swarm: seeds, has the coordinator decide,
+// reports progress, and returns once every receiver is complete or failed.
 void coordinate(SwarmContext& context, SliceSeeder& sources, const std::vector<Receiver>& receivers,
                 io::TerminationSignals& signals) {
     const auto start = Clock::now();
-    bool peers_given = false;
-    auto peers_given_at = start;
     auto last_report = start;
-    std::set<std::size_t> failed_seen;
-    std::set<std::size_t> opened; // receivers given every slice
     for (;;) {
         sources.poll(std::chrono::milliseconds(200));
         if ((signals.received() != nullptr)) {
             context.state.stop();
             return;
         }
-        const auto snapshot = context.state.snapshot();
-        bool all_resolved = true;
-        bool all_done = true;
-        for (const auto& r : snapshot) {
-            all_resolved = all_resolved && r.phase != Phase::starting;
-            all_done = all_done && (r.phase == Phase::complete || r.phase == Phase::failed);
+        const auto decisions = context.state.decide();
+        for (const auto i : decisions.opened) {
+            spdlog::info("{} is stuck: giving it every slice of the deployer",
+                         receivers[i].host->name);
         }
-        // Peers learn each other only once all are listening: a peer that
-        // connects too early is refused and retried much later.
-        if (!peers_given && all_resolved) {
-            for (std::size_t i = 0; i < receivers.size(); ++i) {
-                context.state.post(
-                    i, agent::Connect{ready_endpoints(receivers[i], snapshot, context.sources)});
-            }
-            peers_given = true;
-            peers_given_at = Clock::now();
-        }
-        if (peers_given) {
-            // A failed host's slice would be missing from the swarm: another
-            // fed host takes it over (one: several would fetch it twice).
-            for (std::size_t f = 0; f < snapshot.size(); ++f) {
-                if (snapshot[f].phase != Phase::failed || !failed_seen.insert(f).second ||
-                    !receivers[f].slice) {
-                    continue;
-                }
-                const auto& orphan = context.sources[*receivers[f].slice];
-                if (const auto heir = slice_heir(receivers, snapshot, f)) {
-                    context.state.post(*heir, agent::Connect{{orphan}});
-                } else {
-                    for (std::size_t i = 0; i < receivers.size(); ++i) {
-                        context.state.post(i, agent::Connect{{orphan}});
-                    }
-                }
-            }
-            // A host whose peers have nothing more for it (they failed, or
-            // stall themselves) is given all of the deployer, long before
-            // its own stall would make it fall back to a direct copy.
-            for (std::size_t i = 0; i < receivers.size(); ++i) {
-                const auto& r = snapshot[i];
-                if (r.phase == Phase::ready && r.downloaded < r.wanted &&
-                    Clock::now() - std::max(r.last_gain, peers_given_at) > source_open_delay &&
-                    opened.insert(i).second) {
-                    spdlog::info("{} is stuck: giving it every slice of the deployer",
-                                 receivers[i].host->name);
-                    context.state.post(i, agent::Connect{context.sources});
-                }
-            }
-        }
-        if (Clock::now() - last_report > std::chrono::seconds(2) || all_done) {
+        if (Clock::now() - last_report > std::chrono::seconds(2) || decisions.finished) {
             last_report = Clock::now();
+            const auto snapshot = context.state.snapshot();
             std::vector<report::HostProgress> progress;
             for (std::size_t i = 0; i < receivers.size(); ++i) {
                 progress.push_back({receivers[i].host->name, snapshot[i].downloaded,
@@ -417,10 +329,7 @@ void coordinate(SwarmContext& context, SliceSeeder& sources, const std::vector<R
             }
             context.reporter.swarm_progress(progress, seconds_since(start));
         }
-        if (all_done) {
-            for (std::size_t i = 0; i < receivers.size(); ++i) {
-                context.state.post(i, agent::Finish{});
-            }
+        if (decisions.finished) {
             return;
         }
     }
@@ -563,8 +472,9 @@ std::vector<report::HostOutcome> push_swarm(const std::vector<inventory::Host>& 
                          key,
                          std::move(torrent),
                          std::move(ca),
-                         std::move(source_endpoints),
-                         SwarmState(receivers.size()),
+                         source_endpoints,
+                         SwarmState(routes_of(receivers), source_endpoints,
+                                    {options.agent_start_timeout, options.stall_timeout}),
                          agent_closure(options.agent),
                          {}};
     for (const auto& host : hosts) {

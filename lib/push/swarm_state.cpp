@@ -3,72 +3,74 @@
 #include <utility>
 
 namespace shoal::push {
+namespace {
 
-SwarmState::SwarmState(std::size_t receivers) : receivers_(receivers), outboxes_(receivers) {
-    for (auto& r : receivers_) {
-        r.last_gain = std::chrono::steady_clock::now();
-    }
+SwarmCoordinator::Time now() {
+    return SwarmCoordinator::Clock::now();
 }
 
-void SwarmState::set_ready(std::size_t receiver, swarm::Endpoint endpoint) {
+} // namespace
+
+SwarmState::SwarmState(std::vector<ReceiverRoute> routes, std::vector<swarm::Endpoint> sources,
+                       CoordinatorTimeouts timeouts)
+    : coordinator_(std::move(routes), std::move(sources), timeouts, now()),
+      outboxes_(coordinator_.receivers().size()) {}
+
+void SwarmState::agent_starting(std::size_t receiver) {
     std::lock_guard lock(mutex_);
-    auto& r = receivers_.at(receiver);
-    r.endpoint = std::move(endpoint);
-    if (r.phase == Phase::starting) {
-        r.phase = Phase::ready;
-    }
+    coordinator_.agent_starting(receiver, now());
 }
 
-void SwarmState::set_progress(std::size_t receiver, std::uint64_t downloaded,
-                              std::uint64_t wanted) {
+void SwarmState::agent_ready(std::size_t receiver, swarm::Endpoint endpoint) {
     std::lock_guard lock(mutex_);
-    auto& r = receivers_.at(receiver);
-    if (downloaded > r.downloaded) {
-        r.last_gain = std::chrono::steady_clock::now();
-    }
-    r.downloaded = downloaded;
-    r.wanted = wanted;
+    coordinator_.agent_ready(receiver, std::move(endpoint), now());
 }
 
-void SwarmState::set_complete(std::size_t receiver) {
+void SwarmState::agent_progress(std::size_t receiver, std::uint64_t downloaded,
+                                std::uint64_t wanted) {
     std::lock_guard lock(mutex_);
-    auto& r = receivers_.at(receiver);
-    r.phase = Phase::complete;
-    r.downloaded = r.wanted; // its last heartbeat may predate the last piece
+    coordinator_.agent_progress(receiver, downloaded, wanted, now());
 }
 
-void SwarmState::set_failed(std::size_t receiver) {
+void SwarmState::agent_complete(std::size_t receiver) {
     std::lock_guard lock(mutex_);
-    receivers_.at(receiver).phase = Phase::failed;
+    coordinator_.agent_complete(receiver, now());
+}
+
+void SwarmState::receiver_failed(std::size_t receiver) {
+    std::lock_guard lock(mutex_);
+    coordinator_.receiver_failed(receiver, now());
     outboxes_.at(receiver).clear();
 }
 
-void SwarmState::post(std::size_t receiver, agent::Command command) {
+bool SwarmState::peer_banned(const std::string& address, std::optional<std::size_t> liar) {
     std::lock_guard lock(mutex_);
-    if (receivers_.at(receiver).phase != Phase::failed) {
-        outboxes_.at(receiver).push_back(std::move(command));
-    }
+    return coordinator_.peer_banned(address, liar, now());
 }
 
-std::vector<agent::Command> SwarmState::take_posted(std::size_t receiver) {
+SwarmState::Phase SwarmState::phase(std::size_t receiver) const {
+    std::lock_guard lock(mutex_);
+    return coordinator_.receivers().at(receiver).phase;
+}
+
+Decisions SwarmState::decide() {
+    std::lock_guard lock(mutex_);
+    auto decisions = coordinator_.decide(now());
+    for (auto& order : decisions.orders) {
+        outboxes_.at(order.receiver).push_back(std::move(order.action));
+    }
+    decisions.orders.clear();
+    return decisions;
+}
+
+std::vector<SwarmState::Action> SwarmState::take_orders(std::size_t receiver) {
     std::lock_guard lock(mutex_);
     return std::exchange(outboxes_.at(receiver), {});
 }
 
-bool SwarmState::ban(const std::string& address, std::optional<std::size_t> liar) {
+std::vector<SwarmCoordinator::Receiver> SwarmState::snapshot() const {
     std::lock_guard lock(mutex_);
-    if (!banned_.insert(address).second) {
-        return false;
-    }
-    for (std::size_t i = 0; i < receivers_.size(); ++i) {
-        if (i != liar && receivers_[i].phase != Phase::failed) {
-            outboxes_[i].push_back(agent::Ban{address});
-        }
-    }
-    if (liar) {
-        receivers_.at(*liar).expelled = true;
-    }
-    return true;
+    return coordinator_.receivers();
 }
 
 void SwarmState::stop() {
@@ -79,11 +81,6 @@ void SwarmState::stop() {
 bool SwarmState::stopping() const {
     std::lock_guard lock(mutex_);
     return stopping_;
-}
-
-std::vector<SwarmState::Receiver> SwarmState::snapshot() const {
-    std::lock_guard lock(mutex_);
-    return receivers_;
 }
 
 } // namespace shoal::push

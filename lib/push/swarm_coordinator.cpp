@@ -1,0 +1,196 @@
+#include "push/swarm_coordinator.hpp"
+
+#include <algorithm>
+#include <fmt/format.h>
+#include <utility>
+
+namespace shoal::push {
+
+SwarmCoordinator::SwarmCoordinator(std::vector<ReceiverRoute> routes,
+                                   std::vector<swarm::Endpoint> sources,
+                                   CoordinatorTimeouts timeouts, Time now)
+    : routes_(std::move(routes)), sources_(std::move(sources)), timeouts_(timeouts),
+      receivers_(routes_.size()), unresolved_(routes_.size()), undone_(routes_.size()),
+      peers_given_at_(now) {
+    for (auto& r : receivers_) {
+        r.phase_since = now;
+        r.last_gain = now;
+    }
+}
+
+void SwarmCoordinator::set_phase(std::size_t receiver, Phase phase, Time now) {
+    auto& r = receivers_.at(receiver);
+    const auto unresolved = [](Phase p) { return p == Phase::preparing || p == Phase::starting; };
+    const auto undone = [](Phase p) { return p != Phase::complete && p != Phase::failed; };
+    if (r.phase == Phase::failed || r.phase == phase) {
+        return; // a failure is final; a repeated report changes nothing
+    }
+    unresolved_ -= unresolved(r.phase) && !unresolved(phase) ? 1 : 0;
+    undone_ -= undone(r.phase) && !undone(phase) ? 1 : 0;
+    r.phase = phase;
+    r.phase_since = now;
+    if (phase == Phase::failed) {
+        failed_unhandled_.push_back(receiver);
+    }
+}
+
+void SwarmCoordinator::agent_starting(std::size_t receiver, Time now) {
+    if (receivers_.at(receiver).phase == Phase::preparing) {
+        set_phase(receiver, Phase::starting, now);
+    }
+}
+
+void SwarmCoordinator::agent_ready(std::size_t receiver, swarm::Endpoint endpoint, Time now) {
+    auto& r = receivers_.at(receiver);
+    if (r.phase == Phase::preparing || r.phase == Phase::starting) {
+        r.endpoint = std::move(endpoint);
+        set_phase(receiver, Phase::ready, now);
+    }
+}
+
+void SwarmCoordinator::agent_progress(std::size_t receiver, std::uint64_t downloaded,
+                                      std::uint64_t wanted, Time now) {
+    auto& r = receivers_.at(receiver);
+    if (downloaded > r.downloaded) {
+        r.last_gain = now;
+    }
+    r.downloaded = downloaded;
+    r.wanted = wanted;
+}
+
+void SwarmCoordinator::agent_complete(std::size_t receiver, Time now) {
+    auto& r = receivers_.at(receiver);
+    if (r.phase != Phase::failed) {
+        r.downloaded = r.wanted; // its last progress report may predate the last piece
+    }
+    set_phase(receiver, Phase::complete, now);
+}
+
+void SwarmCoordinator::receiver_failed(std::size_t receiver, Time now) {
+    set_phase(receiver, Phase::failed, now);
+}
+
+void SwarmCoordinator::order(std::size_t receiver, agent::Command command) {
+    if (receivers_.at(receiver).phase != Phase::failed) {
+        pending_.push_back({receiver, std::move(command)});
+    }
+}
+
+void SwarmCoordinator::give_up(std::size_t receiver, std::string reason, Time now) {
+    if (receivers_.at(receiver).phase == Phase::failed) {
+        return;
+    }
+    pending_.push_back({receiver, GiveUp{std::move(reason)}});
+    set_phase(receiver, Phase::failed, now);
+}
+
+bool SwarmCoordinator::peer_banned(const std::string& address, std::optional<std::size_t> liar,
+                                   Time now) {
+    if (!banned_.insert(address).second) {
+        return false;
+    }
+    for (std::size_t i = 0; i < receivers_.size(); ++i) {
+        if (i != liar) {
+            order(i, agent::Ban{address});
+        }
+    }
+    if (liar) {
+        give_up(*liar,
+                "other hosts caught its agent sending data that failed its hash check: it is "
+                "out of the swarm",
+                now);
+    }
+    return true;
+}
+
+// Its planned peers that listen; the deployer's slice when it is fed. A
+// receiver whose peers all failed to start takes the bytes from the deployer.
+std::vector<swarm::Endpoint> SwarmCoordinator::first_peers(std::size_t receiver) const {
+    std::vector<swarm::Endpoint> endpoints;
+    const auto& route = routes_[receiver];
+    for (const auto peer : route.peers) {
+        if (peer == deployer_peer) {
+            endpoints.push_back(sources_.at(route.slice.value()));
+        } else if (receivers_.at(peer).phase == Phase::ready ||
+                   receivers_.at(peer).phase == Phase::complete) {
+            endpoints.push_back(receivers_[peer].endpoint);
+        }
+    }
+    return endpoints.empty() ? sources_ : endpoints;
+}
+
+// A fed receiver after `failed` (cyclically) that has not failed itself, so
+// that several failures spread their slices over several heirs.
+std::optional<std::size_t> SwarmCoordinator::slice_heir(std::size_t failed) const {
+    for (std::size_t step = 1; step < receivers_.size(); ++step) {
+        const std::size_t i = (failed + step) % receivers_.size();
+        if (routes_[i].slice && receivers_[i].phase != Phase::failed) {
+            return i;
+        }
+    }
+    return std::nullopt;
+}
+
+// A failed receiver's slice would be missing from the swarm: another fed
+// receiver takes it over (one: several would fetch it twice), or, with none
+// left, everybody.
+void SwarmCoordinator::hand_over_slice(std::size_t failed) {
+    if (!routes_[failed].slice) {
+        return;
+    }
+    const auto& orphan = sources_.at(*routes_[failed].slice);
+    if (const auto heir = slice_heir(failed)) {
+        order(*heir, agent::Connect{{orphan}});
+        return;
+    }
+    for (std::size_t i = 0; i < receivers_.size(); ++i) {
+        order(i, agent::Connect{{orphan}});
+    }
+}
+
+Decisions SwarmCoordinator::decide(Time now) {
+    Decisions decisions;
+    if (finished_) {
+        return decisions;
+    }
+    for (std::size_t i = 0; i < receivers_.size(); ++i) {
+        const auto& r = receivers_[i];
+        const auto idle = now - std::max(r.last_gain, peers_given_at_);
+        if (r.phase == Phase::starting && now - r.phase_since > timeouts_.agent_start) {
+            give_up(i, "the agent did not get ready in time", now);
+        } else if (r.phase != Phase::ready || !peers_given_ || r.downloaded >= r.wanted) {
+            // Not fetching (yet), or importing what it has: busy, not stalled.
+        } else if (idle > timeouts_.stall) {
+            give_up(i, fmt::format("no progress for {} s", timeouts_.stall.count()), now);
+        } else if (idle > timeouts_.open_sources && !r.given_sources) {
+            receivers_[i].given_sources = true;
+            decisions.opened.push_back(i);
+            order(i, agent::Connect{sources_});
+        }
+    }
+    // Peers learn each other only once all are listening: a peer that
+    // connects too early is refused and retried much later.
+    if (!peers_given_ && unresolved_ == 0) {
+        peers_given_ = true;
+        peers_given_at_ = now;
+        for (std::size_t i = 0; i < receivers_.size(); ++i) {
+            order(i, agent::Connect{first_peers(i)});
+        }
+    }
+    if (peers_given_) {
+        for (const auto failed : std::exchange(failed_unhandled_, {})) {
+            hand_over_slice(failed);
+        }
+    }
+    if (undone_ == 0) {
+        finished_ = true;
+        decisions.finished = true;
+        for (std::size_t i = 0; i < receivers_.size(); ++i) {
+            order(i, agent::Finish{});
+        }
+    }
+    decisions.orders = std::exchange(pending_, {});
+    return decisions;
+}
+
+} // namespace shoal::push
