@@ -184,12 +184,13 @@ int run_push(const std::vector<std::string>& args) {
     }
     nix::LocalStore local_store;
     const fleet::HostClosures closures(local_store.connection(), hosts, paths);
-    // Checks the deploy settings (usage errors come before any connection), then
-    // pins every host's closure until its profile holds it (or the push ends).
+    // Checks the deploy settings: usage errors come before any connection.
     deploy::Deployment deployment(hosts, closures, deploy_options, reporter);
-    const auto& targets = deployment.reachable();
+    // One SSH connection per host for the whole push, pinning its closure
+    // until its profile holds it (or the push ends).
+    const auto connections = push::connect_hosts(hosts, closures, direct, reporter);
     const auto finish = [&](std::vector<report::HostOutcome> pushed, auto interrupted) {
-        auto outcomes = deployment.finish(std::move(pushed), interrupted);
+        auto outcomes = deployment.finish(*connections, std::move(pushed), interrupted);
         reporter.summary(
             outcomes,
             std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(),
@@ -198,16 +199,16 @@ int run_push(const std::vector<std::string>& args) {
     };
     std::vector<report::HostOutcome> outcomes;
     if (signals) {
-        outcomes = finish(push::push_swarm(targets, closures, swarm_options, reporter, *signals),
-                          [&] { return signals->received() != nullptr; });
+        outcomes =
+            finish(push::push_swarm(*connections, closures, swarm_options, reporter, *signals),
+                   [&] { return signals->received() != nullptr; });
         if (signals->received() != nullptr) {
             return 128 + signals->number();
         }
     } else {
         // A direct push may die at any moment: Nix registers a path only whole,
         // and a host whose activation is not confirmed rolls back by itself.
-        outcomes =
-            finish(push::push_direct(targets, closures, direct, reporter), [] { return false; });
+        outcomes = finish(push::push_direct(*connections, direct, reporter), [] { return false; });
     }
     for (const auto& outcome : outcomes) {
         if (!outcome.ok) {

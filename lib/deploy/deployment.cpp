@@ -25,11 +25,6 @@ void record(const HostDeployResult& result, report::HostOutcome& outcome) {
 
 } // namespace
 
-struct Deployment::Pinned {
-    inventory::Host host;
-    fleet::RemoteStore store;
-};
-
 std::vector<HostTarget> deploy_targets(const std::vector<inventory::Host>& hosts,
                                        const fleet::HostClosures& closures,
                                        const DeployOptions& options) {
@@ -71,62 +66,40 @@ Deployment::Deployment(const std::vector<inventory::Host>& hosts,
                        const fleet::HostClosures& closures, DeployOptions options,
                        report::PushReporter& reporter)
     : options_(std::move(options)), reporter_(reporter),
-      targets_(deploy_targets(hosts, closures, options_)), pinned_(hosts.size()),
-      unreached_(hosts.size()) {
-    util::run_parallel(hosts.size(), options_.jobs, [&](std::size_t i) {
-        try {
-            // Built in place: the store's connection refers to its own session.
-            std::unique_ptr<Pinned> pinned(
-                new Pinned{hosts[i], fleet::RemoteStore(ssh_library_, hosts[i], options_.remote)});
-            std::set<std::string> paths;
-            for (const auto& info : closures.closure_of(hosts[i].name)) {
-                paths.insert(info.path);
-            }
-            pinned->store.connection().query_valid_paths(paths, /*lock=*/true, false);
-            pinned_[i] = std::move(pinned);
-        } catch (const std::exception& e) {
-            unreached_[i].host = hosts[i].name;
-            unreached_[i].error = e.what();
-            reporter_.host_finished(unreached_[i]);
-        }
-    });
-    for (std::size_t i = 0; i < hosts.size(); ++i) {
-        tagged_canary_.push_back(std::find(hosts[i].tags.begin(), hosts[i].tags.end(), "canary") !=
-                                 hosts[i].tags.end());
-        if (pinned_[i]) {
-            reachable_.push_back(hosts[i]);
-            reachable_index_.push_back(i);
-        }
+      targets_(deploy_targets(hosts, closures, options_)) {
+    for (const auto& host : hosts) {
+        tagged_canary_.push_back(std::find(host.tags.begin(), host.tags.end(), "canary") !=
+                                 host.tags.end());
     }
 }
-
-Deployment::~Deployment() = default;
 
 bool Deployment::unrooted() const {
     return std::none_of(targets_.begin(), targets_.end(),
                         [](const HostTarget& t) { return !t.profile.empty(); });
 }
 
-HostDeployment Deployment::host_deployment(std::size_t index) {
-    auto& pinned = *pinned_[index];
+HostDeployment Deployment::host_deployment(fleet::HostConnections& connections, std::size_t index) {
     return HostDeployment(
-        pinned.store.session(),
-        [this, &pinned] {
+        connections.store(index).session(),
+        [this, &connections, index] {
             return std::make_unique<ssh::Session>(
-                ssh_library_, fleet::connect_options(pinned.host, options_.remote));
+                connections.ssh_library(),
+                fleet::connect_options(connections.hosts().at(index), options_.remote));
         },
         reporter_, options_.timeouts);
 }
 
-void Deployment::set_profiles(const std::vector<std::size_t>& hosts,
+void Deployment::set_profiles(fleet::HostConnections& connections,
+                              const std::vector<std::size_t>& hosts,
                               std::vector<report::HostOutcome>& outcomes) {
     util::run_parallel(hosts.size(), options_.jobs, [&](std::size_t k) {
         const auto i = hosts[k];
-        record(host_deployment(i).set_profile(targets_[i]), outcomes[i]);
+        record(host_deployment(connections, i).set_profile(targets_[i]), outcomes[i]);
     });
 }
 
-void Deployment::roll_out(const std::vector<std::size_t>& hosts,
+void Deployment::roll_out(fleet::HostConnections& connections,
+                          const std::vector<std::size_t>& hosts,
                           std::vector<report::HostOutcome>& outcomes,
                           const std::function<bool()>& interrupted) {
     std::vector<bool> tagged;
@@ -159,7 +132,7 @@ void Deployment::roll_out(const std::vector<std::size_t>& hosts,
         reporter_.rollout_stage(s + 1, stage_kind_name(stage.kind), names);
         util::run_parallel(stage.hosts.size(), options_.jobs, [&](std::size_t j) {
             const auto i = hosts[stage.hosts[j]];
-            record(host_deployment(i).activate(targets_[i]), outcomes[i]);
+            record(host_deployment(connections, i).activate(targets_[i]), outcomes[i]);
         });
         for (const auto k : stage.hosts) {
             failures += outcomes[hosts[k]].deploy == report::Deploy::activated ? 0 : 1;
@@ -173,12 +146,10 @@ void Deployment::roll_out(const std::vector<std::size_t>& hosts,
     }
 }
 
-std::vector<report::HostOutcome> Deployment::finish(std::vector<report::HostOutcome> pushed,
+std::vector<report::HostOutcome> Deployment::finish(fleet::HostConnections& connections,
+                                                    std::vector<report::HostOutcome> pushed,
                                                     const std::function<bool()>& interrupted) {
-    std::vector<report::HostOutcome> outcomes = unreached_;
-    for (std::size_t r = 0; r < pushed.size(); ++r) {
-        outcomes[reachable_index_[r]] = std::move(pushed[r]);
-    }
+    auto outcomes = std::move(pushed);
     std::vector<std::size_t> profile_only;
     std::vector<std::size_t> activating;
     for (std::size_t i = 0; i < outcomes.size(); ++i) {
@@ -187,11 +158,11 @@ std::vector<report::HostOutcome> Deployment::finish(std::vector<report::HostOutc
         }
         (targets_[i].activates() ? activating : profile_only).push_back(i);
     }
-    set_profiles(profile_only, outcomes);
+    set_profiles(connections, profile_only, outcomes);
     if (!activating.empty()) {
-        roll_out(activating, outcomes, interrupted);
+        roll_out(connections, activating, outcomes, interrupted);
     }
-    pinned_.clear(); // lets go of the temporary roots: the profiles hold the closures now
+    connections.release(); // lets go of the temporary roots: the profiles hold the closures now
     return outcomes;
 }
 

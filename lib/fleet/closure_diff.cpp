@@ -3,12 +3,12 @@
 namespace shoal::fleet {
 
 ClosureDiff diff_closure(nix::ServeConnection& target, const std::vector<nix::PathInfo>& closure,
-                         bool substitute) {
+                         bool substitute, Pin pin) {
     std::set<std::string> paths;
     for (const auto& info : closure) {
         paths.insert(info.path);
     }
-    const auto valid = target.query_valid_paths(paths, false, substitute);
+    const auto valid = target.query_valid_paths(paths, pin == Pin::yes, substitute);
     ClosureDiff diff;
     for (const auto& info : closure) {
         if (valid.count(info.path) == 0) {

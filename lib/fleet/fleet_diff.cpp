@@ -15,8 +15,8 @@ diff_fleet(const std::vector<inventory::Host>& hosts, const HostClosures& closur
         auto& result = results[i];
         try {
             RemoteStore target(ssh_library, hosts[i], options);
-            result.diff =
-                diff_closure(target.connection(), closures.closure_of(hosts[i].name), substitute);
+            result.diff = diff_closure(target.connection(), closures.closure_of(hosts[i].name),
+                                       substitute, Pin::no);
             result.ok = true;
         } catch (const std::exception& e) {
             // One unreachable host must not hide the others' answers.

@@ -29,6 +29,7 @@ struct Host {
     std::uint64_t bandwidth_bps = 1'000'000'000;
     std::uint16_t swarm_port = default_swarm_port;
     std::string site;
+    std::uint64_t site_uplink_bps = 0; // its site's uplink from `sites:`; 0: not declared
     std::string rack;
     std::vector<std::string> groups;
     std::vector<std::string> tags;

@@ -1,5 +1,6 @@
 #include "inventory/inventory_parser.hpp"
 
+#include "inventory/bandwidth.hpp"
 #include "inventory/invalid_value.hpp"
 #include "inventory/inventory_error.hpp"
 #include "inventory/names.hpp"
@@ -17,7 +18,7 @@ namespace shoal::inventory {
 namespace {
 
 const std::vector<std::string>& top_level_keys() {
-    static const std::vector<std::string> keys{"defaults", "groups", "hosts"};
+    static const std::vector<std::string> keys{"defaults", "groups", "sites", "hosts"};
     return keys;
 }
 
@@ -71,12 +72,15 @@ Inventory InventoryParser::parse(std::string_view yaml_text) {
     YAML::Node hosts_key;
     YAML::Node hosts;
     YAML::Node groups;
+    YAML::Node sites;
     for (const auto& [key, value] : yaml_.map_entries(root, "an inventory", "key")) {
         const auto& name = key.Scalar();
         if (name == "defaults") {
             defaults_ = settings_.read_shared(value, "defaults");
         } else if (name == "groups") {
             groups = value;
+        } else if (name == "sites") {
+            sites = value;
         } else if (name == "hosts") {
             hosts_key = key;
             hosts = value;
@@ -86,7 +90,9 @@ Inventory InventoryParser::parse(std::string_view yaml_text) {
         }
     }
     read_groups(groups);
+    read_sites(sites);
     read_hosts(hosts_key, hosts);
+    check_sites_used();
     return std::move(inventory_);
 }
 
@@ -124,6 +130,55 @@ void InventoryParser::read_groups(const YAML::Node& groups) {
         }
         group_settings_[name] = settings_.read_shared(value, fmt::format("group '{}'", name));
         inventory_.groups.push_back(name);
+    }
+}
+
+// `sites:` maps a site name to what the planner should know about its
+// network; today only `uplink`, the rate of the link joining it to the other
+// sites and the deployer (docs/planning.md).
+void InventoryParser::read_sites(const YAML::Node& sites) {
+    static const std::vector<std::string> site_keys{"uplink"};
+    for (const auto& [name_key, value] : yaml_.map_entries(sites, "'sites'", "site")) {
+        const auto& name = name_key.Scalar();
+        try {
+            check_name("site name", name);
+        } catch (const InvalidValue& e) {
+            yaml_.fail(name_key, e.what());
+        }
+        std::optional<std::uint64_t> uplink;
+        for (const auto& [key, setting] :
+             yaml_.map_entries(value, fmt::format("site '{}'", name), "key")) {
+            if (key.Scalar() != "uplink") {
+                yaml_.fail(key, fmt::format("unknown key '{}' for site '{}'{}", key.Scalar(), name,
+                                            did_you_mean(key.Scalar(), site_keys)));
+            }
+            try {
+                uplink = parse_bandwidth(yaml_.scalar(key, setting));
+            } catch (const InvalidValue& e) {
+                yaml_.fail(setting, fmt::format("key 'uplink': {}", e.what()));
+            }
+        }
+        if (!uplink) {
+            yaml_.fail(name_key, fmt::format("site '{}' has no 'uplink'", name));
+        }
+        sites_.emplace_back(name_key, *uplink);
+    }
+}
+
+// A site that no host names is most likely misspelt, here or at its hosts.
+void InventoryParser::check_sites_used() const {
+    std::vector<std::string> host_sites;
+    for (const auto& host : inventory_.hosts) {
+        if (!host.site.empty()) {
+            host_sites.push_back(host.site);
+        }
+    }
+    for (const auto& [name_key, uplink] : sites_) {
+        const auto& name = name_key.Scalar();
+        if (std::find(host_sites.begin(), host_sites.end(), name) == host_sites.end()) {
+            yaml_.fail(name_key, fmt::format("no host is in site '{}'{}", name,
+                                             did_you_mean(name, host_sites)));
+        }
     }
 }
 
@@ -207,6 +262,11 @@ Host InventoryParser::resolve(const std::string& name, const HostSettings& own,
     host.bandwidth_bps = merged.bandwidth_bps.value_or(builtin.bandwidth_bps);
     host.swarm_port = merged.swarm_port.value_or(builtin.swarm_port);
     host.site = merged.site.value_or(builtin.site);
+    for (const auto& [name_key, uplink] : sites_) {
+        if (name_key.Scalar() == host.site) {
+            host.site_uplink_bps = uplink;
+        }
+    }
     host.rack = merged.rack.value_or(builtin.rack);
     host.closure = merged.closure.value_or(builtin.closure);
     host.profile = merged.profile.value_or(builtin.profile);

@@ -13,8 +13,9 @@
 
 namespace shoal::inventory {
 
-// Turns one inventory file's text into resolved hosts: reads defaults and
-// groups, expands host ranges, and merges host > its groups > defaults.
+// Turns one inventory file's text into resolved hosts: reads defaults,
+// groups and sites, expands host ranges, and merges host > its groups >
+// defaults.
 class InventoryParser {
 public:
     InventoryParser(const std::string& file, const std::filesystem::path& base_dir,
@@ -25,6 +26,8 @@ public:
 private:
     YAML::Node load_document(std::string_view yaml_text) const;
     void read_groups(const YAML::Node& groups);
+    void read_sites(const YAML::Node& sites);
+    void check_sites_used() const;
     void read_hosts(const YAML::Node& hosts_key, const YAML::Node& hosts);
     void read_host_entry(const YAML::Node& key, const YAML::Node& value);
     std::vector<std::string> host_names(const YAML::Node& key) const;
@@ -39,6 +42,7 @@ private:
     std::string default_known_hosts_;
     HostSettings defaults_;
     std::unordered_map<std::string, HostSettings> group_settings_;
+    std::vector<std::pair<YAML::Node, std::uint64_t>> sites_;        // name key, uplink in bit/s
     std::unordered_map<std::string, SourceLocation> host_locations_; // to report duplicates
     Inventory inventory_;
 };

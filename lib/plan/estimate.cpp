@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <limits>
 #include <map>
+#include <string>
 #include <string_view>
 #include <utility>
 
@@ -14,8 +15,46 @@ double bytes_per_second(std::uint64_t bits_per_second) {
     return static_cast<double>(bits_per_second) / 8.0;
 }
 
-bool same_rack(const PlannedHost& a, const PlannedHost& b) {
-    return a.site == b.site && a.rack == b.rack;
+// The declared uplink of `site` in bytes per second, or infinity.
+double site_uplink(const Plan& plan, const std::string& site) {
+    const auto it = plan.site_uplink_bps.find(site);
+    return it == plan.site_uplink_bps.end() ? std::numeric_limits<double>::infinity()
+                                            : bytes_per_second(it->second);
+}
+
+// The slowest declared site uplink that a share from `from` (nullptr: the
+// deployer, which is outside every site) to `to` crosses.
+double site_link_cap(const Plan& plan, const PlannedHost* from, const PlannedHost& to) {
+    if (from != nullptr && from->site == to.site) {
+        return std::numeric_limits<double>::infinity();
+    }
+    const double inbound = site_uplink(plan, to.site);
+    return from == nullptr ? inbound : std::min(inbound, site_uplink(plan, from->site));
+}
+
+// However the shares are spread in time, a site's uplink carries all bytes
+// that enter the site, and all that leave it, at its declared rate.
+double site_link_seconds(const Plan& plan) {
+    std::map<std::string_view, std::pair<double, double>> bytes; // site -> (in, out)
+    for (const auto& host : plan.hosts) {
+        for (const auto& parent : host.parents) {
+            const PlannedHost* from =
+                parent.node == source_node ? nullptr : &plan.hosts[parent.node];
+            if (from != nullptr && from->site == host.site) {
+                continue;
+            }
+            bytes[host.site].first += static_cast<double>(parent.bytes);
+            if (from != nullptr) {
+                bytes[from->site].second += static_cast<double>(parent.bytes);
+            }
+        }
+    }
+    double slowest = 0;
+    for (const auto& [site, in_out] : bytes) {
+        slowest = std::max(slowest, std::max(in_out.first, in_out.second) /
+                                        site_uplink(plan, std::string(site)));
+    }
+    return slowest;
 }
 
 // Pieces never span two paths, so small paths make small pieces, and a
@@ -34,28 +73,28 @@ double mean_piece_bytes(const Plan& plan, PathSetId set, std::map<PathSetId, dou
 
 double swarm_seconds(const Plan& plan) {
     std::map<PathSetId, double> pieces; // mean piece size per received set
-    // Streams per host: one per child in another rack. Its own rack is not
-    // one: the swarm serves plan children first and the rack's other hosts
-    // take over the in-rack uploads.
+    // Streams per host: one per child in another zone. Its own zone is not
+    // one: the swarm serves plan children first and the zone's other hosts
+    // take over the in-zone uploads.
     std::vector<unsigned> streams(plan.hosts.size(), 0);
-    std::vector<unsigned> rack_children(plan.hosts.size(), 0);
+    std::vector<unsigned> zone_children(plan.hosts.size(), 0);
     for (const auto& host : plan.hosts) {
         for (const auto& parent : host.parents) {
             if (parent.node == source_node) {
                 continue;
             }
-            ++(same_rack(plan.hosts[parent.node], host) ? rack_children : streams)[parent.node];
+            ++(plan.hosts[parent.node].zone == host.zone ? zone_children : streams)[parent.node];
         }
     }
-    // The mesh carries a parent's in-rack children as long as they are no
+    // The mesh carries a parent's in-zone children as long as they are no
     // more than a tree's share (K-1); beyond that, extra children that only
     // this parent can serve split its link.
     const double tree_share = plan.fanout - 1.0;
-    // Bytes per second at which each host's bytes arrive; a rack's mesh
+    // Bytes per second at which each host's bytes arrive; a zone's mesh
     // passes pieces on at the rate its entry (its first host) gets them.
     std::vector<double> rate(plan.hosts.size());
     std::vector<double> latency(plan.hosts.size(), 0.0);
-    std::map<std::pair<std::string_view, std::string_view>, double> rack_rate;
+    std::map<std::size_t, double> zone_rate;
     double slowest = 0;
     for (std::size_t i = 0; i < plan.hosts.size(); ++i) {
         const auto& host = plan.hosts[i];
@@ -64,27 +103,35 @@ double swarm_seconds(const Plan& plan) {
         const double piece = mean_piece_bytes(plan, host.receives, pieces);
         double streaming = received / link;
         for (const auto& parent : host.parents) {
-            double edge = bytes_per_second(plan.source_bandwidth_bps);
-            if (parent.node != source_node) {
-                const auto& from = plan.hosts[parent.node];
-                const double from_link = bytes_per_second(from.bandwidth_bps);
-                edge = same_rack(from, host)
-                           ? std::min(rack_rate.at({host.site, host.rack}),
-                                      from_link * tree_share /
-                                          std::max(tree_share, 1.0 * rack_children[parent.node]))
-                           : std::min(rate[parent.node], from_link / streams[parent.node]);
+            const PlannedHost* from =
+                parent.node == source_node ? nullptr : &plan.hosts[parent.node];
+            // `piece_rate` carries one piece on; `edge` is the rate the share
+            // streams at, which in a zone is no more than its entry receives.
+            double piece_rate = bytes_per_second(plan.source_bandwidth_bps);
+            double edge = piece_rate;
+            if (from != nullptr) {
+                const double from_link = bytes_per_second(from->bandwidth_bps);
+                if (from->zone == host.zone) {
+                    piece_rate = from_link * tree_share /
+                                 std::max(tree_share, 1.0 * zone_children[parent.node]);
+                    edge = std::min(zone_rate.at(host.zone), piece_rate);
+                } else {
+                    piece_rate = edge =
+                        std::min(rate[parent.node], from_link / streams[parent.node]);
+                }
             }
-            const double hop = piece / std::min(link, edge);
-            streaming =
-                std::max(streaming, static_cast<double>(parent.bytes) / std::min(link, edge));
+            piece_rate = std::min({link, piece_rate, site_link_cap(plan, from, host)});
+            edge = std::min({link, edge, piece_rate});
+            const double hop = piece / piece_rate;
+            streaming = std::max(streaming, static_cast<double>(parent.bytes) / edge);
             latency[i] = std::max(latency[i],
                                   (parent.node == source_node ? 0.0 : latency[parent.node]) + hop);
         }
         rate[i] = received / streaming;
-        rack_rate.try_emplace({host.site, host.rack}, rate[i]);
+        zone_rate.try_emplace(host.zone, rate[i]);
         slowest = std::max(slowest, streaming + latency[i]);
     }
-    return slowest;
+    return std::max(slowest, site_link_seconds(plan));
 }
 
 // Max-min fair shares of the deployer's uplink, replayed at each completion.

@@ -3,6 +3,7 @@
 #include "plan/path_catalog.hpp"
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -19,11 +20,13 @@ struct HostNeeds {
 };
 
 // Everything the planner needs: the NARs that anyone lacks, who lacks what,
-// and the deployer's own uplink.
+// the deployer's own uplink, and the uplinks declared for sites (a site not
+// listed is as well connected as its hosts).
 struct Fleet {
     PathCatalog paths;
     std::vector<HostNeeds> hosts;
     std::uint64_t source_bandwidth_bps = 0;
+    std::map<std::string, std::uint64_t> site_uplink_bps; // site name -> bits per second
 };
 
 } // namespace shoal::plan

@@ -31,6 +31,7 @@ nlohmann::json plan_json(const Plan& plan) {
         {"fanout", plan.fanout},
         {"depth", plan.depth},
         {"needed_bytes", plan.union_bytes},
+        {"separated_sites", plan.separated_sites},
         {"hosts", std::move(hosts)},
         {"links",
          {{"deployer_egress", plan.links.deployer_egress},

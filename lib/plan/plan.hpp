@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <limits>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -25,12 +26,15 @@ struct PlannedHost {
     std::string site;
     std::string rack;
     std::uint64_t bandwidth_bps = 0;
+    // The zone it belongs to (see topology.hpp): hosts of one zone trade
+    // pieces freely; pieces leave a zone only along plan edges.
+    std::size_t zone = 0;
     unsigned wave = 0;                     // 1 = fed by @source only
     std::size_t tree_parent = source_node; // the topology tree: fan-out and depth
     std::vector<Parent> parents;           // who sends what; empty shares left out
     PathSetId missing = PathSetPool::empty_set;
-    // What it downloads: its own missing paths plus, for a site's or rack's
-    // entry host, the paths it relays into its site or rack.
+    // What it downloads: its own missing paths plus, for a zone's entry host,
+    // the paths it relays into its zone.
     PathSetId receives = PathSetPool::empty_set;
 };
 
@@ -53,6 +57,10 @@ struct Plan {
     PathSetPool sets;
     std::vector<PlannedHost> hosts;
     std::uint64_t source_bandwidth_bps = 0;
+    std::map<std::string, std::uint64_t> site_uplink_bps; // as declared in the Fleet
+    // Sites entered once, their uplink kept to one copy of each byte; empty
+    // when labels only bias peer choice (see docs/planning.md).
+    std::vector<std::string> separated_sites;
     unsigned fanout = 0;
     std::uint64_t piece_size = 0;
     unsigned depth = 0;            // deepest wave

@@ -2,11 +2,14 @@
 
 #include "plan/estimate.hpp"
 #include "plan/share_assignment.hpp"
+#include "plan/topology.hpp"
 #include "plan/tree.hpp"
 #include "util/error.hpp"
 
 #include <algorithm>
 #include <fmt/format.h>
+#include <set>
+#include <string>
 
 namespace shoal::plan {
 
@@ -22,6 +25,11 @@ void check_input(const Fleet& fleet, const PlanOptions& options) {
     }
     if (options.piece_size == 0) {
         throw util::UsageError("the piece size must be above zero");
+    }
+    for (const auto& [site, uplink] : fleet.site_uplink_bps) {
+        if (uplink == 0) {
+            throw util::UsageError(fmt::format("site {} has no uplink bandwidth", site));
+        }
     }
     for (const auto& host : fleet.hosts) {
         if (host.bandwidth_bps == 0) {
@@ -57,20 +65,19 @@ void count_link_bytes(Plan& plan) {
     }
 }
 
-} // namespace
-
-Plan make_plan(const Fleet& fleet, const PlanOptions& options) {
-    check_input(fleet, options);
-    PathSetPool sets(fleet.paths.nar_sizes());
-    std::vector<PathSetId> needs;
-    for (const auto& host : fleet.hosts) {
-        needs.push_back(sets.intern(host.missing));
-    }
-    const Tree tree = build_tree(fleet, needs, sets, options);
+// One candidate plan over the given zones.
+Plan plan_with_zones(const Fleet& fleet, const PlanOptions& options, PathSetPool sets,
+                     const std::vector<PathSetId>& needs,
+                     const std::vector<std::uint64_t>& needs_bytes,
+                     const std::set<std::string>& separated_sites) {
+    const auto zones = group_by_topology(fleet, needs_bytes, separated_sites);
+    const Tree tree = build_tree(fleet, zones, needs, sets, options);
     auto hosts = assign_shares(fleet, tree, sets, options.fanout);
     Plan plan{.sets = std::move(sets),
               .hosts = std::move(hosts),
               .source_bandwidth_bps = fleet.source_bandwidth_bps,
+              .site_uplink_bps = fleet.site_uplink_bps,
+              .separated_sites = {separated_sites.begin(), separated_sites.end()},
               .fanout = options.fanout,
               .piece_size = options.piece_size,
               .links = {},
@@ -83,6 +90,29 @@ Plan make_plan(const Fleet& fleet, const PlanOptions& options) {
     count_link_bytes(plan);
     plan.estimate = estimate(plan);
     return plan;
+}
+
+} // namespace
+
+Plan make_plan(const Fleet& fleet, const PlanOptions& options) {
+    check_input(fleet, options);
+    PathSetPool sets(fleet.paths.nar_sizes());
+    std::vector<PathSetId> needs;
+    std::vector<std::uint64_t> needs_bytes;
+    for (const auto& host : fleet.hosts) {
+        needs.push_back(sets.intern(host.missing));
+        needs_bytes.push_back(sets.bytes(needs.back()));
+    }
+    // Labels alone never shape the tree; a declared site uplink that could
+    // be the constraint does, where that makes the push faster.
+    Plan blind = plan_with_zones(fleet, options, sets, needs, needs_bytes, {});
+    const auto constrained = constrained_sites(fleet, needs_bytes);
+    if (!options.respect_site_links || constrained.empty()) {
+        return blind;
+    }
+    Plan aware = plan_with_zones(fleet, options, std::move(sets), needs, needs_bytes, constrained);
+    return aware.estimate.swarm_seconds < blind.estimate.swarm_seconds ? std::move(aware)
+                                                                       : std::move(blind);
 }
 
 } // namespace shoal::plan

@@ -8,7 +8,7 @@ namespace shoal::plan {
 
 namespace {
 
-// How many already placed hosts of a rack or site are considered as extra
+// How many already placed hosts of a zone are considered as extra
 // parents for paths a host's tree parent does not receive: enough to find a
 // good one, few enough to keep heterogeneous fleets linear.
 constexpr std::size_t coverage_candidates = 64;
@@ -25,12 +25,8 @@ public:
 
     std::vector<PlannedHost> assign() {
         const std::size_t zones = tree_.zones;
-        const std::size_t racks = tree_.racks;
-        placed_in_rack_.assign(racks, {});
         placed_in_zone_.assign(zones, {});
-        rack_cursor_.assign(racks, 0);
         zone_cursor_.assign(zones, 0);
-        rack_entry_.assign(racks, source_node);
         zone_entry_.assign(zones, source_node);
         wave_.assign(nodes_.size(), 0);
         children_.assign(nodes_.size(), 0);
@@ -53,10 +49,15 @@ public:
             position[n] = hosts.size();
             const TreeNode& node = nodes_[n];
             const HostNeeds& host = fleet_.hosts[node.host];
-            PlannedHost planned{host.name,    host.site,
-                                host.rack,    host.bandwidth_bps,
-                                wave_[n],     position_of(node.tree_parent),
-                                {},           sets_.intern(host.missing),
+            PlannedHost planned{host.name,
+                                host.site,
+                                host.rack,
+                                host.bandwidth_bps,
+                                node.zone,
+                                wave_[n],
+                                position_of(node.tree_parent),
+                                {},
+                                sets_.intern(host.missing),
                                 node.receives};
             for (const Share& share : shares) {
                 planned.parents.push_back(
@@ -68,13 +69,13 @@ public:
     }
 
 private:
-    // Picks extra parents among already placed hosts of one rack or site
-    // (`scope`) for the paths `uncovered`, largest share first; what no
-    // candidate holds comes from `fallback`, the scope's entry, which
-    // receives everything its scope needs.
-    void cover_in_scope(const std::vector<std::size_t>& scope, std::size_t& cursor,
-                        unsigned wave_limit, PathSetId uncovered, std::size_t fallback,
-                        std::vector<Share>& shares) {
+    // Picks extra parents among already placed hosts of the zone (`scope`)
+    // for the paths `uncovered`, largest share first; what no candidate holds
+    // comes from `fallback`, the zone's entry, which receives everything its
+    // zone needs.
+    void cover_in_zone(const std::vector<std::size_t>& scope, std::size_t& cursor,
+                       unsigned wave_limit, PathSetId uncovered, std::size_t fallback,
+                       std::vector<Share>& shares) {
         while (cursor < scope.size() && children_[scope[cursor]] >= fanout_) {
             ++cursor;
         }
@@ -132,18 +133,11 @@ private:
         if (uncovered == PathSetPool::empty_set) {
             return shares;
         }
-        switch (node.role) {
-        case Role::member:
-            cover_in_scope(placed_in_rack_[node.rack], rack_cursor_[node.rack], wave_[parent],
-                           uncovered, rack_entry_[node.rack], shares);
-            break;
-        case Role::rack_entry:
-            cover_in_scope(placed_in_zone_[node.zone], zone_cursor_[node.zone], wave_[parent],
-                           uncovered, zone_entry_[node.zone], shares);
-            break;
-        case Role::zone_entry:
+        if (node.zone_entry) {
             cover_from_anywhere(uncovered, shares);
-            break;
+        } else {
+            cover_in_zone(placed_in_zone_[node.zone], zone_cursor_[node.zone], wave_[parent],
+                          uncovered, zone_entry_[node.zone], shares);
         }
         return shares;
     }
@@ -165,12 +159,8 @@ private:
                 holder_[path] = n;
             }
         }
-        placed_in_rack_[node.rack].push_back(n);
         placed_in_zone_[node.zone].push_back(n);
-        if (node.role != Role::member) {
-            rack_entry_[node.rack] = n;
-        }
-        if (node.role == Role::zone_entry) {
+        if (node.zone_entry) {
             zone_entry_[node.zone] = n;
         }
     }
@@ -183,11 +173,8 @@ private:
     std::vector<unsigned> wave_;
     std::vector<unsigned> children_;  // tree and extra children together
     std::vector<std::size_t> holder_; // per path: placed receiver in the lowest wave
-    std::vector<std::vector<std::size_t>> placed_in_rack_;
     std::vector<std::vector<std::size_t>> placed_in_zone_;
-    std::vector<std::size_t> rack_cursor_;
     std::vector<std::size_t> zone_cursor_;
-    std::vector<std::size_t> rack_entry_;
     std::vector<std::size_t> zone_entry_;
 };
 

@@ -1,6 +1,6 @@
 #include "plan/simulator.hpp"
 
-#include "plan/rack_mesh.hpp"
+#include "plan/mesh_peers.hpp"
 #include "util/error.hpp"
 
 #include <algorithm>
@@ -41,7 +41,7 @@ struct Transfer {
 class Simulation {
 public:
     Simulation(const Plan& plan, const SimulationOptions& options)
-        : plan_(plan), rack_peers_(options.rack_peers) {
+        : plan_(plan), rack_neighbours_each_side_(options.rack_neighbours_each_side) {
         const std::uint64_t piece_size = options.piece_size;
         cut_pieces(piece_size);
         const std::size_t nodes = plan.hosts.size() + 1; // node 0 is the deployer
@@ -54,7 +54,7 @@ public:
         down_.assign(nodes, 0);
         remaining_.assign(nodes, 0);
         unrequested_.assign(nodes, 0);
-        for (const Tier tier : {outside_children, rack_children, rack_peers}) {
+        for (const Tier tier : {outside_children, zone_children, mesh_neighbours}) {
             links_[tier].assign(nodes, {});
             cursors_[tier].assign(nodes, 0);
         }
@@ -138,7 +138,7 @@ private:
     }
 
     void connect() {
-        const auto mesh = rack_mesh(plan_, rack_peers_);
+        const auto mesh = mesh_peers(plan_, rack_neighbours_each_side_);
         for (std::size_t i = 0; i < plan_.hosts.size(); ++i) {
             const auto& host = plan_.hosts[i];
             const std::size_t node = i + 1;
@@ -151,15 +151,14 @@ private:
             }
             unrequested_[node] = remaining_[node];
             for (const auto& parent : host.parents) {
-                const bool inside = parent.node != source_node &&
-                                    plan_.hosts[parent.node].site == host.site &&
-                                    plan_.hosts[parent.node].rack == host.rack;
+                const bool inside =
+                    parent.node != source_node && plan_.hosts[parent.node].zone == host.zone;
                 const std::size_t from = parent.node == source_node ? 0 : parent.node + 1;
-                add_link(links_[inside ? rack_children : outside_children][from], from, node,
+                add_link(links_[inside ? zone_children : outside_children][from], from, node,
                          pieces_of(parent.paths));
             }
             for (const std::size_t peer : mesh[i]) {
-                add_link(links_[rack_peers][peer + 1], peer + 1, node, nullptr);
+                add_link(links_[mesh_neighbours][peer + 1], peer + 1, node, nullptr);
             }
         }
     }
@@ -217,12 +216,12 @@ private:
         return true;
     }
 
-    // Starts uploads from `from`: first plan children in other racks or
-    // sites, whose whole subtree waits on this one stream, then plan
-    // children in its rack, then rack peers. Round robin within each, so
+    // Starts uploads from `from`: first plan children in other zones, whose
+    // whole subtree waits on this one stream, then plan children in its
+    // zone, then mesh peers. Round robin within each, so
     // nobody starves.
     void offer(std::size_t from) {
-        for (const Tier tier : {outside_children, rack_children, rack_peers}) {
+        for (const Tier tier : {outside_children, zone_children, mesh_neighbours}) {
             offer_round_robin(from, links_[tier][from], cursors_[tier][from]);
         }
     }
@@ -259,7 +258,7 @@ private:
     }
 
     const Plan& plan_;
-    std::size_t rack_peers_;
+    std::size_t rack_neighbours_each_side_;
     std::vector<std::uint64_t> piece_bytes_;
     std::vector<std::uint32_t> first_piece_; // per path, plus one past the end
     std::size_t words_ = 1;
@@ -267,11 +266,11 @@ private:
     std::map<PathSetId, std::vector<Word>> allowed_;
     std::vector<double> free_up_, free_down_, up_, down_; // bytes per second
     std::vector<std::size_t> remaining_, unrequested_;    // pieces per node
-    enum Tier { outside_children, rack_children, rack_peers, tiers };
+    enum Tier { outside_children, zone_children, mesh_neighbours, tiers };
     std::array<std::vector<std::vector<Link>>, tiers> links_; // per tier, per node: outgoing
     std::array<std::vector<std::size_t>, tiers> cursors_;     // per tier, per node: round robin
     std::vector<double> finish_;
-    std::vector<std::vector<Link>> in_; // per node: parents first, then rack peers
+    std::vector<std::vector<Link>> in_; // per node: parents first, then mesh peers
     std::priority_queue<Transfer, std::vector<Transfer>, std::greater<>> running_;
     double now_ = 0;
     std::uint64_t sequence_ = 0;

@@ -8,8 +8,8 @@
 namespace shoal::plan {
 
 struct SimulationOptions {
-    std::uint64_t piece_size = 4ULL << 20; // pieces never span two store paths
-    std::size_t rack_peers = 6;            // see rack_mesh.hpp
+    std::uint64_t piece_size = 4ULL << 20;     // pieces never span two store paths
+    std::size_t rack_neighbours_each_side = 3; // see mesh_peers.hpp
 };
 
 struct SimulationResult {
@@ -23,9 +23,9 @@ struct SimulationResult {
 };
 
 // Plays the plan piece by piece. Every host uploads to its plan children
-// (only the paths the plan assigns to that edge) and to its rack peers (any
-// piece they lack, see rack_mesh.hpp): plan children in other racks first,
-// then plan children in its rack, then rack peers. A host forwards a piece as
+// (only the paths the plan assigns to that edge) and to its mesh peers (any
+// piece they lack, see mesh_peers.hpp): plan children in other zones first,
+// then plan children in its zone, then mesh peers. A host forwards a piece as
 // soon as it holds it. A transfer runs at min(sender's free upload, receiver's free download)
 // and keeps that rate; a new one starts only while at least a quarter of the
 // smaller link is free, so equal links serialize (the same throughput as

@@ -48,7 +48,7 @@ std::string summary(const Plan& plan) {
     const auto& links = plan.links;
     const auto& estimate = plan.estimate;
     std::string text =
-        fmt::format("{} need {} ({} distinct), {} more relayed by site and rack entries\n",
+        fmt::format("{} need {} ({} distinct), {} more relayed by entry hosts\n",
                     hosts_text(plan.hosts.size()), util::format_bytes(missing),
                     util::format_bytes(plan.union_bytes), util::format_bytes(relayed));
     text += fmt::format("tree: {} waves deep, each host feeds at most {} in the tree\n", plan.depth,
@@ -61,6 +61,10 @@ std::string summary(const Plan& plan) {
     text += fmt::format("links: cross-site {}, cross-rack {}, in-rack {}\n",
                         util::format_bytes(links.cross_site), util::format_bytes(links.cross_rack),
                         util::format_bytes(links.in_rack));
+    for (const auto& site : plan.separated_sites) {
+        text += fmt::format("site {}: entered once, its {} uplink the constraint\n", site,
+                            util::format_bandwidth(plan.site_uplink_bps.at(site)));
+    }
     const bool swarm_wins = estimate.swarm_seconds <= estimate.direct_seconds;
     text +=
         fmt::format("estimate: swarm {}, direct push {} ({} {} faster)\n",

@@ -3,32 +3,35 @@
 #include "plan/fleet.hpp"
 
 #include <cstddef>
+#include <cstdint>
+#include <set>
 #include <string>
 #include <vector>
 
 namespace shoal::plan {
 
-// The hosts of one rack that need something, best parent first: fastest link,
-// then most bytes needed, then name. hosts[0] is the rack's entry host.
-struct RackGroup {
-    std::vector<std::size_t> hosts; // indices into Fleet::hosts
-};
-
-// A site, or one half of a very large site: the unit entered from outside by
-// exactly one host, racks[0].hosts[0].
+// A set of hosts that trade pieces freely among themselves (one swarm mesh)
+// and is entered from outside by exactly one host, hosts[0]. It is either a
+// site whose uplink the planner keeps to about one copy of each byte, or all
+// the other hosts together, whatever their labels: where links do not differ,
+// a label must not shape the tree.
 struct Zone {
-    std::string site;
-    std::vector<RackGroup> racks;
-    bool second_half = false; // the other half of `site` comes earlier
+    std::string site;               // the separated site; empty for the open zone
+    std::vector<std::size_t> hosts; // indices into Fleet::hosts, best parent first
 };
 
-// Groups the hosts that need anything (`needs_bytes[i] > 0`) by site and rack.
-// Larger zones and racks come first so they sit closer to the root. A site
-// with more than `two_entry_site_hosts` such hosts and at least two racks is
-// split into two zones of whole racks with about as many hosts each; second
-// halves come last, so that other sites exist to enter them from.
+// Groups the hosts that need anything (`needs_bytes[i] > 0`) into zones: one
+// per site in `separated_sites`, one for all the rest. Within a zone hosts go
+// fastest link first, then most bytes needed; labels only break ties, which
+// keeps rack-mates next to each other, and so next to each other in the tree,
+// without changing its shape. Larger zones come first.
 std::vector<Zone> group_by_topology(const Fleet& fleet,
                                     const std::vector<std::uint64_t>& needs_bytes,
-                                    std::size_t two_entry_site_hosts);
+                                    const std::set<std::string>& separated_sites);
+
+// The sites whose declared uplink could be the constraint: slower than all
+// their needing hosts' links together (a faster uplink can never fill up).
+std::set<std::string> constrained_sites(const Fleet& fleet,
+                                        const std::vector<std::uint64_t>& needs_bytes);
 
 } // namespace shoal::plan

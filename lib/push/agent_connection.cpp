@@ -14,10 +14,10 @@ constexpr std::size_t max_event_length = std::size_t{1} << 20;
 
 } // namespace
 
-AgentConnection::AgentConnection(const ssh::Library& library, const inventory::Host& host,
+AgentConnection::AgentConnection(ssh::Session& session, const inventory::Host& host,
                                  const fleet::RemoteOptions& options,
                                  const std::string& agent_command)
-    : session_(library, fleet::connect_options(host, options)), channel_(session_, agent_command),
+    : session_(session), channel_(session_, agent_command),
       lines_(channel_.output(), "the agent on " + host.name, max_event_length) {
     channel_.limit_output_silence(options.io_timeout);
 }

@@ -5,7 +5,6 @@
 #include "inventory/host.hpp"
 #include "io/line_reader.hpp"
 #include "ssh/channel.hpp"
-#include "ssh/library.hpp"
 #include "ssh/session.hpp"
 
 #include <optional>
@@ -13,11 +12,11 @@
 
 namespace shoal::push {
 
-// `shoal agent` running on one target, reached over its own SSH session; we
-// exchange JSON lines with it (docs/agent-protocol.md).
+// `shoal agent` running on one target, on a channel of the push's SSH
+// session to it; we exchange JSON lines with it (docs/agent-protocol.md).
 class AgentConnection {
 public:
-    AgentConnection(const ssh::Library& library, const inventory::Host& host,
+    AgentConnection(ssh::Session& session, const inventory::Host& host,
                     const fleet::RemoteOptions& options, const std::string& agent_command);
 
     void send(const agent::Assignment& assignment);
@@ -41,7 +40,7 @@ public:
 private:
     void send_line(const std::string& line);
 
-    ssh::Session session_;
+    ssh::Session& session_;
     ssh::Channel channel_;
     io::LineReader lines_;
 };

@@ -13,12 +13,18 @@ namespace shoal::push {
 
 DirectCopy::DirectCopy(const ssh::Library& ssh_library, const inventory::Host& host,
                        const fleet::RemoteOptions& remote, report::PushReporter& reporter)
-    : host_name_(host.name), reporter_(reporter), target_(ssh_library, host, remote) {
+    : host_name_(host.name), reporter_(reporter),
+      own_target_(std::make_unique<fleet::RemoteStore>(ssh_library, host, remote)),
+      target_(*own_target_) {
     reporter_.host_connected(host_name_, target_.destination());
 }
 
+DirectCopy::DirectCopy(fleet::RemoteStore& target, const inventory::Host& host,
+                       report::PushReporter& reporter)
+    : host_name_(host.name), reporter_(reporter), target_(target) {}
+
 fleet::ClosureDiff DirectCopy::diff(const std::vector<nix::PathInfo>& closure, bool substitute) {
-    return fleet::diff_closure(target_.connection(), closure, substitute);
+    return fleet::diff_closure(target_.connection(), closure, substitute, fleet::Pin::no);
 }
 
 void DirectCopy::copy(const std::vector<nix::PathInfo>& missing, CopiedTotals& copied) {

@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,9 @@ public:
     // Connects to the host's `nix-store --serve --write` (reported as host-connected).
     DirectCopy(const ssh::Library& ssh_library, const inventory::Host& host,
                const fleet::RemoteOptions& remote, report::PushReporter& reporter);
+    // Copies over a store connected already (the push's own connection to the host).
+    DirectCopy(fleet::RemoteStore& target, const inventory::Host& host,
+               report::PushReporter& reporter);
 
     // What the host lacks of `closure`; with `substitute`, the host first
     // fetches what its own substituters have.
@@ -48,7 +52,8 @@ public:
 private:
     std::string host_name_;
     report::PushReporter& reporter_;
-    fleet::RemoteStore target_;
+    std::unique_ptr<fleet::RemoteStore> own_target_; // null when the store is borrowed
+    fleet::RemoteStore& target_;
 };
 
 } // namespace shoal::push

@@ -4,22 +4,84 @@
 #include "push/direct_copy.hpp"
 #include "ssh/library.hpp"
 #include "util/parallel.hpp"
+#include "util/units.hpp"
 
 #include <chrono>
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 namespace shoal::push {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Runs `copy` for one host and reports how it went as the host's outcome.
+// Any failure is this host's alone: the others go on.
+report::HostOutcome copy_outcome(const std::string& host, Clock::time_point start, bool fell_back,
+                                 report::PushReporter& reporter,
+                                 const std::function<void(CopiedTotals&)>& copy) {
+    report::HostOutcome outcome;
+    outcome.host = host;
+    CopiedTotals copied;
+    try {
+        copy(copied);
+        outcome.ok = true;
+    } catch (const std::exception& e) {
+        const auto lasting = fleet::lasting_failure(e);
+        outcome.error = lasting ? fmt::format("{} ({})", e.what(), *lasting) : e.what();
+    }
+    outcome.fell_back = fell_back;
+    outcome.paths = copied.paths;
+    outcome.bytes = copied.bytes;
+    outcome.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    reporter.host_finished(outcome);
+    return outcome;
+}
+
+} // namespace
+
+std::unique_ptr<fleet::HostConnections> connect_hosts(const std::vector<inventory::Host>& hosts,
+                                                      const fleet::HostClosures& closures,
+                                                      const DirectPushOptions& options,
+                                                      report::PushReporter& reporter) {
+    const auto report_host = [&](const fleet::HostConnections& connections, std::size_t i) {
+        if (!connections.reached(i)) {
+            return; // reported with its outcome
+        }
+        reporter.host_connected(hosts[i].name, connections.destination(i));
+        const auto& diff = connections.diff(i);
+        std::vector<std::string> missing;
+        for (const auto& info : diff.missing) {
+            missing.push_back(info.path);
+        }
+        reporter.host_diff(hosts[i].name, missing, diff.missing_bytes);
+    };
+    const auto start = Clock::now();
+    auto connections = std::make_unique<fleet::HostConnections>(hosts, closures, options.remote,
+                                                                options.substitute_on_destination,
+                                                                options.jobs, report_host);
+    spdlog::debug(
+        "timeline: {} hosts connected, pinned and diffed in {}", hosts.size(),
+        util::format_seconds(std::chrono::duration<double>(Clock::now() - start).count()));
+    return connections;
+}
+
+report::HostOutcome unreached_outcome(const fleet::HostConnections& connections, std::size_t host,
+                                      report::PushReporter& reporter) {
+    report::HostOutcome outcome;
+    outcome.host = connections.hosts().at(host).name;
+    outcome.error = connections.error(host);
+    reporter.host_finished(outcome);
+    return outcome;
+}
 
 report::HostOutcome push_host_direct(const ssh::Library& ssh_library, const inventory::Host& host,
                                      const std::vector<nix::PathInfo>& closure,
                                      const DirectPushOptions& options,
-                                     report::PushReporter& reporter,
-                                     const std::optional<Fallback>& fallback) {
-    const auto start = fallback ? fallback->host_start : std::chrono::steady_clock::now();
-    report::HostOutcome outcome;
-    outcome.host = host.name;
-    CopiedTotals copied;
-    try {
+                                     report::PushReporter& reporter, const Fallback& fallback) {
+    return copy_outcome(host.name, fallback.host_start, true, reporter, [&](CopiedTotals& copied) {
+        // A fresh connection: the failed agent may have left the push's own one broken.
         DirectCopy target(ssh_library, host, options.remote, reporter);
         const auto diff = target.diff(closure, options.substitute_on_destination);
         std::vector<std::string> missing_paths;
@@ -28,33 +90,26 @@ report::HostOutcome push_host_direct(const ssh::Library& ssh_library, const inve
         }
         reporter.host_diff(host.name, missing_paths, diff.missing_bytes);
         target.copy(diff.missing, copied);
-        outcome.ok = true;
-        if (fallback) {
-            target.remove_agent_staging(fallback->agent_staging);
-        }
-    } catch (const std::exception& e) {
-        // Any failure is this host's alone: report it and let the others go on.
-        const auto lasting = fleet::lasting_failure(e);
-        outcome.error = lasting ? fmt::format("{} ({})", e.what(), *lasting) : e.what();
-    }
-    outcome.fell_back = fallback.has_value();
-    outcome.paths = copied.paths;
-    outcome.bytes = copied.bytes;
-    outcome.seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    reporter.host_finished(outcome);
-    return outcome;
+        target.remove_agent_staging(fallback.agent_staging);
+    });
 }
 
-std::vector<report::HostOutcome> push_direct(const std::vector<inventory::Host>& hosts,
-                                             const fleet::HostClosures& closures,
+std::vector<report::HostOutcome> push_direct(fleet::HostConnections& connections,
                                              const DirectPushOptions& options,
                                              report::PushReporter& reporter) {
-    const ssh::Library ssh_library;
+    const auto start = Clock::now();
+    const auto& hosts = connections.hosts();
     std::vector<report::HostOutcome> outcomes(hosts.size());
     util::run_parallel(hosts.size(), options.jobs, [&](std::size_t i) {
-        outcomes[i] = push_host_direct(ssh_library, hosts[i], closures.closure_of(hosts[i].name),
-                                       options, reporter);
+        if (!connections.reached(i)) {
+            outcomes[i] = unreached_outcome(connections, i, reporter);
+            return;
+        }
+        outcomes[i] =
+            copy_outcome(hosts[i].name, start, false, reporter, [&](CopiedTotals& copied) {
+                DirectCopy(connections.store(i), hosts[i], reporter)
+                    .copy(connections.diff(i).missing, copied);
+            });
     });
     return outcomes;
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "fleet/host_closures.hpp"
+#include "fleet/host_connections.hpp"
 #include "fleet/remote_store.hpp"
 #include "inventory/host.hpp"
 #include "report/push_reporter.hpp"
@@ -8,6 +9,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -26,23 +28,34 @@ struct Fallback {
     std::chrono::steady_clock::time_point host_start; // when the host's push began
 };
 
-// Copies one host's missing paths straight from the deployer's store: one
-// diff round trip, then each missing path in dependency order. Never throws:
-// a failure is in the outcome (and reported). As a `fallback`, the outcome
-// says so and counts the host's time from its start.
+// Connects to every host (see fleet::HostConnections), which pins its
+// closure and diffs it, and reports each host as soon as it answers.
+std::unique_ptr<fleet::HostConnections> connect_hosts(const std::vector<inventory::Host>& hosts,
+                                                      const fleet::HostClosures& closures,
+                                                      const DirectPushOptions& options,
+                                                      report::PushReporter& reporter);
+
+// The outcome of a host that `connections` could not reach, reported.
+report::HostOutcome unreached_outcome(const fleet::HostConnections& connections, std::size_t host,
+                                      report::PushReporter& reporter);
+
+// Finishes a host whose agent failed with a direct copy from the deployer's
+// store, over a connection of its own: one diff round trip, then each missing
+// path in dependency order; then removes the agent's downloads. Never throws:
+// a failure is in the outcome (and reported), which counts the host's time
+// from its start.
 report::HostOutcome push_host_direct(const ssh::Library& ssh_library, const inventory::Host& host,
                                      const std::vector<nix::PathInfo>& closure,
                                      const DirectPushOptions& options,
-                                     report::PushReporter& reporter,
-                                     const std::optional<Fallback>& fallback = std::nullopt);
+                                     report::PushReporter& reporter, const Fallback& fallback);
 
-// Copies each host's missing paths straight from the deployer's store, every
-// host in parallel: per host one diff round trip, then each missing path in
-// dependency order, its NAR streamed from a local DumpStorePath into the
-// target's AddToStoreNar (the target checks hash and size before it
-// registers anything). A host that fails never stops the others.
-std::vector<report::HostOutcome> push_direct(const std::vector<inventory::Host>& hosts,
-                                             const fleet::HostClosures& closures,
+// Copies each reached host's missing paths (as diffed by `connections`)
+// straight from the deployer's store over the host's connection, `jobs`
+// hosts at a time: each missing path in dependency order, its NAR streamed
+// from a local DumpStorePath into the target's AddToStoreNar (the target
+// checks hash and size before it registers anything). A host that fails
+// never stops the others. Returns an outcome per host of `connections`.
+std::vector<report::HostOutcome> push_direct(fleet::HostConnections& connections,
                                              const DirectPushOptions& options,
                                              report::PushReporter& reporter);
 

@@ -19,6 +19,9 @@ void add_to_plan(plan::Fleet& fleet, const inventory::Host& host,
     for (const auto& info : missing) {
         needs.missing.push_back(fleet.paths.add(info.path, info.nar_size));
     }
+    if (host.site_uplink_bps != 0) {
+        fleet.site_uplink_bps[needs.site] = host.site_uplink_bps;
+    }
     fleet.hosts.push_back(std::move(needs));
 }
 

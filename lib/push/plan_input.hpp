@@ -9,8 +9,9 @@
 
 namespace shoal::push {
 
-// Adds one host and the paths it lacks to the planner's input: the one
-// place where inventory hosts and store paths become plan data.
+// Adds one host, the paths it lacks and its site's declared uplink to the
+// planner's input: the one place where inventory hosts and store paths
+// become plan data.
 void add_to_plan(plan::Fleet& fleet, const inventory::Host& host,
                  const std::vector<nix::PathInfo>& missing);
 

@@ -173,6 +173,7 @@ Decisions SwarmCoordinator::decide(Time now) {
     if (!peers_given_ && unresolved_ == 0) {
         peers_given_ = true;
         peers_given_at_ = now;
+        decisions.peers_given = true;
         for (std::size_t i = 0; i < receivers_.size(); ++i) {
             order(i, agent::Connect{first_peers(i)});
         }

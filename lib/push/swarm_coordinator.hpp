@@ -45,6 +45,7 @@ struct Order {
 struct Decisions {
     std::vector<Order> orders;
     std::vector<std::size_t> opened; // receivers given every slice just now (they were stuck)
+    bool peers_given = false;        // every agent listens: peers were handed out just now
     bool finished = false;           // every receiver is complete or failed; Finish is ordered
 };
 

@@ -1,7 +1,8 @@
 #include "push/swarm_peers.hpp"
 
+#include "plan/mesh_peers.hpp"
+
 #include <algorithm>
-#include <map>
 #include <set>
 #include <utility>
 
@@ -9,16 +10,18 @@ namespace shoal::push {
 namespace {
 
 // Each host meets this many of its rack on either side of it in a ring, so a
-// rack's hosts form one well-connected mesh however its tree is shaped.
+// rack's hosts form one well-connected mesh however its tree is shaped (plus
+// a few hosts of other racks of its zone, see plan::mesh_peers).
 constexpr std::size_t rack_neighbours_each_side = 4;
 
 // Enough TCP streams to fill the deployer's uplink though each needs only a
 // share of it; few enough that its slice sessions stay cheap.
 constexpr std::size_t max_sourced_hosts = 8;
 
-// The tree's roots, then their rack-mates: the deployer's bytes enter each
-// site and rack as they would through the tree, but spread over several
-// hosts, none of which has to pass everything on by itself.
+// The tree's roots, then hosts of their zones, rack-mates first: the
+// deployer's bytes enter each zone as they would through the tree, but
+// spread over several hosts, none of which has to pass everything on by
+// itself.
 std::vector<std::size_t> sourced_hosts(const plan::Plan& plan) {
     std::vector<std::size_t> sourced;
     for (std::size_t i = 0; i < plan.hosts.size(); ++i) {
@@ -27,13 +30,17 @@ std::vector<std::size_t> sourced_hosts(const plan::Plan& plan) {
         }
     }
     const std::size_t roots = sourced.size();
-    for (std::size_t r = 0; r < roots; ++r) {
-        const auto& root = plan.hosts[sourced[r]];
-        for (std::size_t i = 0; i < plan.hosts.size() && sourced.size() < max_sourced_hosts; ++i) {
-            const auto& host = plan.hosts[i];
-            if (host.site == root.site && host.rack == root.rack &&
-                std::find(sourced.begin(), sourced.end(), i) == sourced.end()) {
-                sourced.push_back(i);
+    for (const bool rack_mates : {true, false}) {
+        for (std::size_t r = 0; r < roots; ++r) {
+            const auto& root = plan.hosts[sourced[r]];
+            for (std::size_t i = 0; i < plan.hosts.size() && sourced.size() < max_sourced_hosts;
+                 ++i) {
+                const auto& host = plan.hosts[i];
+                const bool same_rack = host.site == root.site && host.rack == root.rack;
+                if (host.zone == root.zone && same_rack == rack_mates &&
+                    std::find(sourced.begin(), sourced.end(), i) == sourced.end()) {
+                    sourced.push_back(i);
+                }
             }
         }
     }
@@ -87,8 +94,6 @@ SwarmRoutes swarm_routes(plan::Plan& plan) {
         }
     }
     Links links(plan.hosts.size());
-    std::map<std::size_t, std::vector<std::size_t>> children_of;
-    std::map<std::pair<std::string, std::string>, std::vector<std::size_t>> racks;
     for (const auto i : routes.sourced) {
         links.dial(i, plan::source_node);
     }
@@ -102,22 +107,11 @@ SwarmRoutes swarm_routes(plan::Plan& plan) {
                 links.dial(i, host.tree_parent); // which relays the deployer's share
             }
         }
-        children_of[host.tree_parent].push_back(i);
-        racks[{host.site, host.rack}].push_back(i);
     }
-    for (const auto& [parent, siblings] : children_of) {
-        for (std::size_t a = 0; a < siblings.size(); ++a) {
-            for (std::size_t b = a + 1; b < siblings.size(); ++b) {
-                links.dial(siblings[a], siblings[b]);
-            }
-        }
-    }
-    for (const auto& [rack, members] : racks) {
-        const std::size_t reach = std::min(rack_neighbours_each_side, members.size() / 2);
-        for (std::size_t p = 0; p < members.size(); ++p) {
-            for (std::size_t step = 1; step <= reach; ++step) {
-                links.dial(members[p], members[(p + step) % members.size()]);
-            }
+    const auto mesh = plan::mesh_peers(plan, rack_neighbours_each_side);
+    for (std::size_t i = 0; i < mesh.size(); ++i) {
+        for (const std::size_t peer : mesh[i]) {
+            links.dial(i, peer);
         }
     }
     routes.peers = links.take();

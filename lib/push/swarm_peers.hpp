@@ -8,14 +8,15 @@
 namespace shoal::push {
 
 // Whom each planned host's agent dials: its parents in the plan (the deployer
-// is plan::source_node), its siblings (hosts fed by the same tree parent) and
-// a few neighbours of its rack. Parents carry the bytes down the tree;
+// is plan::source_node) and its mesh peers in its zone (plan::mesh_peers:
+// siblings, hosts fed by the same tree parent; neighbours of its rack; a few
+// hosts of other racks and sites). Parents carry the bytes down the tree;
 // siblings and rack neighbours swap the pieces each got first, which lets a
 // parent's uplink feed all its children at once instead of splitting it among
 // them. A BitTorrent connection carries data both ways, so each pair of hosts
 // appears once.
 //
-// A few hosts (the tree's roots and their rack-mates, `sourced`) dial the
+// A few hosts (the tree's roots and hosts of their zones, `sourced`) dial the
 // deployer, each fetching its own slice there (push::slice_pieces), so the
 // deployer's uplink is split among several streams while every byte still
 // leaves it once. Any other host the plan feeds from the deployer directly

@@ -1,6 +1,5 @@
 #include "push/swarm_push.hpp"
 
-#include "fleet/fleet_diff.hpp"
 #include "fleet/lasting_failure.hpp"
 #include "fleet/staging_room.hpp"
 #include "nix/closure.hpp"
@@ -42,7 +41,8 @@ double seconds_since(Clock::time_point start) {
 // A host that lacks something, with what it lacks.
 struct Receiver {
     const inventory::Host* host = nullptr;
-    std::vector<nix::PathInfo> missing; // dependencies first
+    fleet::RemoteStore* store = nullptr; // the push's own connection to it
+    std::vector<nix::PathInfo> missing;  // dependencies first
     std::uint64_t missing_bytes = 0;
     std::vector<std::string> relay_files; // fetched only to pass on, per the plan
     fleet::Download download;             // what it fetches: its missing and relay files
@@ -111,6 +111,7 @@ std::vector<ReceiverRoute> routes_of(const std::vector<Receiver>& receivers) {
 // Everything one push's swarm shares: torrent, CA, the deployer's slice
 // endpoints, state.
 struct SwarmContext {
+    Clock::time_point start; // of the push: the timeline counts from here
     const SwarmPushOptions& options;
     const fleet::HostClosures& closures;
     report::PushReporter& reporter;
@@ -149,11 +150,11 @@ std::vector<nix::PathInfo> agent_closure(const AgentProgram& agent) {
 
 // Gives the host what it lacks of the agent program's closure, by a direct
 // copy. Throws (naming the program) when the host cannot get it.
-void install_agent_program(SwarmContext& context, const inventory::Host& host) {
+void install_agent_program(SwarmContext& context, const Receiver& receiver) {
     const auto start = Clock::now();
+    const auto& host = *receiver.host;
     CopiedTotals copied;
-    // Failing to connect is the host's problem, not the program's: its error says so.
-    DirectCopy target(context.ssh_library, host, context.options.direct.remote, context.reporter);
+    DirectCopy target(*receiver.store, host, context.reporter);
     try {
         const auto diff =
             target.diff(context.agent_closure, context.options.direct.substitute_on_destination);
@@ -219,10 +220,10 @@ report::HostOutcome serve_receiver(SwarmContext& context, const Receiver& receiv
     outcome.host = host.name;
     try {
         if (!context.agent_closure.empty()) {
-            install_agent_program(context, host);
+            install_agent_program(context, receiver);
         }
         context.state.agent_starting(index);
-        AgentConnection agent(context.ssh_library, host, context.options.direct.remote,
+        AgentConnection agent(receiver.store->session(), host, context.options.direct.remote,
                               context.options.agent.command);
         // On the agent's own connection, before it gets its assignment (and
         // so stages anything): a download that fills its file system would kill it.
@@ -308,6 +309,7 @@ void coordinate(SwarmContext& context, SliceSeeder& sources, const std::vector<R
                 io::TerminationSignals& signals) {
     const auto start = Clock::now();
     auto last_report = start;
+    bool first_byte = false;
     for (;;) {
         sources.poll(std::chrono::milliseconds(200));
         if ((signals.received() != nullptr)) {
@@ -315,13 +317,23 @@ void coordinate(SwarmContext& context, SliceSeeder& sources, const std::vector<R
             return;
         }
         const auto decisions = context.state.decide();
+        if (decisions.peers_given) {
+            spdlog::debug("timeline: every agent listens, peers given, {} into the push",
+                          util::format_seconds(seconds_since(context.start)));
+        }
         for (const auto i : decisions.opened) {
             spdlog::info("{} is stuck: giving it every slice of the deployer",
                          receivers[i].host->name);
         }
+        const auto snapshot = context.state.snapshot();
+        if (!first_byte && std::any_of(snapshot.begin(), snapshot.end(),
+                                       [](const auto& r) { return r.downloaded > 0; })) {
+            first_byte = true;
+            spdlog::debug("timeline: first byte received, {} into the push",
+                          util::format_seconds(seconds_since(context.start)));
+        }
         if (Clock::now() - last_report > std::chrono::seconds(2) || decisions.finished) {
             last_report = Clock::now();
-            const auto snapshot = context.state.snapshot();
             std::vector<report::HostProgress> progress;
             for (std::size_t i = 0; i < receivers.size(); ++i) {
                 progress.push_back({receivers[i].host->name, snapshot[i].downloaded,
@@ -330,6 +342,8 @@ void coordinate(SwarmContext& context, SliceSeeder& sources, const std::vector<R
             context.reporter.swarm_progress(progress, seconds_since(start));
         }
         if (decisions.finished) {
+            spdlog::debug("timeline: every host complete or failed, {} into the push",
+                          util::format_seconds(seconds_since(context.start)));
             return;
         }
     }
@@ -379,41 +393,31 @@ void run_swarm(SwarmContext& context, const std::vector<Receiver>& receivers,
 
 } // namespace
 
-std::vector<report::HostOutcome> push_swarm(const std::vector<inventory::Host>& hosts,
+std::vector<report::HostOutcome> push_swarm(fleet::HostConnections& connections,
                                             const fleet::HostClosures& closures,
                                             const SwarmPushOptions& options,
                                             report::PushReporter& reporter,
                                             io::TerminationSignals& signals) {
-    const ssh::Library ssh_library;
+    const auto start = Clock::now();
+    const auto& hosts = connections.hosts();
     std::vector<report::HostOutcome> outcomes(hosts.size());
     std::vector<Receiver> receivers;
     std::vector<std::size_t> receiver_host; // receiver -> index into hosts
 
-    // 1. Who lacks what: one short SSH connection per host.
-    const auto diffs = fleet::diff_fleet(
-        hosts, closures, options.direct.remote, options.direct.substitute_on_destination,
-        options.direct.jobs, [&](const inventory::Host& host, const fleet::HostDiffResult& result) {
-            if (result.ok) {
-                std::vector<std::string> missing;
-                for (const auto& info : result.diff.missing) {
-                    missing.push_back(info.path);
-                }
-                reporter.host_diff(host.name, missing, result.diff.missing_bytes);
-            }
-        });
+    // 1. Who lacks what, as the connections found.
     for (std::size_t i = 0; i < hosts.size(); ++i) {
         outcomes[i].host = hosts[i].name;
-        if (!diffs[i].ok) {
-            outcomes[i].error = diffs[i].error;
-            reporter.host_finished(outcomes[i]);
-        } else if (diffs[i].diff.missing.empty()) {
+        if (!connections.reached(i)) {
+            outcomes[i] = unreached_outcome(connections, i, reporter);
+        } else if (const auto& diff = connections.diff(i); diff.missing.empty()) {
             outcomes[i].ok = true;
             reporter.host_finished(outcomes[i]);
         } else {
             auto& receiver = receivers.emplace_back();
             receiver.host = &hosts[i];
-            receiver.missing = diffs[i].diff.missing;
-            receiver.missing_bytes = diffs[i].diff.missing_bytes;
+            receiver.store = &connections.store(i);
+            receiver.missing = diff.missing;
+            receiver.missing_bytes = diff.missing_bytes;
             receiver_host.push_back(i);
         }
     }
@@ -450,11 +454,14 @@ std::vector<report::HostOutcome> push_swarm(const std::vector<inventory::Host>& 
         stage_nars(local_store.connection(), to_stage, staging / torrent_name);
     }
     spdlog::info("staged {} NARs in {}", to_stage.size(), staging.string());
+    spdlog::debug("timeline: staged, {} into the push", util::format_seconds(seconds_since(start)));
     auto ca = swarm::CertificateAuthority::create(torrent_name, std::chrono::hours(48));
     auto torrent = swarm::build_torrent(staging / torrent_name, ca.certificate_pem());
     // Public data only (file hashes, the CA's certificate): lets an operator
     // inspect the push, or test that a client holding it is refused.
     swarm::write_file_atomically(staging / (torrent_name + ".torrent"), torrent.bytes);
+    spdlog::debug("timeline: torrent built, {} into the push",
+                  util::format_seconds(seconds_since(start)));
     for (auto& r : receivers) {
         r.certificate = ca.issue(r.host->name, torrent.name);
     }
@@ -465,10 +472,11 @@ std::vector<report::HostOutcome> push_swarm(const std::vector<inventory::Host>& 
         source_endpoints.push_back(
             {source_address, static_cast<std::uint16_t>(options.listen_port + k)});
     }
-    SwarmContext context{options,
+    SwarmContext context{start,
+                         options,
                          closures,
                          reporter,
-                         ssh_library,
+                         connections.ssh_library(),
                          key,
                          std::move(torrent),
                          std::move(ca),

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "fleet/host_closures.hpp"
+#include "fleet/host_connections.hpp"
 #include "inventory/host.hpp"
 #include "io/termination_signals.hpp"
 #include "plan/plan_options.hpp"
@@ -43,15 +44,16 @@ struct SwarmPushOptions {
     std::chrono::seconds linger = default_linger;
 };
 
-// Pushes through a private BitTorrent swarm of the targets themselves:
-// diff every host, plan the fan-out, stage the union of missing NARs once,
-// serve them from the deployer in slices, start `shoal agent` on every receiver over
-// SSH (first copying the agent program's closure, when it is in the Nix
-// store, to receivers that lack it) and tell each whom to connect to.
+// Pushes through a private BitTorrent swarm of the targets themselves: from
+// what each host lacks (per `connections`), plan the fan-out, stage the union
+// of missing NARs once, serve them from the deployer in slices, start `shoal
+// agent` on every receiver over its connection (first copying the agent
+// program's closure, when it is in the Nix store, to receivers that lack it)
+// and tell each whom to connect to.
 // Receivers import paths as they complete and re-seed them to later ones. A
 // receiver whose agent fails or stalls is finished with a direct copy
 // (unless fallback is off).
-std::vector<report::HostOutcome> push_swarm(const std::vector<inventory::Host>& hosts,
+std::vector<report::HostOutcome> push_swarm(fleet::HostConnections& connections,
                                             const fleet::HostClosures& closures,
                                             const SwarmPushOptions& options,
                                             report::PushReporter& reporter,

@@ -17,10 +17,10 @@ fleet_start 3
 cd "$TEST_TMP"
 read -ra address <<<"$FLEET_ADDRESSES"
 
-# hold_second_serve GATE: the wrapper lets h2's first nix-store --serve (the
-# deployer's pin) through at once, and holds the second (the diff) until
-# GATE/go exists, saying so with GATE/held.
-hold_second_serve() {
+# hold_first_serve GATE: the wrapper holds h2's first nix-store --serve (the
+# push's one connection to it, which pins and diffs) until GATE/go exists,
+# saying so with GATE/held; any later one goes through at once.
+hold_first_serve() {
   local gate=$TEST_TMP/$1
   mkdir -p "$gate"
   cat >nix-store-wrapper <<EOF
@@ -29,7 +29,7 @@ case \$SSH_CONNECTION in
 *" ${address[1]} 22")
   n=\$(cat '$gate/count' 2>/dev/null || echo 0)
   echo \$((n + 1)) >'$gate/count'
-  if [ "\$n" = 1 ]; then
+  if [ "\$n" = 0 ]; then
     touch '$gate/held'
     while [ ! -e '$gate/go' ]; do sleep 0.1; done
   fi ;;
@@ -49,7 +49,7 @@ held() { [[ -e $1/held ]]; }
 nix_build_test_closure result
 closure=$(nix-store -qR result)
 top=$(readlink result)
-hold_second_serve gate1
+hold_first_serve gate1
 push_in_background pinned
 wait_for 60 held gate1 || fail "h2's diff was never held: $(tail pinned.txt)"
 rm result # no longer rooted here but for the push's own pin
@@ -67,7 +67,7 @@ for n in 1 2 3; do assert_has_closure $n "$closure"; done
 nix_build_test_closure result
 top=$(readlink result)
 data=$(nix-store -qR "$top" | grep -- '-shoal-test-data$')
-hold_second_serve gate2
+hold_first_serve gate2
 push_in_background deleted
 wait_for 60 held gate2 || fail "h2's diff was never held: $(tail deleted.txt)"
 ! nix-store --delete --ignore-liveness "$top" >/dev/null 2>&1 || fail "the pin was ignored"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `shoal plan --assume-empty`: on a synthetic fleet from scripts/gen-inventory the plan sends each
-# byte from the deployer once, enters each site once, gives every host earlier-wave parents and
+# byte from the deployer once, is shaped by labels only where `sites:` declares a slow uplink (then
+# enters each such site once), gives every host earlier-wave parents and
 # adds its link bytes up, in JSON, text, DOT and with --simulate; with store paths, the closure and
 # its NAR sizes come from the real local Nix store; bad flags exit 2.
 source "$(dirname "$0")/lib.sh"
@@ -32,13 +33,27 @@ run plan -i fleet.yaml --assume-empty --closure-size 1GiB --closure-paths 50 --j
 late=$(jq '(.hosts | map({key: .name, value: .wave}) | from_entries) as $wave
   | [.hosts[] | .wave as $w | .parents[] | select(. != "@source" and $wave[.] >= $w)] | length' out)
 [[ $late -eq 0 ]] || fail "$late parents are not in an earlier wave"
-# Each site is entered from outside (the deployer or another site) by one host.
+# On equal links the labels do not shape the tree: it is the unlabelled fleet's, one root, about
+# log_3(300) waves deep.
+[[ $(jq -c '.separated_sites' out) == "[]" ]] || fail "no site declares an uplink, yet some are separated"
+[[ $(jq '[.hosts[] | select(.parents == ["@source"])] | length' out) -eq 1 ]] ||
+  fail "the deployer should feed one host"
+[[ $(jq '.depth' out) -le 7 ]] || fail "the tree is $(jq '.depth' out) waves deep, not about log_3(300)"
+[[ $(jq '.estimate.swarm_seconds < .estimate.direct_seconds / 10' out) == true ]] ||
+  fail "the swarm estimate is not far below the direct push"
+
+# Sites whose declared uplink is slower than their hosts together are each entered from outside
+# (the deployer or another site) by one host.
+cp fleet.yaml sites.yaml
+printf 'sites:\n  s2: {uplink: 1gbit}\n  s3: {uplink: 1gbit}\n' >>sites.yaml
+run plan -i sites.yaml --assume-empty --closure-size 1GiB --closure-paths 50 --json
+[[ $status -eq 0 ]] || fail "plan with sites: exited $status: $(cat err)"
+[[ $(jq -c '.separated_sites' out) == '["s2","s3"]' ]] || fail "separated: $(jq -c .separated_sites out)"
 entries=$(jq -c '(.hosts | map({key: .name, value: .site}) | from_entries) as $site
   | [.hosts[] | .site as $s | select(any(.parents[]; . == "@source" or $site[.] != $s)) | .site]
   | group_by(.) | map(length)' out)
 [[ $entries == "[1,1,1]" ]] || fail "sites are entered by $entries hosts, not once each"
-[[ $(jq '.estimate.swarm_seconds < .estimate.direct_seconds / 10' out) == true ]] ||
-  fail "the swarm estimate is not far below the direct push"
+[[ $(jq '.links.cross_site' out) -eq $((2 * gib)) ]] || fail "more than one copy crosses a site link"
 
 run plan -i fleet.yaml --assume-empty --closure-size 1GiB --simulate
 [[ $status -eq 0 ]] || fail "plan --simulate exited $status: $(cat err)"

@@ -40,15 +40,17 @@ TEST_CASE("one host: the deployer sends it everything") {
 TEST_CASE("one rack: K-1 children per host, the deployer feeds one") {
     const Fleet fleet = testing::uniform_fleet(6, 2, 100 * mib, gigabit);
     const Plan plan = make_plan(fleet, {.fanout = 4});
-    CHECK(shape(plan) == std::vector<std::string>{"h1<-@source@1", "h2<-h1@2", "h3<-h1@2",
-                                                  "h4<-h1@2", "h5<-h2@3", "h6<-h2@3"});
+    // Equal hosts are dealt out depth-first, so each subtree is a run of
+    // names (of rack-mates, in a labelled fleet): h2's subtree is h2 to h4.
+    CHECK(shape(plan) == std::vector<std::string>{"h1<-@source@1", "h2<-h1@2", "h5<-h1@2",
+                                                  "h6<-h1@2", "h3<-h2@3", "h4<-h2@3"});
     CHECK(plan.links.deployer_egress == 200 * mib);
     CHECK(plan.links.in_rack == 5 * 200 * mib);
     // Direct: six hosts share the deployer's 125 MB/s.
     CHECK(plan.estimate.direct_seconds == doctest::Approx(6 * 200.0 * mib / 125e6));
 }
 
-TEST_CASE("two sites of two racks: every rack and site is entered once") {
+TEST_CASE("two sites of two racks on equal links: the labels do not shape the tree") {
     Fleet fleet;
     fleet.source_bandwidth_bps = gigabit;
     const PathId path = fleet.paths.add("/nix/store/a", 64 * mib);
@@ -61,16 +63,33 @@ TEST_CASE("two sites of two racks: every rack and site is entered once") {
         }
     }
     const Plan plan = make_plan(fleet, {.fanout = 4});
-    // Each rack's second host feeds the next rack or site, so every host
-    // uploads one stream at full speed: a pipelined chain, 8 pieces deep.
+    // The tree of 8 unlabelled hosts, 3 levels deep; labels only order
+    // equal hosts, dealt out depth-first (a-r1-2's subtree is a-r1-2 to
+    // b-r1-1). With racks of two, most edges still leave their rack.
     CHECK(shape(plan) == std::vector<std::string>{"a-r1-1<-@source@1", "a-r1-2<-a-r1-1@2",
-                                                  "a-r2-1<-a-r1-2@3", "a-r2-2<-a-r2-1@4",
-                                                  "b-r1-1<-a-r2-2@5", "b-r1-2<-b-r1-1@6",
-                                                  "b-r2-1<-b-r1-2@7", "b-r2-2<-b-r2-1@8"});
+                                                  "b-r1-2<-a-r1-1@2", "b-r2-2<-a-r1-1@2",
+                                                  "a-r2-1<-a-r1-2@3", "a-r2-2<-a-r1-2@3",
+                                                  "b-r1-1<-a-r1-2@3", "b-r2-1<-b-r1-2@3"});
     CHECK(plan.links.deployer_egress == 64 * mib);
+    CHECK(plan.links.cross_site == 3 * 64 * mib);
+    CHECK(plan.links.cross_rack == 3 * 64 * mib);
+    CHECK(plan.links.in_rack == 1 * 64 * mib);
+}
+
+TEST_CASE("a slow site uplink: the site is entered once, from the other site") {
+    Fleet fleet;
+    fleet.source_bandwidth_bps = gigabit;
+    const PathId path = fleet.paths.add("/nix/store/a", 64 * mib);
+    for (const char* site : {"a", "b"}) {
+        for (const char* host : {"1", "2", "3"}) {
+            fleet.hosts.push_back({std::string(site) + host, site, "r", gigabit, {path}});
+        }
+    }
+    fleet.site_uplink_bps["b"] = gigabit / 10;
+    const Plan plan = make_plan(fleet, {.fanout = 4});
+    CHECK(shape(plan) == std::vector<std::string>{"a1<-@source@1", "a2<-a1@2", "a3<-a1@2",
+                                                  "b1<-a2@3", "b2<-b1@4", "b3<-b1@4"});
     CHECK(plan.links.cross_site == 64 * mib);
-    CHECK(plan.links.cross_rack == 2 * 64 * mib);
-    CHECK(plan.links.in_rack == 4 * 64 * mib);
 }
 
 TEST_CASE("different needs: entries relay, and the deployer sends each path once") {
@@ -85,10 +104,10 @@ TEST_CASE("different needs: entries relay, and the deployer sends each path once
         {"idle", "x", "r", gigabit, {}},
     };
     Plan plan = make_plan(fleet, {.fanout = 4});
-    // x2 needs the most bytes, so it enters site x and relays a and b for
-    // x1 and x3; y1 takes c from x2 across the site link.
+    // x2 needs the most bytes (y1 as many, but x comes first), so it is the
+    // root and relays a and b for x1 and x3; y1 takes c from x2.
     CHECK(shape(plan) ==
-          std::vector<std::string>{"x2<-@source@1", "x1<-x2@2", "x3<-x2@2", "y1<-x2@2"});
+          std::vector<std::string>{"x2<-@source@1", "y1<-x2@2", "x1<-x2@2", "x3<-x2@2"});
     CHECK(plan.sets.bytes(plan.hosts[0].receives) == 70 * mib);
     CHECK(plan.sets.bytes(plan.hosts[0].missing) == 40 * mib);
     CHECK(plan.links.deployer_egress == 70 * mib);
@@ -101,12 +120,18 @@ TEST_CASE("a path nobody upstream needs comes from the deployer, once") {
     const PathId a = fleet.paths.add("/nix/store/a", 10 * mib);
     const PathId b = fleet.paths.add("/nix/store/b", 20 * mib);
     fleet.hosts = {{"x1", "x", "r", gigabit, {a}},
+                   {"x2", "x", "r", gigabit, {a}},
                    {"y1", "y", "r", gigabit, {a, b}},
                    {"z1", "z", "r", gigabit, {b}}};
+    // Slow site links: each site is its own zone, the largest (x) first.
+    for (const char* site : {"x", "y", "z"}) {
+        fleet.site_uplink_bps[site] = gigabit / 10;
+    }
     Plan plan = make_plan(fleet, {.fanout = 4});
-    // Sites are equal in size, so they go by name: x1 is the root; y1 gets a
-    // from x1 and b from the deployer; z1 gets b from y1, not the deployer.
-    CHECK(shape(plan) == std::vector<std::string>{"x1<-@source@1", "y1<-x1+@source@2", "z1<-y1@3"});
+    // y1 gets a from x2 and b from the deployer; z1 gets b from y1, not the
+    // deployer.
+    CHECK(shape(plan) ==
+          std::vector<std::string>{"x1<-@source@1", "x2<-x1@2", "y1<-x2+@source@3", "z1<-y1@4"});
     CHECK(plan.links.deployer_egress == 30 * mib);
     CHECK(plan.links.cross_site == 30 * mib);
 }

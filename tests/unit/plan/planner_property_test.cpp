@@ -12,21 +12,23 @@ namespace {
 
 using namespace shoal::plan;
 
-// Depth bound: a rack's own tree has K-1 children per host, and every host
-// offers one cheap slot to another rack or site, so the tree grows by a
-// constant factor every few levels: in the worst case (every host its own
-// site) a host's first outside child is one level down and each later one 6
-// levels down, a factor of 2 per 7 levels at least. On top, the planner
-// trades a bounded number of levels for bandwidth: a slot costs 6 levels per
-// halving of its host's link below the fastest (at most 3) and a share of its
-// rack's load (see tree.cpp), so it may go up to about 40 levels deeper
-// rather than load a slow host or a small rack. Hence
+// Depth bound: a zone's own tree has K-1 children per host, and every host
+// offers one cheap slot to another zone (a separated site), so the tree
+// grows by a constant factor every few levels: in the worst case (every host
+// its own zone) a host's first outside child is one level down and each
+// later one 6 levels down, a factor of 2 per 7 levels at least. On top, the
+// planner trades a bounded number of levels for bandwidth: a slot costs 6
+// levels per halving of its host's link below the fastest (at most 3, see
+// tree.cpp), so it may go up to about 18 levels deeper rather than load a
+// slow host. Hence
 //     depth <= 7 * ceil(log_{K-1}(N)) + 42.
-// Seen on random fleets: 7 for N <= K-1, at most 43 up to 2,000 hosts.
-unsigned depth_bound(std::size_t hosts, unsigned fanout) {
+// Without separated sites the tree is one breadth-first tree:
+//     depth <= ceil(log_{K-1}(N)) + 1.
+unsigned depth_bound(std::size_t hosts, unsigned fanout, bool separated_sites) {
     const double levels = std::ceil(std::log(static_cast<double>(std::max<std::size_t>(hosts, 2))) /
                                     std::log(static_cast<double>(fanout - 1)));
-    return 7 * static_cast<unsigned>(levels) + 42;
+    return separated_sites ? 7 * static_cast<unsigned>(levels) + 42
+                           : static_cast<unsigned>(levels) + 1;
 }
 
 void check_invariants(const Fleet& fleet, Plan& plan, unsigned fanout) {
@@ -88,10 +90,9 @@ void check_invariants(const Fleet& fleet, Plan& plan, unsigned fanout) {
         CHECK(covered == host.receives);
         CHECK(share_bytes == plan.received_bytes(host)); // shares are disjoint
         CHECK((host.wave == 1) == only_source);
-        // Only entries of a rack or site relay paths they do not need.
-        const bool entry = host.tree_parent == source_node ||
-                           plan.hosts[host.tree_parent].rack != host.rack ||
-                           plan.hosts[host.tree_parent].site != host.site;
+        // Only entries of a zone relay paths they do not need.
+        const bool entry =
+            host.tree_parent == source_node || plan.hosts[host.tree_parent].zone != host.zone;
         CHECK((entry || host.receives == host.missing));
     }
     if (!plan.hosts.empty()) {
@@ -101,10 +102,12 @@ void check_invariants(const Fleet& fleet, Plan& plan, unsigned fanout) {
     for (const auto& [node, children] : tree_children) {
         CHECK(children <= fanout);
     }
-    for (const auto& [site, entries] : site_entries) {
-        CHECK_MESSAGE(entries.size() <= 2, "site ", site, " entered by ", entries.size());
+    // A separated site is entered once: its uplink carries each byte once.
+    for (const auto& site : plan.separated_sites) {
+        CHECK_MESSAGE(site_entries[site].size() == 1, "site ", site, " entered by ",
+                      site_entries[site].size());
     }
-    CHECK(plan.depth <= depth_bound(plan.hosts.size(), fanout));
+    CHECK(plan.depth <= depth_bound(plan.hosts.size(), fanout, !plan.separated_sites.empty()));
     // The deployer sends each needed byte exactly once.
     CHECK(plan.union_bytes == plan.sets.bytes(needed));
     CHECK(from_source == plan.union_bytes);
@@ -124,36 +127,15 @@ TEST_CASE("random fleets: every plan keeps its invariants") {
                 CAPTURE(seed);
                 CAPTURE(size);
                 CAPTURE(fanout);
-                const Fleet fleet = testing::random_fleet(seed, size);
+                Fleet fleet = testing::random_fleet(seed, size);
                 Plan plan = make_plan(fleet, {.fanout = fanout});
                 check_invariants(fleet, plan, fanout);
+                testing::add_random_site_uplinks(seed, fleet);
+                Plan with_uplinks = make_plan(fleet, {.fanout = fanout});
+                check_invariants(fleet, with_uplinks, fanout);
             }
         }
     }
-}
-
-TEST_CASE("very large sites are entered twice, the rest once") {
-    Fleet fleet = testing::uniform_fleet(0, 1, 1 << 20, 1'000'000'000);
-    const PathId path = 0;
-    for (std::size_t i = 0; i < 3000; ++i) {
-        fleet.hosts.push_back(
-            {fmt::format("big{}", i), "big", fmt::format("r{}", i % 10), 1'000'000'000, {path}});
-    }
-    for (std::size_t i = 0; i < 50; ++i) {
-        fleet.hosts.push_back({fmt::format("small{}", i), "small", "r", 1'000'000'000, {path}});
-    }
-    Plan plan = make_plan(fleet, {});
-    check_invariants(fleet, plan, 4);
-    std::map<std::string, std::set<std::string>> entries;
-    for (const auto& host : plan.hosts) {
-        for (const auto& parent : host.parents) {
-            if (parent.node == source_node || plan.hosts[parent.node].site != host.site) {
-                entries[host.site].insert(host.name);
-            }
-        }
-    }
-    CHECK(entries["big"].size() == 2);
-    CHECK(entries["small"].size() == 1);
 }
 
 TEST_CASE("sites with one host each still give a logarithmic tree") {
@@ -176,6 +158,10 @@ TEST_CASE("bad options are usage errors") {
     Fleet slow = fleet;
     slow.hosts[1].bandwidth_bps = 0;
     CHECK_THROWS_WITH_AS(make_plan(slow, {}), "host h2 has no bandwidth", shoal::util::UsageError);
+    Fleet cut_off = fleet;
+    cut_off.site_uplink_bps["site"] = 0;
+    CHECK_THROWS_WITH_AS(make_plan(cut_off, {}), "site site has no uplink bandwidth",
+                         shoal::util::UsageError);
     Fleet unknown = fleet;
     unknown.hosts[0].missing.push_back(7);
     CHECK_THROWS_AS(make_plan(unknown, {}), shoal::util::Error);

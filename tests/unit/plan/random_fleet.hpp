@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <fmt/format.h>
 #include <random>
+#include <set>
+#include <string>
 
 namespace shoal::plan::testing {
 
@@ -58,6 +60,18 @@ inline Fleet random_fleet(std::uint64_t seed, std::size_t hosts) {
         fleet.hosts.push_back(std::move(host));
     }
     return fleet;
+}
+
+// Declares a random uplink, from a tenth of a host's slowest link to ten of
+// its fastest, for about half the fleet's sites. Same seed, same uplinks.
+inline void add_random_site_uplinks(std::uint64_t seed, Fleet& fleet) {
+    std::mt19937_64 random(seed);
+    std::set<std::string> decided;
+    for (const auto& host : fleet.hosts) {
+        if (decided.insert(host.site).second && random() % 2 == 0) {
+            fleet.site_uplink_bps[host.site] = 10'000'000ULL << (random() % 14);
+        }
+    }
 }
 
 // `hosts` equal hosts in one rack, all lacking the same `paths` paths of

@@ -60,7 +60,8 @@ TEST_CASE("the text report folds host lists and shows entries with their parents
     const std::string text = plan_text(make_plan(two_racks(), {}));
     CHECK(text.find("53 hosts need") != std::string::npos);
     CHECK(text.find("wave 1: ci-a-r1-001 <- @source 2.0 MiB") != std::string::npos);
-    CHECK(text.find("wave 2: 3 hosts: ci-a-r1-[002:004]") != std::string::npos);
+    // Equal hosts are dealt out depth-first: each subtree is a run of names.
+    CHECK(text.find("wave 2: 3 hosts: ci-a-r1-002, ci-a-r1-027, ci-a-r1-040") != std::string::npos);
     CHECK(text.find("db1 <- ci-a-r1-") != std::string::npos);
     CHECK(text.find("(site a)") != std::string::npos);
     CHECK(text.find("idle") == std::string::npos);

@@ -44,3 +44,15 @@ TEST_CASE("a fleet that needs nothing still gets an uplink to plan with") {
 
     CHECK(shoal::push::source_bandwidth(fleet, 0) == 1'000'000'000);
 }
+
+TEST_CASE("a site's declared uplink goes to the planner") {
+    shoal::plan::Fleet fleet;
+    auto paris = host("p1", 1'000'000'000);
+    paris.site = "paris";
+    paris.site_uplink_bps = 100'000'000;
+    auto lyon = host("l1", 1'000'000'000);
+    lyon.site = "lyon";
+    shoal::push::add_to_plan(fleet, paris, one_path());
+    shoal::push::add_to_plan(fleet, lyon, one_path());
+    CHECK(fleet.site_uplink_bps == std::map<std::string, std::uint64_t>{{"paris", 100'000'000}});
+}

@@ -86,12 +86,14 @@ TEST_CASE("peers are given once every agent listens, each its planned ones") {
     CHECK(coordinator.decide(t0 + 3s).orders.empty());
     coordinator.agent_ready(3, host_endpoint(3), t0 + 4s);
     const auto decisions = coordinator.decide(t0 + 4s);
+    CHECK(decisions.peers_given);
     CHECK(decisions.orders.size() == 4);
     CHECK(connect_peers(decisions, 0) == std::vector{slice_endpoint(0)});
     CHECK(connect_peers(decisions, 1) == std::vector{slice_endpoint(1)});
     CHECK(connect_peers(decisions, 2) == std::vector{host_endpoint(1)});
     CHECK(connect_peers(decisions, 3) == std::vector{host_endpoint(2)});
     CHECK(coordinator.decide(t0 + 5s).orders.empty()); // once
+    CHECK_FALSE(coordinator.decide(t0 + 6s).peers_given);
 }
 
 TEST_CASE("a receiver whose planned peers all failed takes every slice of the deployer") {

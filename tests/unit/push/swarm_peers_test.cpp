@@ -116,3 +116,33 @@ TEST_CASE("a few hosts, roots first, dial the deployer; the others get its share
         }
     }
 }
+
+TEST_CASE("across a separated site's slow uplink, hosts dial only their plan parents") {
+    shoal::plan::Fleet fleet;
+    const auto path = fleet.paths.add("/nix/store/00000000000000000000000000000000-x", 64 << 20);
+    fleet.source_bandwidth_bps = 1'000'000'000;
+    for (std::size_t i = 0; i < 40; ++i) {
+        fleet.hosts.push_back({fmt::format("h{:02}", i),
+                               i < 20 ? "near" : "far",
+                               fmt::format("r{}", i % 4),
+                               1'000'000'000,
+                               {path}});
+    }
+    fleet.site_uplink_bps["far"] = 100'000'000;
+    auto plan = shoal::plan::make_plan(fleet, {});
+    REQUIRE(plan.separated_sites == std::vector<std::string>{"far"});
+    const auto routes = shoal::push::swarm_routes(plan);
+    std::size_t across = 0;
+    for (std::size_t i = 0; i < plan.hosts.size(); ++i) {
+        for (const auto peer : routes.peers[i]) {
+            if (peer == shoal::plan::source_node || plan.hosts[peer].zone == plan.hosts[i].zone) {
+                continue;
+            }
+            ++across;
+            const auto& parents = plan.hosts[i].parents;
+            CHECK(std::any_of(parents.begin(), parents.end(),
+                              [&](const auto& parent) { return parent.node == peer; }));
+        }
+    }
+    CHECK(across == 1); // the far site's entry and its feeder
+}

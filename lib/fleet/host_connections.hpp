@@ -1,0 +1,57 @@
+#pragma once
+
+#include "fleet/closure_diff.hpp"
+#include "fleet/host_closures.hpp"
+#include "fleet/remote_store.hpp"
+#include "inventory/host.hpp"
+#include "ssh/library.hpp"
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace shoal::fleet {
+
+// One SSH connection per host for a whole push, as Nix's SSHMaster or
+// OpenSSH's ControlMaster: its `nix-store --serve --write` first pins the
+// host's whole closure with temporary GC roots (QueryValidPaths with the lock
+// flag), so no garbage collection on the host deletes what the push relies on
+// or imported until this object lets go, and then says what the host lacks.
+// The agent, direct copies, profiles and activation run on its channels.
+// Each host's connection is used by one thread at a time.
+class HostConnections {
+public:
+    // Connects to `jobs` hosts at a time; `on_host(*this, i)` runs (from a
+    // worker thread) once host i is diffed or found unreachable.
+    HostConnections(const std::vector<inventory::Host>& hosts, const HostClosures& closures,
+                    const RemoteOptions& options, bool substitute, std::size_t jobs,
+                    const std::function<void(const HostConnections&, std::size_t)>& on_host);
+    ~HostConnections();
+    HostConnections(const HostConnections&) = delete;
+    HostConnections& operator=(const HostConnections&) = delete;
+
+    const ssh::Library& ssh_library() const { return ssh_library_; }
+    const std::vector<inventory::Host>& hosts() const { return hosts_; }
+    bool reached(std::size_t host) const { return stores_.at(host) != nullptr; }
+    // Why the host could not be connected to, pinned or diffed.
+    const std::string& error(std::size_t host) const { return errors_.at(host); }
+    // The host's store; only for a reached host.
+    RemoteStore& store(std::size_t host) { return *stores_.at(host); }
+    const std::string& destination(std::size_t host) const {
+        return stores_.at(host)->destination();
+    }
+    const ClosureDiff& diff(std::size_t host) const { return diffs_.at(host); }
+
+    // Closes every connection: the temporary roots go with them.
+    void release();
+
+private:
+    ssh::Library ssh_library_;
+    std::vector<inventory::Host> hosts_;
+    std::vector<std::unique_ptr<RemoteStore>> stores_; // null if unreached
+    std::vector<ClosureDiff> diffs_;
+    std::vector<std::string> errors_;
+};
+
+} // namespace shoal::fleet
