@@ -23,6 +23,7 @@
 
 #include <algorithm>
 #include <fmt/format.h>
+#include <future>
 #include <map>
 #include <set>
 #include <spdlog/spdlog.h>
@@ -117,8 +118,11 @@ struct SwarmContext {
     report::PushReporter& reporter;
     const ssh::Library& ssh_library;
     std::string key;
-    swarm::BuiltTorrent torrent;
     swarm::CertificateAuthority ca;
+    // Ready once the deployer has staged the NARs and built the torrent
+    // (`torrent` is set then): agents connect and start meanwhile.
+    std::shared_future<void> staged;
+    swarm::BuiltTorrent torrent;
     std::vector<swarm::Endpoint> sources; // one per slice; together, every piece
     SwarmState state;
     std::vector<nix::PathInfo> agent_closure; // empty unless the agent program is in the store
@@ -222,12 +226,13 @@ report::HostOutcome serve_receiver(SwarmContext& context, const Receiver& receiv
         if (!context.agent_closure.empty()) {
             install_agent_program(context, receiver);
         }
-        context.state.agent_starting(index);
         AgentConnection agent(receiver.store->session(), host, context.options.direct.remote,
                               context.options.agent.command);
         // On the agent's own connection, before it gets its assignment (and
         // so stages anything): a download that fills its file system would kill it.
         fleet::check_staging_room(agent.session(), agent_staging(context, host), receiver.download);
+        std::shared_future<void>(context.staged).get(); // each thread its own copy
+        context.state.agent_starting(index);
         agent.send(assignment_for(context, receiver));
         bool finished = false;
         while (!finished) {
@@ -363,30 +368,60 @@ std::vector<std::set<std::string>> wanted_by_slice(const std::vector<Receiver>& 
     return wanted;
 }
 
-// Serves from the deployer while one thread per receiver talks to its agent
-// and this one coordinates; returns when every receiver thread is done.
+// Stages every NAR that some receiver lacks and builds the push's torrent.
+void stage(SwarmContext& context, const std::vector<nix::PathInfo>& to_stage,
+           const std::filesystem::path& staging) {
+    const auto torrent_name = "shoal-" + context.key;
+    {
+        nix::LocalStore local_store;
+        stage_nars(local_store.connection(), to_stage, staging / torrent_name);
+    }
+    spdlog::info("staged {} NARs in {}", to_stage.size(), staging.string());
+    spdlog::debug("timeline: staged, {} into the push",
+                  util::format_seconds(seconds_since(context.start)));
+    context.torrent = swarm::build_torrent(staging / torrent_name, context.ca.certificate_pem());
+    // Public data only (file hashes, the CA's certificate): lets an operator
+    // inspect the push, or test that a client holding it is refused.
+    swarm::write_file_atomically(staging / (torrent_name + ".torrent"), context.torrent.bytes);
+    spdlog::debug("timeline: torrent built, {} into the push",
+                  util::format_seconds(seconds_since(context.start)));
+}
+
+// One thread per receiver connects its agent while this one stages the
+// NARs; then the deployer serves its slices and this thread coordinates.
+// Returns when every receiver thread is done.
 void run_swarm(SwarmContext& context, const std::vector<Receiver>& receivers,
                const std::vector<std::size_t>& fed, const std::vector<std::size_t>& receiver_host,
-               std::vector<report::HostOutcome>& outcomes, const std::filesystem::path& staging,
+               std::vector<report::HostOutcome>& outcomes,
+               const std::vector<nix::PathInfo>& to_stage, const std::filesystem::path& staging,
                io::TerminationSignals& signals) {
-    swarm::SwarmOptions source_options;
-    source_options.torrent = context.torrent.bytes;
-    source_options.save_path = staging;
-    source_options.certificate = context.ca.issue("@source", context.torrent.name);
-    source_options.upload_rate_limit = context.options.max_upload_rate;
-    source_options.low_priority = context.options.low_priority;
-    SliceSeeder sources(source_options, context.sources, wanted_by_slice(receivers, fed));
+    std::promise<void> staged;
+    bool staged_set = false;
+    context.staged = staged.get_future().share();
     std::vector<std::jthread> threads;
     for (std::size_t i = 0; i < receivers.size(); ++i) {
         threads.emplace_back(
             [&, i] { outcomes[receiver_host[i]] = serve_receiver(context, receivers[i], i); });
     }
     try {
+        stage(context, to_stage, staging);
+        staged.set_value();
+        staged_set = true;
+        swarm::SwarmOptions source_options;
+        source_options.torrent = context.torrent.bytes;
+        source_options.save_path = staging;
+        source_options.certificate = context.ca.issue("@source", context.torrent.name);
+        source_options.upload_rate_limit = context.options.max_upload_rate;
+        source_options.low_priority = context.options.low_priority;
+        SliceSeeder sources(source_options, context.sources, wanted_by_slice(receivers, fed));
         coordinate(context, sources, receivers, signals);
     } catch (...) {
         // Nobody coordinates now: the host threads, joined on the way out,
         // must stop their agents rather than wait out a stall or a linger.
         context.state.stop();
+        if (!staged_set) {
+            staged.set_exception(std::current_exception());
+        }
         throw;
     }
 }
@@ -425,7 +460,7 @@ std::vector<report::HostOutcome> push_swarm(fleet::HostConnections& connections,
         return outcomes;
     }
 
-    // 2. Plan, stage what anyone lacks, and seed it.
+    // 2. Plan; then, while agents start, stage what anyone lacks, and seed it.
     const auto fed = plan_receivers(receivers, options);
     std::map<std::string, nix::PathInfo> union_paths;
     for (const auto& r : receivers) {
@@ -449,21 +484,9 @@ std::vector<report::HostOutcome> push_swarm(fleet::HostConnections& connections,
     const auto key = deployment_key(closures.all_paths());
     const auto torrent_name = "shoal-" + key;
     const auto staging = options.staging / key;
-    {
-        nix::LocalStore local_store;
-        stage_nars(local_store.connection(), to_stage, staging / torrent_name);
-    }
-    spdlog::info("staged {} NARs in {}", to_stage.size(), staging.string());
-    spdlog::debug("timeline: staged, {} into the push", util::format_seconds(seconds_since(start)));
     auto ca = swarm::CertificateAuthority::create(torrent_name, std::chrono::hours(48));
-    auto torrent = swarm::build_torrent(staging / torrent_name, ca.certificate_pem());
-    // Public data only (file hashes, the CA's certificate): lets an operator
-    // inspect the push, or test that a client holding it is refused.
-    swarm::write_file_atomically(staging / (torrent_name + ".torrent"), torrent.bytes);
-    spdlog::debug("timeline: torrent built, {} into the push",
-                  util::format_seconds(seconds_since(start)));
     for (auto& r : receivers) {
-        r.certificate = ca.issue(r.host->name, torrent.name);
+        r.certificate = ca.issue(r.host->name, torrent_name);
     }
     const auto source_address =
         options.listen_address.value_or(local_address_towards(receivers.front().host->address));
@@ -478,8 +501,9 @@ std::vector<report::HostOutcome> push_swarm(fleet::HostConnections& connections,
                          reporter,
                          connections.ssh_library(),
                          key,
-                         std::move(torrent),
                          std::move(ca),
+                         {},
+                         {},
                          source_endpoints,
                          SwarmState(routes_of(receivers), source_endpoints,
                                     {options.agent_start_timeout, options.stall_timeout}),
@@ -491,7 +515,7 @@ std::vector<report::HostOutcome> push_swarm(fleet::HostConnections& connections,
     for (std::size_t i = 0; i < receivers.size(); ++i) {
         context.host_by_address[receivers[i].host->address].receiver = i;
     }
-    run_swarm(context, receivers, fed, receiver_host, outcomes, staging, signals);
+    run_swarm(context, receivers, fed, receiver_host, outcomes, to_stage, staging, signals);
     const bool all_ok = std::all_of(outcomes.begin(), outcomes.end(),
                                     [](const report::HostOutcome& o) { return o.ok; });
     // A rerun after a failure or an interrupt reuses the staged NARs.
