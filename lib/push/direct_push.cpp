@@ -1,6 +1,7 @@
 #include "push/direct_push.hpp"
 
 #include "fleet/lasting_failure.hpp"
+#include "io/descriptor_limit.hpp"
 #include "push/direct_copy.hpp"
 #include "ssh/library.hpp"
 #include "util/parallel.hpp"
@@ -45,6 +46,12 @@ std::unique_ptr<fleet::HostConnections> connect_hosts(const std::vector<inventor
                                                       const fleet::HostClosures& closures,
                                                       const DirectPushOptions& options,
                                                       report::PushReporter& reporter) {
+    // Every host's connection stays open for the whole push; beside them, per
+    // host worked on at once, a local nix-store's pipes and a fallback's
+    // socket, and libtorrent's sockets and files.
+    io::reserve_descriptors(
+        hosts.size() + 8 * options.jobs + 256,
+        fmt::format("a push to {} hosts (one SSH connection each)", hosts.size()));
     const auto report_host = [&](const fleet::HostConnections& connections, std::size_t i) {
         if (!connections.reached(i)) {
             return; // reported with its outcome

@@ -29,7 +29,8 @@ struct Fallback {
 };
 
 // Connects to every host (see fleet::HostConnections), which pins its
-// closure and diffs it, and reports each host as soon as it answers.
+// closure and diffs it, and reports each host as soon as it answers. Raises
+// the limit on open files to fit a connection per host, or throws saying so.
 std::unique_ptr<fleet::HostConnections> connect_hosts(const std::vector<inventory::Host>& hosts,
                                                       const fleet::HostClosures& closures,
                                                       const DirectPushOptions& options,

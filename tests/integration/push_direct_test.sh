@@ -126,4 +126,14 @@ push fleet.yaml
 grep -q "has no closure" push.txt || fail "no closure: unclear message: $(cat push.txt)"
 push fleet.yaml /nonexistent
 ((push_rc == 2)) || fail "a push of a nonexistent path exited $push_rc"
+
+# 6. Too few descriptors allowed for a connection per host: said at once, nothing moved.
+set +e
+in_deployer bash -c 'ulimit -Sn 64 && ulimit -Hn 64 && exec "$@"' shoal "$SHOAL" push --direct \
+  -i fleet.yaml result >limit.txt 2>&1
+limit_rc=$?
+set -e
+((limit_rc == 1)) || fail "a push over the descriptor limit exited $limit_rc: $(cat limit.txt)"
+grep -q "needs about [0-9]* open files, but this process may open at most 64" limit.txt ||
+  fail "descriptor limit: unclear message: $(cat limit.txt)"
 echo "push_direct_test: ok"
