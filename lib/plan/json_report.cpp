@@ -25,23 +25,28 @@ nlohmann::json plan_json(const Plan& plan) {
                          {"received_paths", plan.sets.paths(host.receives).size()},
                          {"received_bytes", plan.received_bytes(host)}});
     }
-    return {
-        {"source",
-         {{"bandwidth", plan.source_bandwidth_bps}, {"egress_bytes", plan.links.deployer_egress}}},
-        {"fanout", plan.fanout},
-        {"depth", plan.depth},
-        {"needed_bytes", plan.union_bytes},
-        {"separated_sites", plan.separated_sites},
-        {"hosts", std::move(hosts)},
-        {"links",
-         {{"deployer_egress", plan.links.deployer_egress},
-          {"cross_site", plan.links.cross_site},
-          {"cross_rack", plan.links.cross_rack},
-          {"in_rack", plan.links.in_rack}}},
-        {"estimate",
-         {{"swarm_seconds", plan.estimate.swarm_seconds},
-          {"direct_seconds", plan.estimate.direct_seconds},
-          {"piece_size", plan.piece_size}}}};
+    std::vector<std::string> slices_to;
+    for (const auto i : plan.deployer_slice_hosts) {
+        slices_to.push_back(plan.hosts[i].name);
+    }
+    return {{"source",
+             {{"bandwidth", plan.source_bandwidth_bps},
+              {"egress_bytes", plan.links.deployer_egress},
+              {"slices_to", std::move(slices_to)}}},
+            {"fanout", plan.fanout},
+            {"depth", plan.depth},
+            {"needed_bytes", plan.union_bytes},
+            {"separated_sites", plan.separated_sites},
+            {"hosts", std::move(hosts)},
+            {"links",
+             {{"deployer_egress", plan.links.deployer_egress},
+              {"cross_site", plan.links.cross_site},
+              {"cross_rack", plan.links.cross_rack},
+              {"in_rack", plan.links.in_rack}}},
+            {"estimate",
+             {{"swarm_seconds", plan.estimate.swarm_seconds},
+              {"direct_seconds", plan.estimate.direct_seconds},
+              {"piece_size", plan.piece_size}}}};
 }
 
 nlohmann::json simulation_json(const SimulationResult& result) {

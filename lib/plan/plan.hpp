@@ -61,6 +61,9 @@ struct Plan {
     // Sites entered once, their uplink kept to one copy of each byte; empty
     // when labels only bias peer choice (see docs/planning.md).
     std::vector<std::string> separated_sites;
+    // Hosts that fetch one slice of the deployer each, as `shoal push` runs
+    // it (plan::deployer_slice_hosts): the tree's roots and hosts near them.
+    std::vector<std::size_t> deployer_slice_hosts;
     unsigned fanout = 0;
     std::uint64_t piece_size = 0;
     unsigned depth = 0;            // deepest wave

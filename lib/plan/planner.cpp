@@ -1,5 +1,6 @@
 #include "plan/planner.hpp"
 
+#include "plan/deployer_slices.hpp"
 #include "plan/estimate.hpp"
 #include "plan/share_assignment.hpp"
 #include "plan/topology.hpp"
@@ -78,6 +79,7 @@ Plan plan_with_zones(const Fleet& fleet, const PlanOptions& options, PathSetPool
               .source_bandwidth_bps = fleet.source_bandwidth_bps,
               .site_uplink_bps = fleet.site_uplink_bps,
               .separated_sites = {separated_sites.begin(), separated_sites.end()},
+              .deployer_slice_hosts = {},
               .fanout = options.fanout,
               .piece_size = options.piece_size,
               .links = {},
@@ -87,6 +89,7 @@ Plan plan_with_zones(const Fleet& fleet, const PlanOptions& options, PathSetPool
         everything = plan.sets.unite(everything, host.missing);
     }
     plan.union_bytes = plan.sets.bytes(everything);
+    plan.deployer_slice_hosts = deployer_slice_hosts(plan);
     count_link_bytes(plan);
     plan.estimate = estimate(plan);
     return plan;

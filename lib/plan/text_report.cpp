@@ -58,6 +58,13 @@ std::string summary(const Plan& plan) {
         util::format_bytes(links.deployer_egress),
         ratio(static_cast<double>(links.deployer_egress), static_cast<double>(plan.union_bytes)),
         util::format_bandwidth(plan.source_bandwidth_bps));
+    std::vector<std::string> fed;
+    for (const auto i : plan.deployer_slice_hosts) {
+        fed.push_back(plan.hosts[i].name);
+    }
+    const auto fed_count = hosts_text(fed.size());
+    text += fmt::format("deployer slices: one each to {}: {}\n", fed_count,
+                        describe_names(std::move(fed), names_per_line));
     text += fmt::format("links: cross-site {}, cross-rack {}, in-rack {}\n",
                         util::format_bytes(links.cross_site), util::format_bytes(links.cross_rack),
                         util::format_bytes(links.in_rack));

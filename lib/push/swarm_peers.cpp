@@ -14,39 +14,6 @@ namespace {
 // a few hosts of other racks of its zone, see plan::mesh_peers).
 constexpr std::size_t rack_neighbours_each_side = 4;
 
-// Enough TCP streams to fill the deployer's uplink though each needs only a
-// share of it; few enough that its slice sessions stay cheap.
-constexpr std::size_t max_sourced_hosts = 8;
-
-// The tree's roots, then hosts of their zones, rack-mates first: the
-// deployer's bytes enter each zone as they would through the tree, but
-// spread over several hosts, none of which has to pass everything on by
-// itself.
-std::vector<std::size_t> sourced_hosts(const plan::Plan& plan) {
-    std::vector<std::size_t> sourced;
-    for (std::size_t i = 0; i < plan.hosts.size(); ++i) {
-        if (plan.hosts[i].tree_parent == plan::source_node && sourced.size() < max_sourced_hosts) {
-            sourced.push_back(i);
-        }
-    }
-    const std::size_t roots = sourced.size();
-    for (const bool rack_mates : {true, false}) {
-        for (std::size_t r = 0; r < roots; ++r) {
-            const auto& root = plan.hosts[sourced[r]];
-            for (std::size_t i = 0; i < plan.hosts.size() && sourced.size() < max_sourced_hosts;
-                 ++i) {
-                const auto& host = plan.hosts[i];
-                const bool same_rack = host.site == root.site && host.rack == root.rack;
-                if (host.zone == root.zone && same_rack == rack_mates &&
-                    std::find(sourced.begin(), sourced.end(), i) == sourced.end()) {
-                    sourced.push_back(i);
-                }
-            }
-        }
-    }
-    return sourced;
-}
-
 // Who dials whom, each pair of hosts once.
 class Links {
 public:
@@ -69,7 +36,7 @@ private:
 
 SwarmRoutes swarm_routes(plan::Plan& plan) {
     SwarmRoutes routes;
-    routes.sourced = sourced_hosts(plan);
+    routes.sourced = plan.deployer_slice_hosts;
     std::vector<bool> is_sourced(plan.hosts.size());
     for (const auto i : routes.sourced) {
         is_sourced[i] = true;

@@ -47,6 +47,13 @@ TEST_CASE("JSON follows docs/plan-json.md") {
         CHECK(host["name"] != "idle");
     }
     CHECK(json["hosts"][0]["parents"] == nlohmann::json::array({"@source"}));
+    // As `shoal push` runs it: the root, then its rack-mates, eight in all.
+    const auto& slices_to = json["source"]["slices_to"];
+    CHECK(slices_to.size() == 8);
+    CHECK(slices_to[0] == json["hosts"][0]["name"]);
+    for (const auto& name : slices_to) {
+        CHECK(name.get<std::string>().starts_with("ci-a-r1-"));
+    }
     CHECK(json["hosts"][0]["missing_paths"] == 2);
     const auto& links = json["links"];
     CHECK(links["deployer_egress"].get<std::uint64_t>() + links["cross_site"].get<std::uint64_t>() +
@@ -59,6 +66,7 @@ TEST_CASE("JSON follows docs/plan-json.md") {
 TEST_CASE("the text report folds host lists and shows entries with their parents") {
     const std::string text = plan_text(make_plan(two_racks(), {}));
     CHECK(text.find("53 hosts need") != std::string::npos);
+    CHECK(text.find("deployer slices: one each to 8 hosts: ci-a-r1-") != std::string::npos);
     CHECK(text.find("wave 1: ci-a-r1-001 <- @source 2.0 MiB") != std::string::npos);
     // Equal hosts are dealt out depth-first: each subtree is a run of names.
     CHECK(text.find("wave 2: 3 hosts: ci-a-r1-002, ci-a-r1-027, ci-a-r1-040") != std::string::npos);
