@@ -97,6 +97,13 @@ lt::settings_pack session_settings(const SwarmOptions& options) {
     settings.set_int(lt::settings_pack::unchoke_slots_limit, -1);
     settings.set_int(lt::settings_pack::hashing_threads,
                      static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
+    if (!options.seed && !options.slice_pieces) {
+        // One disk thread runs a piece's write before its hash check. With
+        // several, libtorrent 2.0.8 can let a failed piece's clear overtake
+        // its pending write, which then marks the piece finished and never
+        // checked: the download would never complete (docs/reliability.md).
+        settings.set_int(lt::settings_pack::aio_threads, 1);
+    }
     settings.set_int(lt::settings_pack::upload_rate_limit, rate_limit(options.upload_rate_limit));
     settings.set_int(lt::settings_pack::download_rate_limit,
                      rate_limit(options.download_rate_limit));

@@ -79,9 +79,12 @@ BuiltTorrent build_torrent(const std::filesystem::path& staging_directory,
     }
     result.piece_size = choose_piece_size(result.total_size);
 
-    // v2 only: every 16 KiB block is verified on arrival, and v2 aligns each
-    // file to a piece boundary, so a host can fetch any subset of files.
-    lt::create_torrent creator(storage, result.piece_size, lt::create_torrent::v2_only);
+    // Hybrid, v1 and v2: v2 aligns each file to a piece boundary, so a host
+    // can fetch any subset of files. The v1 hashes are there for libtorrent
+    // 2.0.8: after a v2-only piece fails its hash check it asks peers for the
+    // piece's block hashes and mishandles their answers (a reject makes it
+    // write out of bounds); with v1 hashes it never asks (docs/reliability.md).
+    lt::create_torrent creator(storage, result.piece_size);
     creator.set_priv(true);
     creator.set_root_cert(root_certificate_pem);
     creator.set_creator("shoal");

@@ -96,7 +96,7 @@ TEST_CASE("the piece layout gives each file its own run of pieces, in file order
     }
 }
 
-TEST_CASE("the torrent is private, v2, tracker-less and trusts only the deployment's CA") {
+TEST_CASE("the torrent is private, hybrid, tracker-less and trusts only the deployment's CA") {
     const TemporaryDirectory directory;
     const auto ca =
         shoal::swarm::CertificateAuthority::create("deployment1", std::chrono::hours(1));
@@ -105,7 +105,7 @@ TEST_CASE("the torrent is private, v2, tracker-less and trusts only the deployme
     const lt::torrent_info info(built.bytes.data(), static_cast<int>(built.bytes.size()));
     CHECK(info.priv());
     CHECK(info.info_hashes().has_v2());
-    CHECK_FALSE(info.info_hashes().has_v1());
+    CHECK(info.info_hashes().has_v1());
     CHECK(info.trackers().empty());
     CHECK(info.nodes().empty());
     CHECK(std::string(info.ssl_cert()) == ca.certificate_pem());
