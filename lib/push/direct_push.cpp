@@ -40,6 +40,15 @@ report::HostOutcome copy_outcome(const std::string& host, Clock::time_point star
     return outcome;
 }
 
+void report_diff(report::PushReporter& reporter, const std::string& host,
+                 const fleet::ClosureDiff& diff) {
+    std::vector<std::string> missing;
+    for (const auto& info : diff.missing) {
+        missing.push_back(info.path);
+    }
+    reporter.host_diff(host, missing, diff.missing_bytes);
+}
+
 } // namespace
 
 std::unique_ptr<fleet::HostConnections> connect_hosts(const std::vector<inventory::Host>& hosts,
@@ -57,12 +66,7 @@ std::unique_ptr<fleet::HostConnections> connect_hosts(const std::vector<inventor
             return; // reported with its outcome
         }
         reporter.host_connected(hosts[i].name, connections.destination(i));
-        const auto& diff = connections.diff(i);
-        std::vector<std::string> missing;
-        for (const auto& info : diff.missing) {
-            missing.push_back(info.path);
-        }
-        reporter.host_diff(hosts[i].name, missing, diff.missing_bytes);
+        report_diff(reporter, hosts[i].name, connections.diff(i));
     };
     const auto start = Clock::now();
     auto connections = std::make_unique<fleet::HostConnections>(hosts, closures, options.remote,
@@ -91,11 +95,7 @@ report::HostOutcome push_host_direct(const ssh::Library& ssh_library, const inve
         // A fresh connection: the failed agent may have left the push's own one broken.
         DirectCopy target(ssh_library, host, options.remote, reporter);
         const auto diff = target.diff(closure, options.substitute_on_destination);
-        std::vector<std::string> missing_paths;
-        for (const auto& info : diff.missing) {
-            missing_paths.push_back(info.path);
-        }
-        reporter.host_diff(host.name, missing_paths, diff.missing_bytes);
+        report_diff(reporter, host.name, diff);
         target.copy(diff.missing, copied);
         target.remove_agent_staging(fallback.agent_staging);
     });

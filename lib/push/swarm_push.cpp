@@ -62,6 +62,12 @@ std::string deployment_key(const std::vector<nix::PathInfo>& all_paths) {
     return hash.finish().substr(std::string_view("sha256:").size(), 16);
 }
 
+// The torrent's name, which is also its staging directory's and the one
+// every certificate of the push names.
+std::string torrent_name_for(const std::string& key) {
+    return "shoal-" + key;
+}
+
 // Plans the fan-out over the receivers and derives each one's peers and the
 // files it relays for others. Returns the receivers the deployer feeds, by slice.
 std::vector<std::size_t> plan_receivers(std::vector<Receiver>& receivers,
@@ -371,7 +377,7 @@ std::vector<std::set<std::string>> wanted_by_slice(const std::vector<Receiver>& 
 // Stages every NAR that some receiver lacks and builds the push's torrent.
 void stage(SwarmContext& context, const std::vector<nix::PathInfo>& to_stage,
            const std::filesystem::path& staging) {
-    const auto torrent_name = "shoal-" + context.key;
+    const auto torrent_name = torrent_name_for(context.key);
     {
         nix::LocalStore local_store;
         stage_nars(local_store.connection(), to_stage, staging / torrent_name);
@@ -482,7 +488,7 @@ std::vector<report::HostOutcome> push_swarm(fleet::HostConnections& connections,
         }
     }
     const auto key = deployment_key(closures.all_paths());
-    const auto torrent_name = "shoal-" + key;
+    const auto torrent_name = torrent_name_for(key);
     const auto staging = options.staging / key;
     auto ca = swarm::CertificateAuthority::create(torrent_name, std::chrono::hours(48));
     for (auto& r : receivers) {
