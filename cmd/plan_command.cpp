@@ -1,6 +1,6 @@
 #include "byte_size.hpp"
-#include "fleet/fleet_diff.hpp"
 #include "fleet/host_closures.hpp"
+#include "fleet/host_connections.hpp"
 #include "general_options.hpp"
 #include "inventory/bandwidth.hpp"
 #include "nix/local_store.hpp"
@@ -53,19 +53,20 @@ void add_synthetic_closure(plan::Fleet& fleet, const std::vector<inventory::Host
 // the plan then leaves it out.
 bool add_host_diffs(plan::Fleet& fleet, const std::vector<inventory::Host>& hosts,
                     const fleet::HostClosures& closures, const po::variables_map& values) {
-    const auto diffs = fleet::diff_fleet(
+    const fleet::HostConnections diffs(
         hosts, closures, remote_options_from(values),
         values.count("substitute-on-destination") != 0U, values["jobs"].as<std::size_t>(),
-        [](const inventory::Host& host, const fleet::HostDiffResult& result) {
-            if (!result.ok) {
-                spdlog::error("{}: left out of the plan: {}", host.name, result.error);
+        fleet::Pin::no, [](const fleet::HostConnections& answered, std::size_t i) {
+            if (!answered.reached(i)) {
+                spdlog::error("{}: left out of the plan: {}", answered.hosts()[i].name,
+                              answered.error(i));
             }
         });
     bool all_answered = true;
     for (std::size_t i = 0; i < hosts.size(); ++i) {
-        all_answered = all_answered && diffs[i].ok;
-        if (diffs[i].ok) {
-            push::add_to_plan(fleet, hosts[i], diffs[i].diff.missing);
+        all_answered = all_answered && diffs.reached(i);
+        if (diffs.reached(i)) {
+            push::add_to_plan(fleet, hosts[i], diffs.diff(i).missing);
         }
     }
     return all_answered;

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <new>
+#include <optional>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
@@ -19,9 +20,12 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 constexpr auto poll_interval = std::chrono::milliseconds(200);
-// Progress is also when the controller, which blocks reading our events,
-// sends what it queued for us (peers, finish): it must come often.
-constexpr auto progress_interval = poll_interval;
+// Progress goes out when what we downloaded changed, at most this often: one
+// loop reads every host's events, and at 10,000 hosts each line counts.
+constexpr auto progress_interval = std::chrono::milliseconds(500);
+// Without news, progress goes out this often anyway: the controller takes
+// silence past its IO timeout (5 s at the least) for a hung agent.
+constexpr auto heartbeat_interval = std::chrono::seconds(2);
 // What is left of the ~2 s a stopping agent has once it saved resume data.
 constexpr auto resume_save_budget = std::chrono::milliseconds(1500);
 // The assignment is the longest line: about 1.3 KiB per path (its path info
@@ -138,7 +142,8 @@ Agent::Outcome Agent::serve(swarm::SwarmSession& session, Importer& importer,
                             ImportSchedule& schedule) {
     bool complete = false;
     Clock::time_point linger_end;
-    Clock::time_point next_progress = Clock::now();
+    Clock::time_point last_progress_at;
+    std::optional<Progress> last_progress;
     for (;;) {
         session.poll(poll_interval);
         for (const swarm::Endpoint& liar : session.take_banned_peers()) {
@@ -173,9 +178,13 @@ Agent::Outcome Agent::serve(swarm::SwarmSession& session, Importer& importer,
             events_.write(Complete{});
             spdlog::info("{}: every assigned path is in the store", assignment_.host);
         }
-        if (now >= next_progress) {
-            events_.write(progress_of(status));
-            next_progress = now + progress_interval;
+        const Progress progress = progress_of(status);
+        const bool news = !last_progress || progress.downloaded != last_progress->downloaded ||
+                          progress.wanted != last_progress->wanted;
+        if (now - last_progress_at >= (news ? progress_interval : heartbeat_interval)) {
+            events_.write(progress);
+            last_progress = progress;
+            last_progress_at = now;
         }
         if (complete && now >= linger_end) {
             return Outcome::finished;

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "io/line_splitter.hpp"
+
 #include <chrono>
 #include <cstddef>
 #include <optional>
@@ -19,23 +21,17 @@ public:
     std::optional<std::string> next_line();
 
     // The input ended and every line was returned.
-    bool at_end() const { return ended_ && buffer_.empty(); }
+    bool at_end() const { return ended_ && lines_.rest().empty(); }
 
     // Waits up to `timeout` for more input.
     void wait(std::chrono::milliseconds timeout) const;
 
 private:
-    // Where the first newline of the buffer is, or npos; remembers how far
-    // it looked so that a long line arriving in pieces is scanned once.
-    std::size_t find_newline();
-    std::optional<std::string> take_line();
+    std::optional<std::string> whole_line();
     bool readable() const;
-    void check_length(std::size_t length) const;
 
     int fd_;
-    std::size_t max_line_length_;
-    std::string buffer_;
-    std::size_t scanned_ = 0; // buffer_[0, scanned_) holds no '\n'
+    io::LineSplitter lines_;
     bool ended_ = false;
 };
 

@@ -6,15 +6,17 @@ namespace shoal::fleet {
 
 HostConnections::HostConnections(
     const std::vector<inventory::Host>& hosts, const HostClosures& closures,
-    const RemoteOptions& options, bool substitute, std::size_t jobs,
+    const RemoteOptions& options, bool substitute, std::size_t jobs, Pin pin,
     const std::function<void(const HostConnections&, std::size_t)>& on_host)
     : hosts_(hosts), stores_(hosts.size()), diffs_(hosts.size()), errors_(hosts.size()) {
     util::run_parallel(hosts_.size(), jobs, [&](std::size_t i) {
         try {
             auto store = std::make_unique<RemoteStore>(ssh_library_, hosts_[i], options);
             diffs_[i] = diff_closure(store->connection(), closures.closure_of(hosts_[i].name),
-                                     substitute, Pin::yes);
-            stores_[i] = std::move(store);
+                                     substitute, pin);
+            if (pin == Pin::yes) {
+                stores_[i] = std::move(store);
+            }
         } catch (const std::exception& e) {
             // One unreachable host must not hide the others' answers.
             errors_[i] = e.what();

@@ -23,9 +23,11 @@ namespace shoal::fleet {
 class HostConnections {
 public:
     // Connects to `jobs` hosts at a time; `on_host(*this, i)` runs (from a
-    // worker thread) once host i is diffed or found unreachable.
+    // worker thread) once host i is diffed or found unreachable. With
+    // Pin::no (a dry run: `shoal plan`) nothing is pinned and each
+    // connection closes once its host is diffed.
     HostConnections(const std::vector<inventory::Host>& hosts, const HostClosures& closures,
-                    const RemoteOptions& options, bool substitute, std::size_t jobs,
+                    const RemoteOptions& options, bool substitute, std::size_t jobs, Pin pin,
                     const std::function<void(const HostConnections&, std::size_t)>& on_host);
     ~HostConnections();
     HostConnections(const HostConnections&) = delete;
@@ -33,10 +35,10 @@ public:
 
     const ssh::Library& ssh_library() const { return ssh_library_; }
     const std::vector<inventory::Host>& hosts() const { return hosts_; }
-    bool reached(std::size_t host) const { return stores_.at(host) != nullptr; }
+    bool reached(std::size_t host) const { return errors_.at(host).empty(); }
     // Why the host could not be connected to, pinned or diffed.
     const std::string& error(std::size_t host) const { return errors_.at(host); }
-    // The host's store; only for a reached host.
+    // The host's store; only for a reached host, pinned.
     RemoteStore& store(std::size_t host) { return *stores_.at(host); }
     const std::string& destination(std::size_t host) const {
         return stores_.at(host)->destination();

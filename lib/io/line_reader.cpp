@@ -8,35 +8,19 @@ namespace shoal::io {
 std::optional<std::string> LineReader::next() {
     std::array<char, 16 * 1024> chunk{};
     for (;;) {
-        const auto newline = buffer_.find('\n', scanned_);
-        if (newline != std::string::npos) {
-            if (newline > max_line_) {
-                fail_too_long();
-            }
-            std::string line = buffer_.substr(0, newline);
-            buffer_.erase(0, newline + 1);
-            scanned_ = 0;
+        if (auto line = lines_.next()) {
             return line;
-        }
-        scanned_ = buffer_.size();
-        if (buffer_.size() > max_line_) {
-            fail_too_long();
         }
         const std::size_t n = from_.read_some(chunk);
         if (n == 0) {
-            if (!buffer_.empty()) {
+            if (!lines_.rest().empty()) {
                 throw EndOfStream(
-                    fmt::format("stream ended in the middle of a line: '{:.80}'", buffer_));
+                    fmt::format("stream ended in the middle of a line: '{:.80}'", lines_.rest()));
             }
             return std::nullopt;
         }
-        buffer_.append(chunk.data(), n);
+        lines_.append(std::span<const char>(chunk.data(), n));
     }
-}
-
-void LineReader::fail_too_long() const {
-    throw LineTooLong(
-        fmt::format("{} sent a line longer than {} bytes, the most allowed", peer_, max_line_));
 }
 
 } // namespace shoal::io

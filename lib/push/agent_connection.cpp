@@ -2,6 +2,7 @@
 
 #include "util/error.hpp"
 
+#include <array>
 #include <fmt/format.h>
 
 namespace shoal::push {
@@ -11,44 +12,55 @@ namespace {
 // every path the agent cannot import: 1 MiB holds thousands. A target that
 // sends more is broken or hostile, and each host's agent gets this buffer.
 constexpr std::size_t max_event_length = std::size_t{1} << 20;
+// Read per call at the most, so that one chatty host cannot hold up the loop
+// that serves every other.
+constexpr std::size_t max_reads_per_call = 64;
 
 } // namespace
 
 AgentConnection::AgentConnection(ssh::Session& session, const inventory::Host& host,
-                                 const fleet::RemoteOptions& options,
                                  const std::string& agent_command)
     : session_(session), channel_(session_, agent_command),
-      lines_(channel_.output(), "the agent on " + host.name, max_event_length) {
-    channel_.limit_output_silence(options.io_timeout);
+      lines_("the agent on " + host.name, max_event_length) {}
+
+void AgentConnection::queue(const agent::Assignment& assignment) {
+    channel_.queue_input(agent::encode(assignment) + "\n");
 }
 
-void AgentConnection::send(const agent::Assignment& assignment) {
-    send_line(agent::encode(assignment));
+void AgentConnection::queue(const agent::Command& command) {
+    channel_.queue_input(agent::encode(command) + "\n");
 }
 
-void AgentConnection::send(const agent::Command& command) {
-    send_line(agent::encode(command));
+bool AgentConnection::send_queued() {
+    return channel_.send_available();
 }
 
-void AgentConnection::send_line(const std::string& line) {
-    const std::string terminated = line + "\n";
-    channel_.input().write(std::string_view(terminated));
-    channel_.input().flush();
-}
-
-std::optional<agent::Event> AgentConnection::receive() {
-    std::optional<std::string> line;
+bool AgentConnection::receive_available(std::vector<agent::Event>& events) {
+    std::array<char, 16 * 1024> chunk{};
     try {
-        line = lines_.next();
-    } catch (const util::Error& e) {
-        fail(e.what());
-    }
-    if (!line) {
-        return std::nullopt;
-    }
-    try {
-        return agent::parse_event(*line);
+        for (std::size_t reads = 0;; ++reads) {
+            while (auto line = lines_.next()) {
+                events.push_back(agent::parse_event(*line));
+            }
+            if (reads == max_reads_per_call) {
+                return true;
+            }
+            const auto n = channel_.read_available(chunk);
+            if (!n) {
+                return true;
+            }
+            if (*n == 0) {
+                if (!lines_.rest().empty()) {
+                    fail(fmt::format("its output ended in the middle of a line: '{:.80}'",
+                                     lines_.rest()));
+                }
+                return false;
+            }
+            lines_.append(std::span<const char>(chunk.data(), *n));
+        }
     } catch (const agent::ProtocolError& e) {
+        fail(e.what());
+    } catch (const io::LineTooLong& e) {
         fail(e.what());
     }
 }

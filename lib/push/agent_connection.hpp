@@ -1,48 +1,51 @@
 #pragma once
 
 #include "agent/messages.hpp"
-#include "fleet/remote_store.hpp"
 #include "inventory/host.hpp"
-#include "io/line_reader.hpp"
+#include "io/line_splitter.hpp"
 #include "ssh/channel.hpp"
 #include "ssh/session.hpp"
 
-#include <optional>
 #include <string>
+#include <vector>
 
 namespace shoal::push {
 
 // `shoal agent` running on one target, on a channel of the push's SSH
 // session to it; we exchange JSON lines with it (docs/agent-protocol.md).
+// Starting it waits for the host; after that nothing does: one event loop
+// polls the session's socket and drives every host's agent.
 class AgentConnection {
 public:
     AgentConnection(ssh::Session& session, const inventory::Host& host,
-                    const fleet::RemoteOptions& options, const std::string& agent_command);
+                    const std::string& agent_command);
 
-    void send(const agent::Assignment& assignment);
-    void send(const agent::Command& command);
+    // Kept to go out with send_queued().
+    void queue(const agent::Assignment& assignment);
+    void queue(const agent::Command& command);
+    // Sends what the connection takes now of what was queued; true once all
+    // of it is out. Throws util::Error when the agent ended without reading it.
+    bool send_queued();
 
-    // The agent's next event, or nothing once it has closed its output (it
-    // exits). Throws util::Error when it stays silent past the IO timeout (it
-    // sends progress five times a second: silence means it hangs) or breaks
-    // the protocol; the error quotes the agent's stderr.
-    std::optional<agent::Event> receive();
+    // Appends the events that have arrived, without waiting. False once the
+    // agent has closed its output (it exits). Throws util::Error, quoting the
+    // agent's stderr, when it breaks the protocol.
+    bool receive_available(std::vector<agent::Event>& events);
 
-    // Waits for the agent to exit after `finish`; returns its exit status.
+    // Waits for the agent to exit (after `finish`, or after it closed its
+    // output); returns its exit status.
     int wait();
 
-    // The agent's SSH session, for short commands beside it.
+    // The agent's SSH session, for short commands beside it and for the loop's polls.
     ssh::Session& session() { return session_; }
 
     // Throws util::Error with `problem` and the agent's stderr.
     [[noreturn]] void fail(const std::string& problem);
 
 private:
-    void send_line(const std::string& line);
-
     ssh::Session& session_;
     ssh::Channel channel_;
-    io::LineReader lines_;
+    io::LineSplitter lines_;
 };
 
 } // namespace shoal::push

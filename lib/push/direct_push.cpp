@@ -69,9 +69,9 @@ std::unique_ptr<fleet::HostConnections> connect_hosts(const std::vector<inventor
         report_diff(reporter, hosts[i].name, connections.diff(i));
     };
     const auto start = Clock::now();
-    auto connections = std::make_unique<fleet::HostConnections>(hosts, closures, options.remote,
-                                                                options.substitute_on_destination,
-                                                                options.jobs, report_host);
+    auto connections = std::make_unique<fleet::HostConnections>(
+        hosts, closures, options.remote, options.substitute_on_destination, options.jobs,
+        fleet::Pin::yes, report_host);
     spdlog::debug(
         "timeline: {} hosts connected, pinned and diffed in {}", hosts.size(),
         util::format_seconds(std::chrono::duration<double>(Clock::now() - start).count()));

@@ -142,6 +142,13 @@ void PushReporter::host_fallback(std::string_view host, std::string_view reason)
     }
 }
 
+void PushReporter::host_stuck(std::string_view host) {
+    say(fmt::format("{} is stuck: giving it every slice of the deployer", host));
+    if (events_) {
+        events_->write("host-stuck", {{"host", host}});
+    }
+}
+
 void PushReporter::peer_banned(std::string_view host, std::string_view peer,
                                std::string_view endpoint) {
     const auto who = peer.empty() ? fmt::format("{}, outside the inventory", endpoint)

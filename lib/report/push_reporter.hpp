@@ -73,6 +73,8 @@ public:
     void agent_ready(std::string_view host);
     void path_imported(std::string_view host, std::string_view path);
     void host_fallback(std::string_view host, std::string_view reason);
+    // The host gained nothing from its peers for a while: it gets every slice of the deployer.
+    void host_stuck(std::string_view host);
     // `host`'s swarm refuses `peer` (an inventory host's name, or empty for
     // an address outside the inventory) from now on: its data failed a hash check.
     void peer_banned(std::string_view host, std::string_view peer, std::string_view endpoint);

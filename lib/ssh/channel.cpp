@@ -120,15 +120,7 @@ std::size_t Channel::read_some(std::span<char> buffer) {
         return libssh2_channel_read(channel_, buffer.data(), buffer.size());
     };
     for (;;) {
-        const ssize_t n =
-            output_silence_limit_
-                ? retry_until(session_, Clock::now() + *output_silence_limit_, doing, read)
-                : session_.retry(doing, read);
-        if (n == LIBSSH2_ERROR_TIMEOUT && output_silence_limit_) {
-            throw util::Error(fmt::format("{}: '{}' has sent nothing for {}",
-                                          session_.destination(), command_,
-                                          seconds_text(*output_silence_limit_)));
-        }
+        const ssize_t n = session_.retry(doing, read);
         if (n > 0) {
             return static_cast<std::size_t>(n);
         }
@@ -154,6 +146,8 @@ void Channel::write(std::span<const char> data) {
 }
 
 void Channel::flush() {
+    pending_input_.insert(pending_input_.end(), queued_input_.begin(), queued_input_.end());
+    queued_input_.clear();
     const std::string doing = fmt::format("sending input to '{}'", command_);
     const auto io_timeout = session_.options().io_timeout;
     std::size_t done = 0;
@@ -187,6 +181,64 @@ void Channel::flush() {
         done += static_cast<std::size_t>(n);
     }
     pending_input_.clear();
+}
+
+std::optional<std::size_t> Channel::read_available(std::span<char> buffer) {
+    // As in drain_stderr: the half-sent packet goes first (send_available).
+    if ((libssh2_session_block_directions(session_.handle()) & LIBSSH2_SESSION_BLOCK_OUTBOUND) !=
+        0) {
+        return std::nullopt;
+    }
+    drain_stderr();
+    const ssize_t n = libssh2_channel_read(channel_, buffer.data(), buffer.size());
+    if (n == LIBSSH2_ERROR_EAGAIN) {
+        return std::nullopt;
+    }
+    if (n < 0) {
+        fail("cannot read the output of");
+    }
+    if (n == 0 && libssh2_channel_eof(channel_) == 0) {
+        return std::nullopt;
+    }
+    drain_stderr();
+    return static_cast<std::size_t>(n);
+}
+
+void Channel::queue_input(std::string_view data) {
+    if (eof_sent_) {
+        throw util::Error(fmt::format("{}: writing to '{}' after its end of input",
+                                      session_.destination(), command_));
+    }
+    queued_input_.append(data);
+}
+
+bool Channel::send_available() {
+    for (;;) {
+        if (pending_input_.empty()) {
+            if (queued_input_.empty()) {
+                return true;
+            }
+            pending_input_.assign(queued_input_.begin(), queued_input_.end());
+            queued_input_.clear();
+        }
+        drain_stderr();
+        // After EAGAIN libssh2 needs the very same buffer again, which pending_input_ stays.
+        const ssize_t n =
+            libssh2_channel_write(channel_, pending_input_.data(), pending_input_.size());
+        if (n == LIBSSH2_ERROR_EAGAIN || n == 0) {
+            if (command_ended(channel_)) {
+                pending_input_.clear();
+                queued_input_.clear();
+                throw InputRefused(fmt::format("{}: '{}' ended without reading all its input",
+                                               session_.destination(), command_));
+            }
+            return false;
+        }
+        if (n < 0) {
+            fail("cannot send input to");
+        }
+        pending_input_.erase(pending_input_.begin(), pending_input_.begin() + n);
+    }
 }
 
 void Channel::send_eof() {

@@ -2,10 +2,11 @@
 
 #include "io/stream.hpp"
 
-#include <chrono>
 #include <libssh2.h>
 #include <optional>
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace shoal::ssh {
@@ -39,10 +40,16 @@ public:
 
     const std::string& command() const { return command_; }
 
-    // From now on a read fails once the command has sent nothing for `limit`,
-    // even while the connection stays alive (sshd answers keepalives for a
-    // stopped process too): for commands that promise to write that often.
-    void limit_output_silence(std::chrono::milliseconds limit) { output_silence_limit_ = limit; }
+    // For an event loop, which polls the session's socket (Session::poll_events)
+    // and never waits here:
+    // What has arrived of the output, into `buffer`: nothing if nothing has,
+    // 0 at the end of the output.
+    std::optional<std::size_t> read_available(std::span<char> buffer);
+    // Keeps `data` to send with send_available().
+    void queue_input(std::string_view data);
+    // Sends what the channel takes now of the queued input; true once all of
+    // it is out. Throws util::Error when the command ended without reading it.
+    bool send_available();
 
 private:
     std::size_t read_some(std::span<char> buffer) override;
@@ -57,10 +64,10 @@ private:
     std::string command_;
     LIBSSH2_CHANNEL* channel_ = nullptr;
     std::vector<char> pending_input_;
+    std::string queued_input_; // by queue_input(), while pending_input_ may be half sent
     std::string stderr_text_;
     bool eof_sent_ = false;
     std::optional<int> exit_status_;
-    std::optional<std::chrono::milliseconds> output_silence_limit_;
 };
 
 } // namespace shoal::ssh

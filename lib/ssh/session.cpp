@@ -155,6 +155,17 @@ void Session::send_keepalive_when_writable(int& seconds_to_next) {
     }
 }
 
+short Session::poll_events() const {
+    const int directions = libssh2_session_block_directions(handle());
+    return (directions & LIBSSH2_SESSION_BLOCK_OUTBOUND) != 0 ? POLLIN | POLLOUT : POLLIN;
+}
+
+int Session::keepalive() {
+    int seconds_to_next = 1;
+    send_keepalive_when_writable(seconds_to_next);
+    return std::max(seconds_to_next, 1);
+}
+
 void Session::wait_for_socket(std::string_view doing, Clock::time_point& deadline) {
     const int directions = libssh2_session_block_directions(handle());
     short events = 0;

@@ -59,6 +59,15 @@ public:
     // libssh2's description of the last failure.
     std::string last_error() const;
 
+    // For an event loop that drives many sessions (one thread at a time per
+    // session still): the socket, and what to poll it for so that libssh2
+    // can go on (input; output too while a send of ours is half done).
+    int socket() const { return socket_.get(); }
+    short poll_events() const;
+    // Sends a keepalive when one is due and the socket takes it; returns the
+    // seconds until the next is due.
+    int keepalive();
+
 private:
     struct SessionFree {
         void operator()(LIBSSH2_SESSION* session) const;

@@ -12,6 +12,7 @@
 #include <libtorrent/error_code.hpp>
 #include <libtorrent/ip_filter.hpp>
 #include <libtorrent/peer_class.hpp>
+#include <libtorrent/posix_disk_io.hpp>
 #include <libtorrent/read_resume_data.hpp>
 #include <libtorrent/session.hpp>
 #include <libtorrent/session_params.hpp>
@@ -208,6 +209,12 @@ SwarmSession::SwarmSession(const SwarmOptions& options) : state_(std::make_uniqu
     // No ut_metadata, ut_pex or smart_ban: every peer has the torrent, peer
     // exchange would bypass the plan, and v2 pinpoints bad blocks by itself.
     params.extensions.clear();
+    if (!state.downloads) {
+        // Serving only: its reads come from the page cache, so disk calls in
+        // the network thread cost nothing, where the default disk I/O starts
+        // a dozen threads per session; the deployer runs one session per slice.
+        params.disk_io_constructor = lt::posix_disk_io_constructor;
+    }
     state.session = std::make_unique<lt::session>(std::move(params));
     if (options.upload_rate_limit != 0 || options.download_rate_limit != 0) {
         // Peers on LAN and loopback addresses are in the "local" class, which

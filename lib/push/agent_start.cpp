@@ -1,0 +1,99 @@
+#include "push/agent_start.hpp"
+
+#include "fleet/staging_room.hpp"
+#include "nix/closure.hpp"
+#include "nix/local_store.hpp"
+#include "push/direct_copy.hpp"
+#include "push/nar_staging.hpp"
+#include "util/error.hpp"
+#include "util/units.hpp"
+
+#include <filesystem>
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+namespace shoal::push {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Gives the host what it lacks of the agent program's closure, by a direct
+// copy. Throws (naming the program) when the host cannot get it.
+void install_agent_program(const SwarmContext& context, const Receiver& receiver) {
+    const auto start = Clock::now();
+    const auto& host = *receiver.host;
+    CopiedTotals copied;
+    DirectCopy target(*receiver.store, host, context.reporter);
+    try {
+        const auto diff =
+            target.diff(context.agent_closure, context.options.direct.substitute_on_destination);
+        target.copy(diff.missing, copied);
+    } catch (const std::exception& e) {
+        throw util::Error(fmt::format("cannot copy {} (shoal itself) there: {}",
+                                      *context.options.agent.store_path, e.what()));
+    }
+    if (copied.paths == 0) {
+        spdlog::debug("{}: has shoal's own closure", host.name);
+        return;
+    }
+    spdlog::info("{}: copied shoal's own closure: {} paths, {} in {}", host.name, copied.paths,
+                 util::format_bytes(copied.bytes),
+                 util::format_seconds(std::chrono::duration<double>(Clock::now() - start).count()));
+}
+
+} // namespace
+
+std::vector<nix::PathInfo> agent_closure(const AgentProgram& agent) {
+    if (!agent.store_path) {
+        return {};
+    }
+    try {
+        nix::LocalStore local_store;
+        return nix::read_closure(local_store.connection(), {*agent.store_path});
+    } catch (const util::Error& e) {
+        spdlog::warn("cannot read the closure of {}, where shoal runs from, so hosts that lack it "
+                     "cannot start an agent: {}",
+                     *agent.store_path, e.what());
+        return {};
+    }
+}
+
+std::string agent_staging(const SwarmContext& context, const inventory::Host& host) {
+    return (std::filesystem::path(context.options.remote_staging) / context.key / host.name)
+        .string();
+}
+
+agent::Assignment assignment_for(const SwarmContext& context, const Receiver& receiver) {
+    agent::Assignment assignment;
+    assignment.host = receiver.host->name;
+    assignment.torrent = context.torrent.bytes;
+    assignment.certificate = receiver.certificate;
+    assignment.listen = {receiver.host->address, receiver.host->swarm_port};
+    assignment.staging = agent_staging(context, *receiver.host);
+    for (const auto& info : receiver.missing) {
+        assignment.paths.push_back({info, nar_file_name(info.path)});
+    }
+    assignment.relay_files = receiver.relay_files;
+    assignment.low_priority = context.options.low_priority;
+    assignment.upload_limit = context.options.max_upload_rate;
+    assignment.download_limit = context.options.max_download_rate;
+    assignment.linger = context.options.linger;
+    assignment.keep_cache = context.options.keep_cache;
+    return assignment;
+}
+
+std::unique_ptr<AgentConnection> start_agent(const SwarmContext& context,
+                                             const Receiver& receiver) {
+    if (!context.agent_closure.empty()) {
+        install_agent_program(context, receiver);
+    }
+    auto agent = std::make_unique<AgentConnection>(receiver.store->session(), *receiver.host,
+                                                   context.options.agent.command);
+    // On the agent's own connection, before it gets its assignment (and so
+    // stages anything): a download that fills its file system would kill it.
+    fleet::check_staging_room(agent->session(), agent_staging(context, *receiver.host),
+                              receiver.download);
+    return agent;
+}
+
+} // namespace shoal::push

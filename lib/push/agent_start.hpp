@@ -1,0 +1,31 @@
+#pragma once
+
+#include "agent/messages.hpp"
+#include "push/agent_connection.hpp"
+#include "push/agent_program.hpp"
+#include "push/swarm_context.hpp"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace shoal::push {
+
+// The closure of the agent program's store path, read once for all hosts.
+// Without it, hosts that lack the program cannot start an agent (and fall
+// back to a direct copy); the push itself can still go on.
+std::vector<nix::PathInfo> agent_closure(const AgentProgram& agent);
+
+// Where the host's agent keeps its downloads: `<remote staging>/<deployment>/<host>`.
+std::string agent_staging(const SwarmContext& context, const inventory::Host& host);
+
+// What the receiver's agent is told to fetch, import and serve.
+agent::Assignment assignment_for(const SwarmContext& context, const Receiver& receiver);
+
+// Gets the receiver's agent running on its connection: copies shoal's own
+// closure there first if it lacks it, then starts `shoal agent` and checks
+// that the download fits its staging file system. Blocks on the host, so it
+// runs beside the event loop; throws util::Error naming what failed.
+std::unique_ptr<AgentConnection> start_agent(const SwarmContext& context, const Receiver& receiver);
+
+} // namespace shoal::push

@@ -1,0 +1,55 @@
+#pragma once
+
+#include "fleet/host_closures.hpp"
+#include "fleet/remote_store.hpp"
+#include "fleet/staging_room.hpp"
+#include "inventory/host.hpp"
+#include "nix/path_info.hpp"
+#include "push/swarm_coordinator.hpp"
+#include "push/swarm_push.hpp"
+#include "report/push_reporter.hpp"
+#include "ssh/library.hpp"
+#include "swarm/certificate_authority.hpp"
+#include "swarm/torrent_builder.hpp"
+
+#include <chrono>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace shoal::push {
+
+// A host that lacks something, with what it lacks.
+struct Receiver {
+    const inventory::Host* host = nullptr;
+    fleet::RemoteStore* store = nullptr; // the push's own connection to it
+    std::vector<nix::PathInfo> missing;  // dependencies first
+    std::uint64_t missing_bytes = 0;
+    std::vector<std::string> relay_files; // fetched only to pass on, per the plan
+    fleet::Download download;             // what it fetches: its missing and relay files
+    ReceiverRoute route;                  // its peers, and its slice of the deployer if fed
+    swarm::CertificateAndKey certificate; // its ticket into the swarm
+};
+
+// Everything one push's swarm shares.
+struct SwarmContext {
+    std::chrono::steady_clock::time_point start; // of the push: the timeline counts from here
+    const SwarmPushOptions& options;
+    const fleet::HostClosures& closures;
+    report::PushReporter& reporter;
+    const ssh::Library& ssh_library;
+    std::string key; // the deployment's, in staging paths and the torrent's name
+    swarm::CertificateAuthority ca;
+    swarm::BuiltTorrent torrent;          // once staged
+    std::vector<swarm::Endpoint> sources; // one per slice of the deployer; together, every piece
+    std::vector<nix::PathInfo> agent_closure; // empty unless the agent program is in the store
+    // Who is at an address: to name, and expel, a peer that an agent banned.
+    struct HostAt {
+        std::string name;
+        std::optional<std::size_t> receiver;
+    };
+    std::map<std::string, HostAt> host_by_address;
+};
+
+} // namespace shoal::push
