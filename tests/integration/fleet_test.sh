@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The namespace test fleet: hosts reachable over SSH only through the bridge,
 # each with its own /nix, shaped links, two fleets side by side, and nothing of
-# a fleet left after fleet-down, or after a fleet-up that failed midway.
+# a fleet left after fleet-down, or after a fleet-up that failed midway; sites
+# joined by a router over slower links (--site-link); per-host cgroups.
 set -euo pipefail
 source "$(dirname "$0")/fleet.sh"
 
@@ -9,15 +10,18 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 work=$(mktemp -d)
 fleet_on_exit "rm -rf '$work'"
 
-# What of fleet NAME is still there: namespaces, processes in them, its directory.
+# What of fleet NAME is still there: namespaces, processes in them, its
+# directory, its cgroup.
+cgroup_root=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)
 fleet_leftovers() {
   local name=$1 dir=$2 ns
   for ns in $(ip netns list | awk '{print $1}'); do
-    if [[ $ns =~ ^"$name"-(net|deployer|h[0-9]+)$ ]]; then
+    if [[ $ns =~ ^"$name"-(net|router|deployer|h[0-9]+)$ ]]; then
       echo "namespace $ns (pids: $(ip netns pids "$ns" | xargs))"
     fi
   done
   [[ ! -e $dir ]] || echo "directory $dir"
+  [[ -z $cgroup_root || ! -e $cgroup_root/shoal-fleet-$name ]] || echo "cgroup $cgroup_root/shoal-fleet-$name"
 }
 
 fleet_start 2 20mbit --sites 2 --racks 1
@@ -33,6 +37,12 @@ inventory=$("$SHOAL" inventory check --json "$FLEET_INVENTORY")
 [[ $(jq -r '[.hosts[] | "\(.address) \(.site)"] | join(",")' <<<"$inventory") == "$h1 site1,$h2 site2" ]] ||
   fail "shoal reads the inventory as: $inventory"
 if ip netns exec "$FLEET_NAME-h1" ip route | grep -q default; then fail "host has a default route"; fi
+# Each host's sshd runs in the host's own cgroup, where fleet-up could make one.
+if [[ -n $FLEET_CGROUP ]]; then
+  grep -qx "$(cat "$FLEET_DIR/hosts/h1/sshd.pid")" "$FLEET_CGROUP/h1/cgroup.procs" ||
+    fail "h1's sshd is not in $FLEET_CGROUP/h1"
+  grep -q '^usage_usec ' "$FLEET_CGROUP/h1/cpu.stat" || fail "no CPU count in $FLEET_CGROUP/h1"
+fi
 
 # Per-host stores: a path copied into h1 is on h1 only.
 echo "fleet test $$ $RANDOM" >"$work/copied.txt"
@@ -88,5 +98,39 @@ fi
 grep -q "refused by the test" "$work/broken.err" || fail "fleet-up hid tc's error: $(cat "$work/broken.err")"
 left=$(fleet_leftovers "$broken" "$work/broken")
 [[ -z $left ]] || fail "after a failed fleet-up: $left"
+
+# --site-link: sites on their own bridges, joined by a router over slower links;
+# the deployer on its own link to the router.
+fleet_start 4 20mbit --sites 2 --racks 1 --site-link 5mbit
+read -r h1 h2 h3 _ <<<"$FLEET_ADDRESSES"
+grep -q '^  site2: { uplink: 5mbit }$' "$FLEET_INVENTORY" || fail "no site uplink in $FLEET_INVENTORY"
+"$SHOAL" inventory check "$FLEET_INVENTORY" >/dev/null || fail "shoal refuses $FLEET_INVENTORY"
+ip netns exec "$FLEET_ROUTER_NS" tc qdisc show dev site1 | grep -q "tbf .*rate 5Mbit" || fail "no tbf on the router's site link"
+ip netns exec "$FLEET_NAME-net" tc qdisc show dev up2 | grep -q "tbf .*rate 5Mbit" || fail "no tbf on site2's side"
+# 2.5 MB: within site1 (h1 to h3) at 20 Mbit/s, to site2 (h1 to h2) at 5 Mbit/s.
+head -c 2500000 /dev/urandom >"$work/payload"
+timed_copy_ms() { # timed_copy_ms FROM-NAMESPACE TO-ADDRESS
+  local start
+  start=$(date +%s%N)
+  # shellcheck disable=SC2086
+  ip netns exec "$1" ssh $FLEET_SSH_OPTIONS "root@$2" "cat >/dev/null" <"$work/payload"
+  echo $((($(date +%s%N) - start) / 1000000))
+}
+in_site=$(timed_copy_ms "$FLEET_NAME-h1" "$h3")
+across=$(timed_copy_ms "$FLEET_NAME-h1" "$h2")
+from_deployer=$(timed_copy_ms "$FLEET_DEPLOYER_NS" "$h1")
+((in_site < 3000)) || fail "2.5 MB within a site took $in_site ms: the hosts' link is 20mbit"
+((across >= 3600)) || fail "2.5 MB between sites took $across ms: not through the 5mbit site link"
+((from_deployer >= 3600)) || fail "2.5 MB from the deployer took $from_deployer ms: not through the site link"
+# Within a site hosts talk directly, across sites through the router.
+router_mac=$(ip -n "$FLEET_ROUTER_NS" -j link show site1 | jq -r '.[0].address')
+[[ $(ip -n "$FLEET_NAME-h1" -j neigh show "$h2" | jq -r '.[0].lladdr') == "$router_mac" ]] ||
+  fail "h1 does not reach $h2 through the router"
+[[ $(ip -n "$FLEET_NAME-h1" -j neigh show "$h3" | jq -r '.[0].lladdr') != "$router_mac" ]] ||
+  fail "h1 reaches $h3, in its own site, through the router"
+sitelink_name=$FLEET_NAME sitelink_dir=$FLEET_DIR
+"$fleet_scripts/fleet-down" --name "$sitelink_name" --dir "$sitelink_dir"
+left=$(fleet_leftovers "$sitelink_name" "$sitelink_dir")
+[[ -z $left ]] || fail "after fleet-down of a --site-link fleet: $left"
 
 echo "fleet test passed"

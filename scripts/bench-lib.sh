@@ -1,0 +1,159 @@
+# shellcheck shell=bash disable=SC2034,SC2154 # globals shared with the sourcing script
+# Shell shared by the benchmark scripts (scripts/bench-push, scripts/bench-scale);
+# source it, do not run it. The sourcing script sets bench_name (its name, for
+# messages) before calling anything here, and these globals as it parses its
+# arguments: size_mib (the closure's big file), shoal (a binary, or empty to
+# build one), name_prefix (of fleet names), and work (a scratch directory).
+#
+# What it gives: messages (log, fail), the command line (shell_words), link
+# rates (bandwidth_bits), shoal and Nix set-up (prepare_shoal, prepare_nix),
+# one fresh closure (build_closure: closure_root, closure_paths,
+# closure_count, closure_bytes), one fleet at a time (fleet_up, fleet_down,
+# in_deployer, deployer_tx_bytes), nix-copy-closure to every host
+# (copy_nix_copy_closure), verification on every host (verify_fleet), and the
+# EXIT clean-up of all of it (bench_cleanup).
+
+source_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+readonly source_dir
+
+log() {
+  echo "$bench_name: $*" >&2
+}
+
+fail() {
+  echo "$bench_name: $*" >&2
+  exit 1
+}
+
+# The command line as one would type it again: words quoted only when needed.
+shell_words() {
+  local word
+  for word; do
+    if [[ $word =~ ^[A-Za-z0-9_./=:,+-]+$ ]]; then
+      printf '%s ' "$word"
+    else
+      printf "'%s' " "${word//\'/\'\\\'\'}"
+    fi
+  done
+}
+
+# bandwidth_bits RATE [OPTION]: "100mbit" -> bits per second, as scripts/fleet-up
+# reads it; OPTION names the flag in the error message (default --bandwidth).
+bandwidth_bits() {
+  [[ $1 =~ ^([0-9]+)(kbit|mbit|gbit|bit)$ ]] || fail "${2:---bandwidth} must look like 100mbit (kbit, mbit, gbit)"
+  local n=${BASH_REMATCH[1]}
+  case ${BASH_REMATCH[2]} in
+    kbit) echo $((n * 1000)) ;; mbit) echo $((n * 1000000)) ;;
+    gbit) echo $((n * 1000000000)) ;; bit) echo "$n" ;;
+  esac
+}
+
+# --- cleanup: everything a run creates goes away on exit, however it exits ---
+fleet_name="" fleet_dir="" closure_paths=""
+bench_cleanup() {
+  local rc=$?
+  if [[ -n $fleet_name ]]; then
+    "$source_dir/scripts/fleet-down" --name "$fleet_name" --dir "$fleet_dir" >&2 || true
+  fi
+  if [[ -n $closure_paths ]]; then
+    rm -f "$work/closure"
+    delete_local_closure
+  fi
+  [[ -z $work ]] || rm -rf "$work"
+  return $rc
+}
+
+# The closure and its derivations leave the deployer's store too: it is shared.
+delete_local_closure() {
+  local drvs
+  # shellcheck disable=SC2086
+  drvs=$(nix-store -q --deriver $closure_paths 2>/dev/null | grep -v '^unknown-deriver$' || true)
+  # shellcheck disable=SC2086
+  nix-store --delete $closure_paths $drvs >/dev/null 2>&1 || true
+}
+
+prepare_shoal() {
+  if [[ -n $shoal ]]; then
+    shoal=$(realpath "$shoal")
+    return
+  fi
+  local build=$source_dir/build/bench
+  log "building shoal in $build"
+  cmake -S "$source_dir" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+  cmake --build "$build" -j "$(nproc)" --target shoal >&2
+  shoal=$build/cmd/shoal
+}
+
+# Nix runs as root here without build users, sandbox or substituters.
+prepare_nix() {
+  mkdir "$work/nix-conf"
+  cat >"$work/nix-conf/nix.conf" <<'CONF'
+build-users-group =
+sandbox = false
+substituters =
+experimental-features = nix-command
+CONF
+  export NIX_CONF_DIR=$work/nix-conf
+}
+
+# One new closure: six paths with real references, the big one random bytes.
+closure_root="" closure_count=0 closure_bytes=0
+build_closure() {
+  local nonce
+  nonce=bench-$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')
+  log "building a closure with a $size_mib MiB random file"
+  nix-build --quiet "$source_dir/tests/integration/test_closure.nix" \
+    --argstr nonce "$nonce" --arg bigMiB "$size_mib" -o "$work/closure" >/dev/null
+  closure_root=$(readlink "$work/closure")
+  closure_paths=$(nix-store -qR "$closure_root" | tr '\n' ' ')
+  closure_count=$(wc -w <<<"$closure_paths")
+  # shellcheck disable=SC2086
+  closure_bytes=$(nix-store -q --size $closure_paths | awk '{ s += $1 } END { print s }')
+  ((closure_count >= 5)) || fail "the closure has only $closure_count paths"
+}
+
+# --- one fleet at a time: every run starts from empty stores ---
+# fleet_up HOSTS TAG BANDWIDTH [FLEET-UP OPTIONS...]: fleet PREFIX-TAG, its
+# fleet.env sourced (FLEET_*).
+fleet_up() {
+  local hosts=$1 tag=$2 bandwidth=$3
+  shift 3
+  fleet_name=$name_prefix-$tag
+  fleet_dir=$work/fleet-$tag
+  log "fleet $fleet_name: $hosts host(s) at $bandwidth${*:+ ($*)}"
+  "$source_dir/scripts/fleet-up" --name "$fleet_name" --hosts "$hosts" --bandwidth "$bandwidth" \
+    --dir "$fleet_dir" "$@" >/dev/null
+  # shellcheck disable=SC1091
+  source "$fleet_dir/fleet.env"
+}
+
+fleet_down() {
+  "$source_dir/scripts/fleet-down" --name "$fleet_name" --dir "$fleet_dir" >&2
+  fleet_name="" fleet_dir=""
+}
+
+in_deployer() {
+  ip netns exec "$FLEET_DEPLOYER_NS" "$@"
+}
+
+deployer_tx_bytes() {
+  ip -n "$FLEET_DEPLOYER_NS" -s -j link show eth0 | jq '.[0].stats64.tx.bytes'
+}
+
+# nix-copy-closure to every host of the current fleet, one after the other.
+copy_nix_copy_closure() {
+  local address
+  for address in $FLEET_ADDRESSES; do
+    NIX_SSHOPTS=$FLEET_SSH_OPTIONS in_deployer nix-copy-closure --to "root@$address" "$closure_root" || return
+  done
+}
+
+# Every host must hold every path of the closure, or the run is worthless.
+verify_fleet() {
+  local address
+  for address in $FLEET_ADDRESSES; do
+    # shellcheck disable=SC2086
+    in_deployer ssh $FLEET_SSH_OPTIONS "root@$address" nix-store --check-validity $closure_paths ||
+      fail "$address lacks part of the closure after the copy"
+  done
+}
