@@ -2,6 +2,7 @@
 
 #include "agent/importer.hpp"
 #include "agent/staging_directory.hpp"
+#include "agent/staging_room.hpp"
 #include "agent/torrent_name.hpp"
 #include "nix/local_store.hpp"
 #include "swarm/swarm_session.hpp"
@@ -121,6 +122,9 @@ int Agent::run() {
         auto wanted = schedule.files_to_download();
         wanted.insert(assignment_.relay_files.begin(), assignment_.relay_files.end());
         swarm::SwarmSession session(swarm_options(assignment_, staging, std::move(wanted)));
+        // Before any peer is given: libtorrent downloads nothing yet.
+        check_staging_room(staging.pinned_path(), staging.path(),
+                           download_of(session.status().files));
         Importer importer(std::move(store),
                           staging.pinned_path() / torrent_name(assignment_.torrent));
         outcome = serve(session, importer, schedule);

@@ -1,6 +1,5 @@
 #include "push/agent_start.hpp"
 
-#include "fleet/staging_room.hpp"
 #include "nix/closure.hpp"
 #include "nix/local_store.hpp"
 #include "push/direct_copy.hpp"
@@ -87,13 +86,8 @@ std::unique_ptr<AgentConnection> start_agent(const SwarmContext& context,
     if (!context.agent_closure.empty()) {
         install_agent_program(context, receiver);
     }
-    auto agent = std::make_unique<AgentConnection>(receiver.store->session(), *receiver.host,
-                                                   context.options.agent.command);
-    // On the agent's own connection, before it gets its assignment (and so
-    // stages anything): a download that fills its file system would kill it.
-    fleet::check_staging_room(agent->session(), agent_staging(context, *receiver.host),
-                              receiver.download);
-    return agent;
+    return std::make_unique<AgentConnection>(receiver.store->session(), *receiver.host,
+                                             context.options.agent.command);
 }
 
 } // namespace shoal::push

@@ -23,9 +23,10 @@ std::string agent_staging(const SwarmContext& context, const inventory::Host& ho
 agent::Assignment assignment_for(const SwarmContext& context, const Receiver& receiver);
 
 // Gets the receiver's agent running on its connection: copies shoal's own
-// closure there first if it lacks it, then starts `shoal agent` and checks
-// that the download fits its staging file system. Blocks on the host, so it
-// runs beside the event loop; throws util::Error naming what failed.
+// closure there first if it lacks it, then starts `shoal agent` (which checks
+// that its download fits its staging file system once it has its
+// assignment). Blocks on the host, so it runs beside the event loop; throws
+// util::Error naming what failed.
 std::unique_ptr<AgentConnection> start_agent(const SwarmContext& context, const Receiver& receiver);
 
 } // namespace shoal::push

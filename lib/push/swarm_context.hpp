@@ -2,7 +2,6 @@
 
 #include "fleet/host_closures.hpp"
 #include "fleet/remote_store.hpp"
-#include "fleet/staging_room.hpp"
 #include "inventory/host.hpp"
 #include "nix/path_info.hpp"
 #include "push/swarm_coordinator.hpp"
@@ -27,7 +26,6 @@ struct Receiver {
     std::vector<nix::PathInfo> missing;  // dependencies first
     std::uint64_t missing_bytes = 0;
     std::vector<std::string> relay_files; // fetched only to pass on, per the plan
-    fleet::Download download;             // what it fetches: its missing and relay files
     ReceiverRoute route;                  // its peers, and its slice of the deployer if fed
     swarm::CertificateAndKey certificate; // its ticket into the swarm
 };

@@ -188,17 +188,8 @@ std::vector<report::HostOutcome> push_swarm(fleet::HostConnections& connections,
         }
     }
     std::vector<nix::PathInfo> to_stage;
-    std::map<std::string, std::uint64_t> file_bytes;
     for (const auto& [path, info] : union_paths) {
         to_stage.push_back(info);
-        file_bytes[nar_file_name(path)] = info.nar_size;
-    }
-    for (auto& r : receivers) {
-        r.download = {r.missing_bytes, r.missing.size()};
-        for (const auto& file : r.relay_files) {
-            r.download.bytes += file_bytes.at(file);
-            ++r.download.files;
-        }
     }
     const auto key = deployment_key(closures.all_paths());
     const auto torrent_name = torrent_name_for(key);

@@ -7,7 +7,7 @@
 #      opened).
 #   2. A swarm push gets the closure to h1 and h2, while h3 (its agent's
 #      import runs out of space) and h4 (its staging cannot hold the
-#      download, found before the agent starts: a full staging file system
+#      download, found by its agent before it downloads: a full staging file system
 #      would kill the agent with SIGBUS) fail alone, promptly, with "no space"
 #      in their reason and no direct copy tried (it could only fail again).
 # Nothing is half-registered anywhere, and no shoal process is left.
