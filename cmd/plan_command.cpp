@@ -15,6 +15,7 @@
 
 #include <fmt/format.h>
 #include <iostream>
+#include <optional>
 #include <spdlog/spdlog.h>
 
 namespace shoal::cmd {
@@ -112,9 +113,10 @@ int run_plan(const std::vector<std::string>& args) {
         "format", po::value<std::string>()->default_value("text"),
         "text, json or dot")("json", "same as --format json")(
         "simulate", "also play the plan piece by piece and report predicted completion")(
-        "piece-size", po::value<std::string>()->default_value("4MiB"),
-        "the swarm's piece size")("path", po::value<std::vector<std::string>>(),
-                                  "store paths: the closure of hosts without their own `closure:`")(
+        "piece-size", po::value<std::string>(),
+        "the swarm's piece size (default: the push's, from the closure's size)")(
+        "path", po::value<std::vector<std::string>>(),
+        "store paths: the closure of hosts without their own `closure:`")(
         "jobs,j", po::value<std::size_t>()->default_value(fleet::default_jobs)->value_name("N"),
         "ask at most N hosts at once what they lack")(
         "substitute-on-destination,s", "as shoal push -s: hosts first substitute what they can");
@@ -144,10 +146,11 @@ int run_plan(const std::vector<std::string>& args) {
     if (simulate && format == Format::dot) {
         throw util::UsageError("--simulate reports as text or JSON, not with --format dot");
     }
-    const plan::PlanOptions plan_options{
-        .fanout = values["fanout"].as<unsigned>(),
-        .piece_size = parse_byte_size(values["piece-size"].as<std::string>(), "--piece-size")};
-
+    // Checked before any host is asked; without it, the push's own.
+    std::optional<std::uint64_t> given_piece_size;
+    if (values.count("piece-size") != 0U) {
+        given_piece_size = parse_byte_size(values["piece-size"].as<std::string>(), "--piece-size");
+    }
     const std::uint64_t given_source_bandwidth =
         values.count("source-bandwidth") != 0U
             ? inventory::parse_bandwidth(values["source-bandwidth"].as<std::string>())
@@ -174,6 +177,10 @@ int run_plan(const std::vector<std::string>& args) {
         }
     }
     fleet.source_bandwidth_bps = push::source_bandwidth(fleet, given_source_bandwidth);
+    const plan::PlanOptions plan_options{
+        .fanout = values["fanout"].as<unsigned>(),
+        .piece_size = given_piece_size.value_or(push::swarm_piece_size(fleet)),
+        .jobs = values["jobs"].as<std::size_t>()};
     const plan::Plan plan = plan::make_plan(fleet, plan_options);
     spdlog::debug("planned {} hosts, {} waves deep", plan.hosts.size(), plan.depth);
 

@@ -6,6 +6,7 @@
 #include "inventory/host.hpp"
 #include "ssh/library.hpp"
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
@@ -34,6 +35,8 @@ public:
     HostConnections& operator=(const HostConnections&) = delete;
 
     const ssh::Library& ssh_library() const { return ssh_library_; }
+    // When connecting began: where a push's timeline starts.
+    std::chrono::steady_clock::time_point started() const { return started_; }
     const std::vector<inventory::Host>& hosts() const { return hosts_; }
     bool reached(std::size_t host) const { return errors_.at(host).empty(); }
     // Why the host could not be connected to, pinned or diffed.
@@ -49,6 +52,7 @@ public:
     void release();
 
 private:
+    std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
     ssh::Library ssh_library_;
     std::vector<inventory::Host> hosts_;
     std::vector<std::unique_ptr<RemoteStore>> stores_; // null if unreached

@@ -1,8 +1,10 @@
 #include "plan/estimate.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 #include <map>
+#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -71,7 +73,14 @@ double mean_piece_bytes(const Plan& plan, PathSetId set, std::map<PathSetId, dou
     return it->second;
 }
 
-double swarm_seconds(const Plan& plan) {
+// The transfer's closed form, and the setup's relay latency, which follows
+// the same hops (see estimate.hpp).
+struct SwarmSeconds {
+    double transfer = 0;
+    double relay = 0;
+};
+
+SwarmSeconds swarm_seconds(const Plan& plan) {
     std::map<PathSetId, double> pieces; // mean piece size per received set
     // Streams per host: one per child in another zone. Its own zone is not
     // one: the swarm serves plan children first and the zone's other hosts
@@ -94,8 +103,10 @@ double swarm_seconds(const Plan& plan) {
     // passes pieces on at the rate its entry (its first host) gets them.
     std::vector<double> rate(plan.hosts.size());
     std::vector<double> latency(plan.hosts.size(), 0.0);
+    std::vector<double> relay(plan.hosts.size(), 0.0);
     std::map<std::size_t, double> zone_rate;
     double slowest = 0;
+    double deepest = 0;
     for (std::size_t i = 0; i < plan.hosts.size(); ++i) {
         const auto& host = plan.hosts[i];
         const double link = bytes_per_second(host.bandwidth_bps);
@@ -124,14 +135,68 @@ double swarm_seconds(const Plan& plan) {
             edge = std::min({link, edge, piece_rate});
             const double hop = piece / piece_rate;
             streaming = std::max(streaming, static_cast<double>(parent.bytes) / edge);
-            latency[i] = std::max(latency[i],
-                                  (parent.node == source_node ? 0.0 : latency[parent.node]) + hop);
+            const bool sourced = parent.node == source_node;
+            latency[i] = std::max(latency[i], (sourced ? 0.0 : latency[parent.node]) + hop);
+            relay[i] = std::max(relay[i], (sourced ? 0.0 : relay[parent.node]) +
+                                              setup::hop_seconds + setup::hop_bytes / piece_rate);
         }
         rate[i] = received / streaming;
         zone_rate.try_emplace(host.zone, rate[i]);
         slowest = std::max(slowest, streaming + latency[i]);
+        deepest = std::max(deepest, relay[i]);
     }
-    return std::max(slowest, site_link_seconds(plan));
+    return {std::max(slowest, site_link_seconds(plan)), deepest};
+}
+
+// The pieces of the push's torrent: every path anyone needs, each starting
+// a piece of its own.
+double torrent_pieces(const Plan& plan) {
+    std::set<PathSetId> needs;
+    for (const auto& host : plan.hosts) {
+        needs.insert(host.missing);
+    }
+    std::set<PathId> needed;
+    for (const PathSetId set : needs) {
+        const auto& paths = plan.sets.paths(set);
+        needed.insert(paths.begin(), paths.end());
+    }
+    std::uint64_t count = 0;
+    for (const PathId path : needed) {
+        count += (plan.sets.path_bytes(path) + plan.piece_size - 1) / plan.piece_size;
+    }
+    return static_cast<double>(count);
+}
+
+// Seconds for every host's assignment to pass the deployer's uplink and each
+// declared site uplink on the way to the site's hosts.
+double assignment_seconds(const Plan& plan) {
+    const double per_host =
+        setup::host_bytes + setup::torrent_bytes_per_piece * torrent_pieces(plan);
+    std::map<std::string_view, double> site_hosts;
+    for (const auto& host : plan.hosts) {
+        ++site_hosts[host.site];
+    }
+    double slowest = static_cast<double>(plan.hosts.size()) * per_host /
+                     bytes_per_second(plan.source_bandwidth_bps);
+    for (const auto& [site, hosts] : site_hosts) {
+        slowest = std::max(slowest, hosts * per_host / site_uplink(plan, std::string(site)));
+    }
+    return slowest;
+}
+
+SetupEstimate setup_seconds(const Plan& plan, const SwarmSeconds& swarm) {
+    if (plan.hosts.empty()) {
+        return {};
+    }
+    const auto hosts = static_cast<double>(plan.hosts.size());
+    const auto jobs = static_cast<double>(plan.jobs);
+    return {.connect = setup::connect_seconds * std::ceil(hosts / jobs),
+            .agents = setup::agent_start_seconds * hosts /
+                      std::min(jobs, static_cast<double>(setup::agent_start_threads)),
+            .assignments = assignment_seconds(plan),
+            .framing = setup::framing * swarm.transfer,
+            .relay = swarm.relay,
+            .finish = setup::finish_seconds};
 }
 
 // Max-min fair shares of the deployer's uplink, replayed at each completion.
@@ -197,7 +262,10 @@ double direct_seconds(const Plan& plan) {
 } // namespace
 
 Estimate estimate(const Plan& plan) {
-    return {swarm_seconds(plan), direct_seconds(plan)};
+    const SwarmSeconds swarm = swarm_seconds(plan);
+    return {.swarm_seconds = swarm.transfer,
+            .direct_seconds = direct_seconds(plan),
+            .setup = setup_seconds(plan, swarm)};
 }
 
 } // namespace shoal::plan

@@ -2,6 +2,8 @@
 
 #include "plan/plan.hpp"
 
+#include <cstddef>
+
 namespace shoal::plan {
 
 // Closed-form completion times of a plan (no simulation).
@@ -27,6 +29,58 @@ namespace shoal::plan {
 // Direct: the deployer pushes every host's missing bytes itself, all hosts at
 // once, its uplink shared max-min fairly and each host capped by its own link
 // (water-filling, replayed at each host's completion).
+//
+// Setup: what a swarm push spends besides the transfer at line rate, for N
+// hosts that need something (SetupEstimate, docs/planning.md):
+//     connect     = connect_seconds * ceil(N / jobs)
+//     agents      = agent_start_seconds * N / min(jobs, agent_start_threads)
+//     assignments = N * (host_bytes + torrent_bytes_per_piece * pieces) / the
+//                   deployer's uplink, or a site's share over its declared uplink
+//     framing     = framing * transfer
+//     relay       = max over h of the sum, over the hops from the deployer to h,
+//                   of hop_seconds + hop_bytes / piece_rate (as in latency(h))
+//     finish      = finish_seconds
+// The constants were fitted to every push measured in BENCHMARKS.md (2 to 40
+// namespace hosts on one 2-core machine, 1 to 100 Mbit/s, 2 to 64 MiB) and
+// checked against the timelines of `shoal push -v` where the benchmarks
+// recorded them; on machines with a CPU each, connecting and starting agents
+// should take less.
 Estimate estimate(const Plan& plan);
+
+namespace setup {
+
+// One round of `jobs` SSH logins, `nix-store --serve` starts and
+// QueryValidPaths: the diff of 8 hosts took about 1 s (`-v` timeline).
+inline constexpr double connect_seconds = 1.0;
+// One `shoal agent` start (an SSH channel, the staging check, the agent
+// process, its libtorrent session), on each of the push's agent threads:
+// every agent was ready 2.1 s into a push to 8 hosts and 6.0-6.8 s into one
+// to 25 (bench-scale, 2 Mbit/s), which fits 1.1 s with the diff and the
+// assignments.
+inline constexpr double agent_start_seconds = 1.1;
+// The push starts agents on a pool of at most this many threads
+// (push::SwarmDriver), fewer if `--jobs` is lower.
+inline constexpr std::size_t agent_start_threads = 6;
+// Bytes each host is sent before its first piece, besides the torrent:
+// SSH handshake and login, the diff, its certificate and key.
+inline constexpr double host_bytes = 4000;
+// Each agent's assignment carries the torrent in base64: a SHA-1 (v1) and a
+// SHA-256 (v2) per piece, 52 bytes, 70 in base64.
+inline constexpr double torrent_bytes_per_piece = 70;
+// Ethernet, IP, TCP and TLS headers on the payload: the deployer sent 1.05 to
+// 1.08 times the closure at 100 Mbit/s (more on 2 Mbit/s links, where
+// retransmissions add to it).
+inline constexpr double framing = 0.05;
+// Per hop, a piece waits for the sender's queue and the receiver's hash check
+// and request round trips: a fixed time plus the bytes queued ahead of it at
+// the hop's rate. Fitted to the growth of push times with the plan's depth
+// (e.g. 8 to 25 hosts at 2 Mbit/s: 3 to 4 waves, 7.7 s more transfer).
+inline constexpr double hop_seconds = 1.0;
+inline constexpr double hop_bytes = 1e6;
+// From the last host's completion to the push's end, agents stopping (0.3 s
+// in the `-v` timeline of 8 hosts).
+inline constexpr double finish_seconds = 0.3;
+
+} // namespace setup
 
 } // namespace shoal::plan

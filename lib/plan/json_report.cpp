@@ -25,6 +25,7 @@ nlohmann::json plan_json(const Plan& plan) {
                          {"received_paths", plan.sets.paths(host.receives).size()},
                          {"received_bytes", plan.received_bytes(host)}});
     }
+    const auto& setup = plan.estimate.setup;
     std::vector<std::string> slices_to;
     for (const auto i : plan.deployer_slice_hosts) {
         slices_to.push_back(plan.hosts[i].name);
@@ -44,9 +45,19 @@ nlohmann::json plan_json(const Plan& plan) {
               {"cross_rack", plan.links.cross_rack},
               {"in_rack", plan.links.in_rack}}},
             {"estimate",
-             {{"swarm_seconds", plan.estimate.swarm_seconds},
+             {{"total_seconds", plan.estimate.total_seconds()},
+              {"setup_seconds", setup.seconds()},
+              {"swarm_seconds", plan.estimate.swarm_seconds},
               {"direct_seconds", plan.estimate.direct_seconds},
-              {"piece_size", plan.piece_size}}}};
+              {"setup",
+               {{"connect", setup.connect},
+                {"agents", setup.agents},
+                {"assignments", setup.assignments},
+                {"framing", setup.framing},
+                {"relay", setup.relay},
+                {"finish", setup.finish}}},
+              {"piece_size", plan.piece_size},
+              {"jobs", plan.jobs}}}};
 }
 
 nlohmann::json simulation_json(const SimulationResult& result) {

@@ -46,9 +46,26 @@ struct LinkBytes {
     std::uint64_t in_rack = 0;
 };
 
+// What a swarm push spends besides moving the bytes at line rate, in
+// seconds (see estimate.hpp for the model and where its constants come from).
+struct SetupEstimate {
+    double connect = 0;     // SSH login and diff of every host, `jobs` at a time
+    double agents = 0;      // starting `shoal agent` on every host
+    double assignments = 0; // what each host is sent first, through the deployer's link
+    double framing = 0;     // headers and retransmissions on top of the transfer's bytes
+    double relay = 0;       // a piece's latency at each hop of the deepest chain
+    double finish = 0;      // agents stop
+
+    double seconds() const { return connect + agents + assignments + framing + relay + finish; }
+};
+
 struct Estimate {
-    double swarm_seconds = 0;  // pipelined closed form, see estimate.hpp
+    double swarm_seconds = 0;  // the transfer alone: pipelined closed form, see estimate.hpp
     double direct_seconds = 0; // deployer pushes to every host itself
+    SetupEstimate setup;       // the swarm push's other costs
+    // The whole swarm push: setup plus transfer. Plans are compared by the
+    // transfer alone, which is what their shape changes.
+    double total_seconds() const { return setup.seconds() + swarm_seconds; }
 };
 
 // A fan-out plan: pure data, ordered so that every host comes after all its
@@ -66,6 +83,7 @@ struct Plan {
     std::vector<std::size_t> deployer_slice_hosts;
     unsigned fanout = 0;
     std::uint64_t piece_size = 0;
+    std::size_t jobs = 0;          // hosts connected at once (PlanOptions::jobs)
     unsigned depth = 0;            // deepest wave
     std::uint64_t union_bytes = 0; // bytes needed by anyone: the deployer's minimum egress
     LinkBytes links;

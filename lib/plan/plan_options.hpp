@@ -20,7 +20,11 @@ struct PlanOptions {
     // docs/planning.md); false plans topology-blind, as if no site had one.
     bool respect_site_links = true;
     // The swarm's piece size; the estimate charges one piece per wave.
+    // `shoal plan` and `shoal push` pass the torrent's (push::swarm_piece_size).
     std::uint64_t piece_size = 4ULL << 20;
+    // Hosts connected and diffed at once (`--jobs`, fleet::default_jobs),
+    // which also bounds the threads that start agents: the setup estimate.
+    std::size_t jobs = 64;
 };
 
 } // namespace shoal::plan

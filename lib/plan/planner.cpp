@@ -27,6 +27,9 @@ void check_input(const Fleet& fleet, const PlanOptions& options) {
     if (options.piece_size == 0) {
         throw util::UsageError("the piece size must be above zero");
     }
+    if (options.jobs == 0) {
+        throw util::UsageError("--jobs must be at least 1");
+    }
     for (const auto& [site, uplink] : fleet.site_uplink_bps) {
         if (uplink == 0) {
             throw util::UsageError(fmt::format("site {} has no uplink bandwidth", site));
@@ -82,6 +85,7 @@ Plan plan_with_zones(const Fleet& fleet, const PlanOptions& options, PathSetPool
               .deployer_slice_hosts = {},
               .fanout = options.fanout,
               .piece_size = options.piece_size,
+              .jobs = options.jobs,
               .links = {},
               .estimate = {}};
     PathSetId everything = PathSetPool::empty_set;

@@ -72,9 +72,19 @@ std::string summary(const Plan& plan) {
         text += fmt::format("site {}: entered once, its {} uplink the constraint\n", site,
                             util::format_bandwidth(plan.site_uplink_bps.at(site)));
     }
+    const auto& setup = estimate.setup;
+    text += fmt::format("estimate: swarm push {} = setup {} + transfer {}\n",
+                        util::format_seconds(estimate.total_seconds()),
+                        util::format_seconds(setup.seconds()),
+                        util::format_seconds(estimate.swarm_seconds));
+    text += fmt::format(
+        "  setup: connect {}, agents {}, assignments {}, framing {}, relay {}, finish {}\n",
+        util::format_seconds(setup.connect), util::format_seconds(setup.agents),
+        util::format_seconds(setup.assignments), util::format_seconds(setup.framing),
+        util::format_seconds(setup.relay), util::format_seconds(setup.finish));
     const bool swarm_wins = estimate.swarm_seconds <= estimate.direct_seconds;
     text +=
-        fmt::format("estimate: swarm {}, direct push {} ({} {} faster)\n",
+        fmt::format("  transfer alone: swarm {}, direct push {} ({} {} faster)\n",
                     util::format_seconds(estimate.swarm_seconds),
                     util::format_seconds(estimate.direct_seconds), swarm_wins ? "swarm" : "direct",
                     swarm_wins ? ratio(estimate.direct_seconds, estimate.swarm_seconds)
@@ -141,7 +151,7 @@ std::string simulation_text(const Plan& plan, const SimulationResult& result) {
         text += fmt::format("  wave {}: done after {}\n", wave + 1,
                             util::format_seconds(result.wave_seconds[wave]));
     }
-    text += fmt::format("total: {} (estimate {}, direct push {})\n",
+    text += fmt::format("total: {} (estimated transfer {}, direct push {})\n",
                         util::format_seconds(result.total_seconds),
                         util::format_seconds(plan.estimate.swarm_seconds),
                         util::format_seconds(plan.estimate.direct_seconds));

@@ -7,7 +7,8 @@
 
 namespace shoal::plan {
 
-// A summary (hosts, bytes, depth, link bytes, swarm vs direct estimate), then
+// A summary (hosts, bytes, depth, link bytes, the swarm push's estimate as
+// setup plus transfer, the transfer against a direct push), then
 // the tree by site, rack and wave with host names folded into ranges, so a
 // plan for thousands of hosts stays a few screens long.
 std::string plan_text(const Plan& plan);

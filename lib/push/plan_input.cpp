@@ -1,9 +1,17 @@
 #include "push/plan_input.hpp"
 
+#include "fleet/remote_store.hpp"
+#include "plan/plan_options.hpp"
+#include "swarm/torrent_builder.hpp"
+
 #include <algorithm>
+#include <numeric>
 
 namespace shoal::push {
 namespace {
+
+// The planner's setup estimate assumes the push's default `--jobs`.
+static_assert(plan::PlanOptions{}.jobs == fleet::default_jobs);
 
 // Hosts without a site or rack still plan fine; they share the unnamed one.
 std::string or_dash(const std::string& text) {
@@ -39,6 +47,12 @@ std::uint64_t source_bandwidth(const plan::Fleet& fleet, std::uint64_t given_bps
     }
     // A fleet that needs nothing still gets its (empty) plan.
     return fastest_needing != 0 ? fastest_needing : fastest;
+}
+
+std::uint64_t swarm_piece_size(const plan::Fleet& fleet) {
+    const auto& sizes = fleet.paths.nar_sizes();
+    return static_cast<std::uint64_t>(
+        swarm::choose_piece_size(std::accumulate(sizes.begin(), sizes.end(), std::uint64_t{0})));
 }
 
 } // namespace shoal::push

@@ -25,6 +25,14 @@ constexpr auto tick = std::chrono::milliseconds(100);
 // report: each agent is read this often anyway.
 constexpr auto read_anyway = std::chrono::seconds(1);
 constexpr auto progress_interval = std::chrono::seconds(2);
+// Assignments on their way at once. Each carries the torrent (tens of KiB):
+// sent to every host at the same moment, they would flood the deployer's
+// link, and on a slow one with a short queue TCP gives up on connections
+// whose retransmissions the queue keeps dropping.
+constexpr std::size_t assignments_in_flight = 8;
+// An assignment not acknowledged by then (a host that went silent) stops
+// holding up the next ones.
+constexpr auto assignment_pacing_limit = std::chrono::seconds(2);
 
 double seconds_between(Clock::time_point from, Clock::time_point to) {
     return std::chrono::duration<double>(to - from).count();
@@ -101,12 +109,36 @@ void SwarmDriver::adopt_started(Clock::time_point now) {
             fail(s.receiver, "interrupted");
             continue;
         }
-        coordinator_.agent_starting(s.receiver, now);
-        slot.agent->queue(assignment_for(context_, receivers_[s.receiver]));
-        slot.output_pending = true;
-        slot.last_heard = now;
         slot.next_read = now;
         slot.next_keepalive = now;
+        // Fed hosts first: the swarm starts from them.
+        if (receivers_[s.receiver].route.slice) {
+            unassigned_.push_front(s.receiver);
+        } else {
+            unassigned_.push_back(s.receiver);
+        }
+    }
+}
+
+void SwarmDriver::assign_next(Clock::time_point now) {
+    std::erase_if(assigning_, [&](const std::pair<std::size_t, Clock::time_point>& sent) {
+        const auto& slot = slots_[sent.first];
+        return slot.state != State::running || now - sent.second > assignment_pacing_limit ||
+               (!slot.output_pending && slot.agent->session().unacknowledged_bytes() == 0);
+    });
+    while (assigning_.size() < assignments_in_flight && !unassigned_.empty()) {
+        const auto i = unassigned_.front();
+        unassigned_.pop_front();
+        auto& slot = slots_[i];
+        if (slot.state != State::running) {
+            continue;
+        }
+        coordinator_.agent_starting(i, now);
+        slot.agent->queue(assignment_for(context_, receivers_[i]));
+        slot.assigned = true;
+        slot.output_pending = true;
+        slot.last_heard = now;
+        assigning_.emplace_back(i, now);
     }
 }
 
@@ -149,6 +181,7 @@ void SwarmDriver::run(SliceSeeder& sources, io::TerminationSignals& signals) {
             return;
         }
         now = Clock::now();
+        assign_next(now);
         const auto decisions = coordinator_.decide(now);
         apply(decisions, now);
         for (std::size_t i = 0; i < slots_.size(); ++i) {
@@ -265,7 +298,7 @@ void SwarmDriver::apply(const Decisions& decisions, Clock::time_point now) {
 
 void SwarmDriver::check_silence_and_keepalive(std::size_t receiver, Clock::time_point now) {
     auto& slot = slots_[receiver];
-    if (slot.state != State::running) {
+    if (slot.state != State::running || !slot.assigned) {
         return;
     }
     try {

@@ -10,10 +10,12 @@
 
 #include <atomic>
 #include <chrono>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace shoal::push {
@@ -61,6 +63,7 @@ private:
         Clock::time_point next_keepalive;
         Clock::time_point next_read; // reads at least this often, whatever poll says
         bool output_pending = false; // queued commands the channel did not take yet
+        bool assigned = false;       // its assignment is queued (see assign_next)
     };
 
     // A started agent, or why it did not start, from the pool to the loop.
@@ -72,6 +75,7 @@ private:
     };
 
     void adopt_started(Clock::time_point now);
+    void assign_next(Clock::time_point now);
     void serve(std::size_t receiver, Clock::time_point now);
     void handle(std::size_t receiver, const agent::Event& event, Clock::time_point now);
     void apply(const Decisions& decisions, Clock::time_point now);
@@ -99,6 +103,10 @@ private:
     bool stopping_ = false;
     std::atomic<bool> cancel_starts_{false}; // read by the pool: agents not started yet stay so
     bool finished_ = false;
+    // Started agents waiting for their assignment, hosts the deployer feeds
+    // first, and those whose assignment is still on its way (see assign_next).
+    std::deque<std::size_t> unassigned_;
+    std::vector<std::pair<std::size_t, Clock::time_point>> assigning_; // and when queued
 
     io::Wakeup wakeup_;
     std::mutex started_mutex_;

@@ -2,6 +2,7 @@
 
 #include "nix/local_store.hpp"
 #include "nix/sha256.hpp"
+#include "plan/estimate.hpp"
 #include "plan/planner.hpp"
 #include "push/agent_start.hpp"
 #include "push/direct_push.hpp"
@@ -29,8 +30,9 @@ using Clock = std::chrono::steady_clock;
 
 // Threads for what blocks on a host while the loop drives the agents: with
 // the loop, the deployer's seeding sessions and the main thread, the
-// controller stays within a few dozen threads at any fleet size.
-constexpr std::size_t max_pool_threads = 6;
+// controller stays within a few dozen threads at any fleet size. The plan's
+// setup estimate counts agent starts on them.
+constexpr std::size_t max_pool_threads = plan::setup::agent_start_threads;
 
 double seconds_since(Clock::time_point start) {
     return std::chrono::duration<double>(Clock::now() - start).count();
@@ -64,6 +66,8 @@ std::vector<std::size_t> plan_receivers(std::vector<Receiver>& receivers,
     fleet.source_bandwidth_bps = source_bandwidth(fleet, options.source_bandwidth_bps);
     plan::PlanOptions plan_options;
     plan_options.fanout = options.fanout;
+    plan_options.piece_size = swarm_piece_size(fleet);
+    plan_options.jobs = std::max<std::size_t>(options.direct.jobs, 1);
     auto plan = plan::make_plan(fleet, plan_options);
 
     std::map<std::string, std::size_t> receiver_by_name;
@@ -152,7 +156,8 @@ std::vector<report::HostOutcome> push_swarm(fleet::HostConnections& connections,
                                             const SwarmPushOptions& options,
                                             report::PushReporter& reporter,
                                             io::TerminationSignals& signals) {
-    const auto start = Clock::now();
+    // The timeline (-v) and each host's seconds count from the push's start.
+    const auto start = connections.started();
     const auto& hosts = connections.hosts();
     std::vector<report::HostOutcome> outcomes(hosts.size());
     std::vector<Receiver> receivers;

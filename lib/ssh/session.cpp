@@ -9,8 +9,10 @@
 
 #include <algorithm>
 #include <fmt/format.h>
+#include <linux/sockios.h>
 #include <poll.h>
 #include <spdlog/spdlog.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 
 namespace shoal::ssh {
@@ -72,8 +74,9 @@ Session::~Session() {
 
 std::string Session::last_error() const {
     char* message = nullptr;
-    libssh2_session_last_error(handle(), &message, nullptr, 0);
-    return message != nullptr && *message != '\0' ? message : "unknown libssh2 error";
+    const int code = libssh2_session_last_error(handle(), &message, nullptr, 0);
+    return fmt::format("{} (libssh2 error {})",
+                       message != nullptr && *message != '\0' ? message : "unknown", code);
 }
 
 void Session::handshake(const KnownHosts& known_hosts) {
@@ -153,6 +156,12 @@ void Session::send_keepalive_when_writable(int& seconds_to_next) {
         // A failure shows up as silence, which the IO timeout catches.
         libssh2_keepalive_send(handle(), &seconds_to_next);
     }
+}
+
+std::size_t Session::unacknowledged_bytes() const {
+    int bytes = 0;
+    // An error reads as nothing outstanding: the next read or write reports it.
+    return ::ioctl(socket_.get(), SIOCOUTQ, &bytes) == 0 ? static_cast<std::size_t>(bytes) : 0;
 }
 
 short Session::poll_events() const {

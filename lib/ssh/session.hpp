@@ -63,6 +63,8 @@ public:
     // session still): the socket, and what to poll it for so that libssh2
     // can go on (input; output too while a send of ours is half done).
     int socket() const { return socket_.get(); }
+    // Bytes written to the socket that the peer has not acknowledged yet.
+    std::size_t unacknowledged_bytes() const;
     short poll_events() const;
     // Sends a keepalive when one is due and the socket takes it; returns the
     // seconds until the next is due.

@@ -59,13 +59,28 @@ TEST_CASE("JSON follows docs/plan-json.md") {
     CHECK(links["deployer_egress"].get<std::uint64_t>() + links["cross_site"].get<std::uint64_t>() +
               links["cross_rack"].get<std::uint64_t>() + links["in_rack"].get<std::uint64_t>() ==
           (52ULL * 2 + 1) << 20);
-    CHECK(json["estimate"]["swarm_seconds"].get<double>() <
-          json["estimate"]["direct_seconds"].get<double>());
+    const auto& estimate = json["estimate"];
+    CHECK(estimate["swarm_seconds"].get<double>() < estimate["direct_seconds"].get<double>());
+    // The whole push is the setup plus the transfer; the setup its parts.
+    CHECK(estimate["total_seconds"].get<double>() ==
+          doctest::Approx(estimate["setup_seconds"].get<double>() +
+                          estimate["swarm_seconds"].get<double>()));
+    double parts = 0;
+    for (const char* part : {"connect", "agents", "assignments", "framing", "relay", "finish"}) {
+        CHECK(estimate["setup"][part].get<double>() > 0);
+        parts += estimate["setup"][part].get<double>();
+    }
+    CHECK(parts == doctest::Approx(estimate["setup_seconds"].get<double>()));
+    CHECK(estimate["jobs"] == 64);
 }
 
 TEST_CASE("the text report folds host lists and shows entries with their parents") {
     const std::string text = plan_text(make_plan(two_racks(), {}));
     CHECK(text.find("53 hosts need") != std::string::npos);
+    CHECK(text.find("estimate: swarm push ") != std::string::npos);
+    CHECK(text.find(" = setup ") != std::string::npos);
+    CHECK(text.find("  setup: connect 1.0 s, agents ") != std::string::npos);
+    CHECK(text.find("  transfer alone: swarm ") != std::string::npos);
     CHECK(text.find("deployer slices: one each to 8 hosts: ci-a-r1-") != std::string::npos);
     CHECK(text.find("wave 1: ci-a-r1-001 <- @source 2.0 MiB") != std::string::npos);
     // Equal hosts are dealt out depth-first: each subtree is a run of names.

@@ -56,3 +56,15 @@ TEST_CASE("a site's declared uplink goes to the planner") {
     shoal::push::add_to_plan(fleet, lyon, one_path());
     CHECK(fleet.site_uplink_bps == std::map<std::string, std::uint64_t>{{"paris", 100'000'000}});
 }
+
+TEST_CASE("plans use the piece size of the push's torrent") {
+    shoal::plan::Fleet fleet;
+    shoal::push::add_to_plan(fleet, host("web", 1'000'000'000), one_path());
+    CHECK(shoal::push::swarm_piece_size(fleet) == 16 * 1024);
+    shoal::nix::PathInfo big;
+    big.path = "/nix/store/11111111111111111111111111111111-big";
+    big.nar_size = 1ULL << 30;
+    shoal::push::add_to_plan(fleet, host("db", 1'000'000'000), {big});
+    // The union of what anyone lacks: 1 GiB and 1 MiB make 512 KiB pieces.
+    CHECK(shoal::push::swarm_piece_size(fleet) == 512 * 1024);
+}
