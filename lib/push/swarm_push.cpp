@@ -180,7 +180,18 @@ std::vector<report::HostOutcome> push_swarm(fleet::HostConnections& connections,
             receiver_host.push_back(i);
         }
     }
-    if (receivers.empty() || (signals.received() != nullptr)) {
+    if (signals.received() != nullptr) {
+        return outcomes;
+    }
+    const auto key = deployment_key(closures.all_paths());
+    const auto staging = options.staging / key;
+    if (receivers.empty()) {
+        // Every host has its closure (a failed push's host may have completed
+        // since): what an earlier run of this push staged is of no more use.
+        if (!options.keep_cache &&
+            std::all_of(outcomes.begin(), outcomes.end(), [](const auto& o) { return o.ok; })) {
+            std::filesystem::remove_all(staging);
+        }
         return outcomes;
     }
 
@@ -196,9 +207,7 @@ std::vector<report::HostOutcome> push_swarm(fleet::HostConnections& connections,
     for (const auto& [path, info] : union_paths) {
         to_stage.push_back(info);
     }
-    const auto key = deployment_key(closures.all_paths());
     const auto torrent_name = torrent_name_for(key);
-    const auto staging = options.staging / key;
     auto ca = swarm::CertificateAuthority::create(torrent_name, std::chrono::hours(48));
     for (auto& r : receivers) {
         r.certificate = ca.issue(r.host->name, torrent_name);
