@@ -85,15 +85,10 @@ prepare_shoal() {
 }
 
 # Nix runs as root here without build users, sandbox or substituters.
+# shellcheck source=scripts/nix-conf.sh
+source "$(dirname "${BASH_SOURCE[0]}")/nix-conf.sh"
 prepare_nix() {
-  mkdir "$work/nix-conf"
-  cat >"$work/nix-conf/nix.conf" <<'CONF'
-build-users-group =
-sandbox = false
-substituters =
-experimental-features = nix-command
-CONF
-  export NIX_CONF_DIR=$work/nix-conf
+  use_nix_conf "$work/nix-conf"
 }
 
 # One new closure: six paths with real references, the big one random bytes.

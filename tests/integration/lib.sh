@@ -17,6 +17,8 @@
 #                             for deletion on exit.
 
 set -euo pipefail
+# shellcheck source=scripts/nix-conf.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../../scripts/nix-conf.sh"
 
 # Loaded once per test (fleet.sh and swarm_common.sh both source it): loading
 # it again would drop the exit commands registered so far.
@@ -58,14 +60,7 @@ wait_for() {
 nix_test_setup() {
   TEST_TMP=$(mktemp -d "${TMPDIR:-/tmp}/shoal-test.XXXXXX")
   on_exit "rm -rf '$TEST_TMP'"
-  mkdir "$TEST_TMP/nix-conf"
-  cat >"$TEST_TMP/nix-conf/nix.conf" <<'CONF'
-build-users-group =
-sandbox = false
-substituters =
-experimental-features = nix-command
-CONF
-  export NIX_CONF_DIR=$TEST_TMP/nix-conf
+  use_nix_conf "$TEST_TMP/nix-conf"
   nix-store --version >/dev/null || fail "nix-store does not run with NIX_CONF_DIR=$NIX_CONF_DIR"
 }
 
