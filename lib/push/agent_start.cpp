@@ -37,7 +37,7 @@ void install_agent_program(const SwarmContext& context, const Receiver& receiver
     }
     spdlog::info("{}: copied shoal's own closure: {} paths, {} in {}", host.name, copied.paths,
                  util::format_bytes(copied.bytes),
-                 util::format_seconds(std::chrono::duration<double>(Clock::now() - start).count()));
+                 util::format_seconds(util::seconds_since(start)));
 }
 
 } // namespace

@@ -3,6 +3,7 @@
 #include "nix/local_store.hpp"
 #include "ssh/remote_command.hpp"
 #include "util/shell_quote.hpp"
+#include "util/units.hpp"
 
 #include <chrono>
 #include <filesystem>
@@ -39,9 +40,7 @@ void DirectCopy::copy(const std::vector<nix::PathInfo>& missing, CopiedTotals& c
             info, [&](io::Sink& nar) { local.connection().dump_store_path(info.path, nar); });
         ++copied.paths;
         copied.bytes += info.nar_size;
-        reporter_.path_copied(
-            host_name_, info.path, info.nar_size,
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+        reporter_.path_copied(host_name_, info.path, info.nar_size, util::seconds_since(start));
     }
 }
 

@@ -35,7 +35,7 @@ report::HostOutcome copy_outcome(const std::string& host, Clock::time_point star
     outcome.fell_back = fell_back;
     outcome.paths = copied.paths;
     outcome.bytes = copied.bytes;
-    outcome.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    outcome.seconds = util::seconds_since(start);
     reporter.host_finished(outcome);
     return outcome;
 }
@@ -72,9 +72,8 @@ std::unique_ptr<fleet::HostConnections> connect_hosts(const std::vector<inventor
     auto connections = std::make_unique<fleet::HostConnections>(
         hosts, closures, options.remote, options.substitute_on_destination, options.jobs,
         fleet::Pin::yes, report_host);
-    spdlog::debug(
-        "timeline: {} hosts connected, pinned and diffed in {}", hosts.size(),
-        util::format_seconds(std::chrono::duration<double>(Clock::now() - start).count()));
+    spdlog::debug("timeline: {} hosts connected, pinned and diffed in {}", hosts.size(),
+                  util::format_seconds(util::seconds_since(start)));
     return connections;
 }
 

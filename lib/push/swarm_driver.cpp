@@ -34,10 +34,6 @@ constexpr std::size_t assignments_in_flight = 8;
 // holding up the next ones.
 constexpr auto assignment_pacing_limit = std::chrono::seconds(2);
 
-double seconds_between(Clock::time_point from, Clock::time_point to) {
-    return std::chrono::duration<double>(to - from).count();
-}
-
 } // namespace
 
 SwarmDriver::SwarmDriver(SwarmContext& context, const std::vector<Receiver>& receivers,
@@ -183,7 +179,7 @@ void SwarmDriver::run(SliceSeeder& sources, io::TerminationSignals& signals) {
         now = Clock::now();
         assign_next(now);
         const auto decisions = coordinator_.decide(now);
-        apply(decisions, now);
+        apply(decisions);
         for (std::size_t i = 0; i < slots_.size(); ++i) {
             check_silence_and_keepalive(i, now);
         }
@@ -269,7 +265,7 @@ void SwarmDriver::ban_liar(std::size_t receiver, const swarm::Endpoint& liar,
     }
 }
 
-void SwarmDriver::apply(const Decisions& decisions, Clock::time_point now) {
+void SwarmDriver::apply(const Decisions& decisions) {
     for (const auto& order : decisions.orders) {
         auto& slot = slots_[order.receiver];
         if (slot.state != State::running) {
@@ -284,7 +280,7 @@ void SwarmDriver::apply(const Decisions& decisions, Clock::time_point now) {
     }
     if (decisions.peers_given) {
         spdlog::debug("timeline: every agent listens, peers given, {} into the push",
-                      util::format_seconds(seconds_between(context_.start, now)));
+                      util::format_seconds(util::seconds_since(context_.start)));
     }
     for (const auto i : decisions.opened) {
         context_.reporter.host_stuck(receivers_[i].host->name);
@@ -292,7 +288,7 @@ void SwarmDriver::apply(const Decisions& decisions, Clock::time_point now) {
     if (decisions.finished) {
         finished_ = true;
         spdlog::debug("timeline: every host complete or failed, {} into the push",
-                      util::format_seconds(seconds_between(context_.start, now)));
+                      util::format_seconds(util::seconds_since(context_.start)));
     }
 }
 
@@ -329,7 +325,7 @@ void SwarmDriver::report_progress(Clock::time_point now, bool final) {
         std::any_of(states.begin(), states.end(), [](const auto& r) { return r.downloaded > 0; })) {
         first_byte_ = true;
         spdlog::debug("timeline: first byte received, {} into the push",
-                      util::format_seconds(seconds_between(context_.start, now)));
+                      util::format_seconds(util::seconds_since(context_.start)));
     }
     if (now - last_report_ < progress_interval && !final) {
         return;
@@ -340,7 +336,7 @@ void SwarmDriver::report_progress(Clock::time_point now, bool final) {
         progress.push_back({receivers_[i].host->name, states[i].downloaded, states[i].wanted,
                             states[i].phase == Phase::complete});
     }
-    context_.reporter.swarm_progress(progress, seconds_between(context_.start, now));
+    context_.reporter.swarm_progress(progress, util::seconds_since(context_.start));
 }
 
 void SwarmDriver::end_complete(std::size_t receiver) {
@@ -360,7 +356,7 @@ void SwarmDriver::end_complete(std::size_t receiver) {
         agent.reset();
         auto& outcome = outcomes_[receiver];
         outcome.ok = true;
-        outcome.seconds = seconds_between(context_.start, Clock::now());
+        outcome.seconds = util::seconds_since(context_.start);
         context_.reporter.host_finished(outcome);
     });
 }
@@ -399,7 +395,7 @@ report::HostOutcome SwarmDriver::recover(std::size_t receiver, std::string error
                                               "the same way)",
                                               error, *lasting)
                                 : error;
-        outcome.seconds = seconds_between(context_.start, Clock::now());
+        outcome.seconds = util::seconds_since(context_.start);
         context_.reporter.host_finished(outcome);
         return outcome;
     }

@@ -78,7 +78,7 @@ private:
     void assign_next(Clock::time_point now);
     void serve(std::size_t receiver, Clock::time_point now);
     void handle(std::size_t receiver, const agent::Event& event, Clock::time_point now);
-    void apply(const Decisions& decisions, Clock::time_point now);
+    void apply(const Decisions& decisions);
     void check_silence_and_keepalive(std::size_t receiver, Clock::time_point now);
     void report_progress(Clock::time_point now, bool final);
 

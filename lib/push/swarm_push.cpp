@@ -34,10 +34,6 @@ using Clock = std::chrono::steady_clock;
 // setup estimate counts agent starts on them.
 constexpr std::size_t max_pool_threads = plan::setup::agent_start_threads;
 
-double seconds_since(Clock::time_point start) {
-    return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
 // Stable across reruns of the same push, so that both sides find their
 // staging (and resume data) again: derived from every path of every closure.
 std::string deployment_key(const std::vector<nix::PathInfo>& all_paths) {
@@ -120,13 +116,13 @@ void stage(SwarmContext& context, const std::vector<nix::PathInfo>& to_stage,
     }
     spdlog::info("staged {} NARs in {}", to_stage.size(), staging.string());
     spdlog::debug("timeline: staged, {} into the push",
-                  util::format_seconds(seconds_since(context.start)));
+                  util::format_seconds(util::seconds_since(context.start)));
     context.torrent = swarm::build_torrent(staging / torrent_name, context.ca.certificate_pem());
     // Public data only (file hashes, the CA's certificate): lets an operator
     // inspect the push, or test that a client holding it is refused.
     swarm::write_file_atomically(staging / (torrent_name + ".torrent"), context.torrent.bytes);
     spdlog::debug("timeline: torrent built, {} into the push",
-                  util::format_seconds(seconds_since(context.start)));
+                  util::format_seconds(util::seconds_since(context.start)));
 }
 
 // Agents start on the driver's pool while this thread stages the NARs; then

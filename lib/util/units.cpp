@@ -42,4 +42,8 @@ std::string format_bandwidth(std::uint64_t bits_per_second) {
     return fmt::format("{:g} {}", std::round(value * 10.0) / 10.0, units[unit]);
 }
 
+double seconds_since(std::chrono::steady_clock::time_point start) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
 } // namespace shoal::util
