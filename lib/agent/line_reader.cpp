@@ -18,18 +18,19 @@ bool LineReader::readable() const {
     return ::poll(&entry, 1, 0) == 1;
 }
 
-std::optional<std::string> LineReader::whole_line() {
+std::optional<std::string> LineReader::next_line() {
     try {
-        return lines_.next();
+        return read_line();
     } catch (const io::LineTooLong& e) {
+        // To the agent, an endless line is a protocol error like any other.
         throw ProtocolError(e.what());
     }
 }
 
-std::optional<std::string> LineReader::next_line() {
+std::optional<std::string> LineReader::read_line() {
     // Read only what is there: poll said so, so read() cannot block.
     for (;;) {
-        if (auto line = whole_line()) {
+        if (auto line = lines_.next()) {
             return line;
         }
         if (ended_ || !readable()) {
@@ -41,12 +42,8 @@ std::optional<std::string> LineReader::next_line() {
             util::throw_errno("reading the controller's messages");
         }
         ended_ = count == 0;
-        try {
-            lines_.append(std::span<const char>(
-                chunk.data(), static_cast<std::size_t>(std::max<ssize_t>(count, 0))));
-        } catch (const io::LineTooLong& e) {
-            throw ProtocolError(e.what());
-        }
+        lines_.append(std::span<const char>(chunk.data(),
+                                            static_cast<std::size_t>(std::max<ssize_t>(count, 0))));
     }
     if (ended_ && !lines_.rest().empty()) {
         return lines_.take_rest();

@@ -27,7 +27,7 @@ public:
     void wait(std::chrono::milliseconds timeout) const;
 
 private:
-    std::optional<std::string> whole_line();
+    std::optional<std::string> read_line(); // next_line, with io::LineTooLong
     bool readable() const;
 
     int fd_;
