@@ -145,6 +145,18 @@ void run_swarm(SwarmContext& context, const std::vector<Receiver>& receivers,
     driver.run(sources, signals);
 }
 
+// Removes the push's staged NARs once every host has its closure (unless
+// --keep-cache): a rerun after a failure or an interrupt reuses them.
+void drop_staging_when_done(const std::vector<report::HostOutcome>& outcomes,
+                            const SwarmPushOptions& options, io::TerminationSignals& signals,
+                            const std::filesystem::path& staging) {
+    const bool all_ok = std::all_of(outcomes.begin(), outcomes.end(),
+                                    [](const report::HostOutcome& o) { return o.ok; });
+    if (all_ok && !options.keep_cache && signals.received() == nullptr) {
+        std::filesystem::remove_all(staging);
+    }
+}
+
 } // namespace
 
 std::vector<report::HostOutcome> push_swarm(fleet::HostConnections& connections,
@@ -184,10 +196,7 @@ std::vector<report::HostOutcome> push_swarm(fleet::HostConnections& connections,
     if (receivers.empty()) {
         // Every host has its closure (a failed push's host may have completed
         // since): what an earlier run of this push staged is of no more use.
-        if (!options.keep_cache &&
-            std::all_of(outcomes.begin(), outcomes.end(), [](const auto& o) { return o.ok; })) {
-            std::filesystem::remove_all(staging);
-        }
+        drop_staging_when_done(outcomes, options, signals, staging);
         return outcomes;
     }
 
@@ -230,12 +239,7 @@ std::vector<report::HostOutcome> push_swarm(fleet::HostConnections& connections,
     for (std::size_t i = 0; i < receivers.size(); ++i) {
         outcomes[receiver_host[i]] = std::move(receiver_outcomes[i]);
     }
-    const bool all_ok = std::all_of(outcomes.begin(), outcomes.end(),
-                                    [](const report::HostOutcome& o) { return o.ok; });
-    // A rerun after a failure or an interrupt reuses the staged NARs.
-    if (all_ok && !options.keep_cache && !(signals.received() != nullptr)) {
-        std::filesystem::remove_all(staging);
-    }
+    drop_staging_when_done(outcomes, options, signals, staging);
     return outcomes;
 }
 
