@@ -96,15 +96,15 @@ void SwarmDriver::adopt_started(Clock::time_point now) {
     for (auto& s : started) {
         auto& slot = slots_[s.receiver];
         slot.agent = std::move(s.agent);
-        slot.state = State::running;
         if (!slot.agent) {
             fail(s.receiver, s.error, s.lasting);
             continue;
         }
         if (stopping_) {
-            fail(s.receiver, "interrupted");
+            fail(s.receiver, "interrupted"); // closes the agent on the pool
             continue;
         }
+        slot.state = State::running;
         slot.next_read = now;
         slot.next_keepalive = now;
         // Fed hosts first: the swarm starts from them.
