@@ -64,9 +64,9 @@ inline constexpr std::size_t agent_start_threads = 6;
 // Bytes each host is sent before its first piece, besides the torrent:
 // SSH handshake and login, the diff, its certificate and key.
 inline constexpr double host_bytes = 4000;
-// Each agent's assignment carries the torrent in base64: a SHA-1 (v1) and a
-// SHA-256 (v2) per piece, 52 bytes, 70 in base64.
-inline constexpr double torrent_bytes_per_piece = 70;
+// Each agent's assignment carries the torrent in base64: a SHA-1 per piece,
+// 20 bytes, 27 in base64.
+inline constexpr double torrent_bytes_per_piece = 27;
 // Ethernet, IP, TCP and TLS headers on the payload: the deployer sent 1.05 to
 // 1.08 times the closure at 100 Mbit/s (more on 2 Mbit/s links, where
 // retransmissions add to it).

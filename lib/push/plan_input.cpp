@@ -51,8 +51,12 @@ std::uint64_t source_bandwidth(const plan::Fleet& fleet, std::uint64_t given_bps
 
 std::uint64_t swarm_piece_size(const plan::Fleet& fleet) {
     const auto& sizes = fleet.paths.nar_sizes();
-    return static_cast<std::uint64_t>(
-        swarm::choose_piece_size(std::accumulate(sizes.begin(), sizes.end(), std::uint64_t{0})));
+    const auto receivers =
+        std::count_if(fleet.hosts.begin(), fleet.hosts.end(),
+                      [](const plan::HostNeeds& host) { return !host.missing.empty(); });
+    return static_cast<std::uint64_t>(swarm::choose_piece_size(
+        std::accumulate(sizes.begin(), sizes.end(), std::uint64_t{0}),
+        static_cast<std::size_t>(receivers)));
 }
 
 } // namespace shoal::push

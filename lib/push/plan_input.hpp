@@ -23,7 +23,8 @@ void add_to_plan(plan::Fleet& fleet, const inventory::Host& host,
 std::uint64_t source_bandwidth(const plan::Fleet& fleet, std::uint64_t given_bps);
 
 // The piece size of the push's torrent for what the fleet lacks (every path
-// of `fleet.paths`): the plan's estimates use the pieces the swarm will move.
+// of `fleet.paths`), sent to every host that lacks something: the plan's
+// estimates use the pieces the swarm will move.
 std::uint64_t swarm_piece_size(const plan::Fleet& fleet);
 
 } // namespace shoal::push

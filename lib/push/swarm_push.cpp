@@ -51,10 +51,15 @@ std::string torrent_name_for(const std::string& key) {
     return "shoal-" + key;
 }
 
+// What the plan decided that the rest of the push follows.
+struct ReceiverPlan {
+    std::vector<std::size_t> fed; // the receivers the deployer feeds, by slice
+    int piece_size = 0;           // the torrent's
+};
+
 // Plans the fan-out over the receivers and derives each one's peers and the
-// files it relays for others. Returns the receivers the deployer feeds, by slice.
-std::vector<std::size_t> plan_receivers(std::vector<Receiver>& receivers,
-                                        const SwarmPushOptions& options) {
+// files it relays for others.
+ReceiverPlan plan_receivers(std::vector<Receiver>& receivers, const SwarmPushOptions& options) {
     plan::Fleet fleet;
     for (const auto& r : receivers) {
         add_to_plan(fleet, *r.host, r.missing);
@@ -71,7 +76,8 @@ std::vector<std::size_t> plan_receivers(std::vector<Receiver>& receivers,
         receiver_by_name[receivers[i].host->name] = i;
     }
     const auto routes = swarm_routes(plan);
-    std::vector<std::size_t> fed;
+    ReceiverPlan decided{{}, static_cast<int>(plan_options.piece_size)};
+    auto& fed = decided.fed;
     for (std::size_t k = 0; k < routes.sourced.size(); ++k) {
         fed.push_back(receiver_by_name.at(plan.hosts[routes.sourced[k]].name));
         receivers[fed.back()].route.slice = k;
@@ -89,7 +95,7 @@ std::vector<std::size_t> plan_receivers(std::vector<Receiver>& receivers,
     }
     spdlog::info("plan: {} receivers, {} waves, fan-out {}, {} fed by the deployer",
                  plan.hosts.size(), plan.depth, plan.fanout, fed.size());
-    return fed;
+    return decided;
 }
 
 // The files each fed receiver downloads, by slice.
@@ -108,7 +114,7 @@ std::vector<std::set<std::string>> wanted_by_slice(const std::vector<Receiver>& 
 
 // Stages every NAR that some receiver lacks and builds the push's torrent.
 void stage(SwarmContext& context, const std::vector<nix::PathInfo>& to_stage,
-           const std::filesystem::path& staging) {
+           const std::filesystem::path& staging, int piece_size) {
     const auto torrent_name = torrent_name_for(context.key);
     {
         nix::LocalStore local_store;
@@ -117,7 +123,8 @@ void stage(SwarmContext& context, const std::vector<nix::PathInfo>& to_stage,
     spdlog::info("staged {} NARs in {}", to_stage.size(), staging.string());
     spdlog::debug("timeline: staged, {} into the push",
                   util::format_seconds(util::seconds_since(context.start)));
-    context.torrent = swarm::build_torrent(staging / torrent_name, context.ca.certificate_pem());
+    context.torrent =
+        swarm::build_torrent(staging / torrent_name, context.ca.certificate_pem(), piece_size);
     // Public data only (file hashes, the CA's certificate): lets an operator
     // inspect the push, or test that a client holding it is refused.
     swarm::write_file_atomically(staging / (torrent_name + ".torrent"), context.torrent.bytes);
@@ -128,20 +135,20 @@ void stage(SwarmContext& context, const std::vector<nix::PathInfo>& to_stage,
 // Agents start on the driver's pool while this thread stages the NARs; then
 // the deployer serves its slices and this thread drives every agent.
 void run_swarm(SwarmContext& context, const std::vector<Receiver>& receivers,
-               const std::vector<std::size_t>& fed, std::vector<report::HostOutcome>& outcomes,
+               const ReceiverPlan& plan, std::vector<report::HostOutcome>& outcomes,
                const std::vector<nix::PathInfo>& to_stage, const std::filesystem::path& staging,
                io::TerminationSignals& signals) {
     SwarmDriver driver(context, receivers, outcomes,
                        std::clamp<std::size_t>(context.options.direct.jobs, 1, max_pool_threads));
     driver.start_agents();
-    stage(context, to_stage, staging);
+    stage(context, to_stage, staging, plan.piece_size);
     swarm::SwarmOptions source_options;
     source_options.torrent = context.torrent.bytes;
     source_options.save_path = staging;
     source_options.certificate = context.ca.issue("@source", context.torrent.name);
     source_options.upload_rate_limit = context.options.max_upload_rate;
     source_options.low_priority = context.options.low_priority;
-    SliceSeeder sources(source_options, context.sources, wanted_by_slice(receivers, fed));
+    SliceSeeder sources(source_options, context.sources, wanted_by_slice(receivers, plan.fed));
     driver.run(sources, signals);
 }
 
@@ -201,7 +208,7 @@ std::vector<report::HostOutcome> push_swarm(fleet::HostConnections& connections,
     }
 
     // 2. Plan; then, while agents start, stage what anyone lacks, and seed it.
-    const auto fed = plan_receivers(receivers, options);
+    const auto plan = plan_receivers(receivers, options);
     std::map<std::string, nix::PathInfo> union_paths;
     for (const auto& r : receivers) {
         for (const auto& info : r.missing) {
@@ -220,7 +227,7 @@ std::vector<report::HostOutcome> push_swarm(fleet::HostConnections& connections,
     const auto source_address =
         options.listen_address.value_or(local_address_towards(receivers.front().host->address));
     std::vector<swarm::Endpoint> source_endpoints;
-    for (std::size_t k = 0; k < fed.size(); ++k) {
+    for (std::size_t k = 0; k < plan.fed.size(); ++k) {
         source_endpoints.push_back(
             {source_address, static_cast<std::uint16_t>(options.listen_port + k)});
     }
@@ -235,7 +242,7 @@ std::vector<report::HostOutcome> push_swarm(fleet::HostConnections& connections,
         context.host_by_address[receivers[i].host->address].receiver = i;
     }
     std::vector<report::HostOutcome> receiver_outcomes(receivers.size());
-    run_swarm(context, receivers, fed, receiver_outcomes, to_stage, staging, signals);
+    run_swarm(context, receivers, plan, receiver_outcomes, to_stage, staging, signals);
     for (std::size_t i = 0; i < receivers.size(); ++i) {
         outcomes[receiver_host[i]] = std::move(receiver_outcomes[i]);
     }

@@ -10,6 +10,7 @@
 #include <libtorrent/add_torrent_params.hpp>
 #include <libtorrent/alert_types.hpp>
 #include <libtorrent/error_code.hpp>
+#include <libtorrent/extensions/smart_ban.hpp>
 #include <libtorrent/ip_filter.hpp>
 #include <libtorrent/peer_class.hpp>
 #include <libtorrent/posix_disk_io.hpp>
@@ -206,8 +207,8 @@ SwarmSession::SwarmSession(const SwarmOptions& options) : state_(std::make_uniqu
     state.next_resume_save = Clock::now() + options.resume_save_interval;
 
     lt::session_params params(session_settings(options));
-    // No ut_metadata, ut_pex or smart_ban: every peer has the torrent, peer
-    // exchange would bypass the plan, and v2 pinpoints bad blocks by itself.
+    // No ut_metadata or ut_pex: every peer has the torrent, and peer exchange
+    // would bypass the plan. smart_ban is the torrent's (below).
     params.extensions.clear();
     if (!state.downloads) {
         // Serving only: its reads come from the page cache, so disk calls in
@@ -233,6 +234,9 @@ SwarmSession::SwarmSession(const SwarmOptions& options) : state_(std::make_uniqu
     // Peers remembered from an earlier run are not the plan's: it names them again.
     torrent_params.peers.clear();
     torrent_params.banned_peers.clear();
+    // A piece that fails its SHA-1 may hold blocks of several peers: this
+    // finds (and bans) the one whose blocks were wrong once the piece passes.
+    torrent_params.extensions.emplace_back(&lt::create_smart_ban_plugin);
     if (options.seed) {
         torrent_params.flags |= lt::torrent_flags::seed_mode;
     }

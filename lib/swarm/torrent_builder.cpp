@@ -14,9 +14,14 @@
 namespace shoal::swarm {
 namespace {
 
-constexpr std::uint64_t min_piece_size = 16 * 1024; // v2's minimum: one block
+constexpr std::uint64_t min_piece_size = 16 * 1024; // one block
 constexpr std::uint64_t max_piece_size = 4 * 1024 * 1024;
 constexpr std::uint64_t target_piece_count = 4096;
+constexpr std::uint64_t min_piece_count = 64;
+// A SHA-1 per piece, in base64 in each receiver's assignment.
+constexpr std::uint64_t assignment_bytes_per_piece = 27;
+// The torrent's copies, one per receiver, against the payload.
+constexpr std::uint64_t torrent_share_divisor = 16;
 
 struct StagedFile {
     std::string name;
@@ -58,14 +63,18 @@ lt::torrent_info parse_torrent(std::string_view torrent_bytes) {
 
 } // namespace
 
-int choose_piece_size(std::uint64_t total_size) {
-    const std::uint64_t wanted = std::bit_ceil(
-        std::max<std::uint64_t>(1, (total_size + target_piece_count - 1) / target_piece_count));
+int choose_piece_size(std::uint64_t total_size, std::size_t receivers) {
+    const std::uint64_t affordable = total_size / torrent_share_divisor /
+                                     assignment_bytes_per_piece /
+                                     std::max<std::uint64_t>(receivers, 1);
+    const std::uint64_t pieces = std::clamp(affordable, min_piece_count, target_piece_count);
+    const std::uint64_t wanted =
+        std::bit_ceil(std::max<std::uint64_t>(1, (total_size + pieces - 1) / pieces));
     return static_cast<int>(std::clamp(wanted, min_piece_size, max_piece_size));
 }
 
 BuiltTorrent build_torrent(const std::filesystem::path& staging_directory,
-                           const std::string& root_certificate_pem) {
+                           const std::string& root_certificate_pem, int piece_size) {
     const std::filesystem::path directory = std::filesystem::absolute(staging_directory);
     BuiltTorrent result;
     result.name = directory.filename().string();
@@ -77,14 +86,15 @@ BuiltTorrent build_torrent(const std::filesystem::path& staging_directory,
     if (result.total_size == 0) {
         throw util::Error("staging directory " + directory.string() + " holds only empty files");
     }
-    result.piece_size = choose_piece_size(result.total_size);
+    result.piece_size = piece_size;
 
-    // Hybrid, v1 and v2: v2 aligns each file to a piece boundary, so a host
-    // can fetch any subset of files. The v1 hashes are there for libtorrent
-    // 2.0.8: after a v2-only piece fails its hash check it asks peers for the
-    // piece's block hashes and mishandles their answers (a reject makes it
-    // write out of bounds); with v1 hashes it never asks (docs/reliability.md).
-    lt::create_torrent creator(storage, result.piece_size);
+    // v1 with v2's layout (canonical_files: pad files align every file to a
+    // piece boundary), so a host can fetch any subset of files. Not v2: its
+    // SHA-256 piece layers would more than double what every assignment
+    // carries, and libtorrent 2.0.8 mishandles v2's block-hash requests after
+    // a failed piece (docs/reliability.md). Nix checks every NAR's SHA-256.
+    lt::create_torrent creator(storage, result.piece_size,
+                               lt::create_torrent::v1_only | lt::create_torrent::canonical_files);
     creator.set_priv(true);
     creator.set_root_cert(root_certificate_pem);
     creator.set_creator("shoal");

@@ -8,7 +8,7 @@
 
 namespace shoal::swarm {
 
-// A private BitTorrent v2 torrent over the files of a staging directory.
+// A private BitTorrent torrent over the files of a staging directory.
 struct BuiltTorrent {
     std::string name;             // the staging directory's name; certificates must name it
     std::string bytes;            // the bencoded .torrent
@@ -20,25 +20,29 @@ struct BuiltTorrent {
 };
 
 // Hashes every regular file directly in `staging_directory` (one file per
-// store path NAR; subdirectories are refused) into a v2 torrent: private, no
-// trackers, every file starting on a piece boundary, and `root_certificate_pem`
-// embedded so that only peers holding a certificate from that CA can join.
-// The torrent's name is the directory's name; a peer's save path is the
-// directory that contains it.
+// store path NAR; subdirectories are refused) into a v1 torrent of
+// `piece_size` pieces (choose_piece_size): private, no trackers, every file
+// starting on a piece boundary (pad files, as v2 lays them out), and
+// `root_certificate_pem` embedded so that only peers holding a certificate from
+// that CA can join. The torrent's name is the directory's name; a peer's save
+// path is the directory that contains it.
 BuiltTorrent build_torrent(const std::filesystem::path& staging_directory,
-                           const std::string& root_certificate_pem);
+                           const std::string& root_certificate_pem, int piece_size);
 
 // A power of two between 16 KiB and 4 MiB giving at most about 4096 pieces:
 // enough pieces for peers to forward data long before they have all of it,
-// few enough to keep piece bookkeeping and HAVE messages cheap.
-int choose_piece_size(std::uint64_t total_size);
+// few enough to keep piece bookkeeping and HAVE messages cheap. Every one of
+// the push's `receivers` is sent the torrent (27 bytes a piece in its
+// assignment), so with many receivers the pieces grow until all those copies
+// weigh at most 1/16 of the payload, down to 64 pieces.
+int choose_piece_size(std::uint64_t total_size, std::size_t receivers = 1);
 
 // The file index of each payload file (pad files left out) of a torrent
 // made by build_torrent, by file name.
 std::map<std::string, int> file_indices(std::string_view torrent_bytes);
 
-// Where a payload file lies among the torrent's pieces. v2 starts every file
-// on a piece boundary, so each piece holds bytes of one file only.
+// Where a payload file lies among the torrent's pieces. Every file starts on a
+// piece boundary, so each piece holds bytes of one file only.
 struct FilePieces {
     int first_piece = 0;
     int piece_count = 0;

@@ -129,8 +129,13 @@ int issue(const Arguments& args) {
 
 int make_torrent(const Arguments& args) {
     const std::filesystem::path ca_directory = args.get("ca-dir");
-    const swarm::BuiltTorrent torrent =
-        swarm::build_torrent(args.get("staging"), swarm::read_file(ca_directory / "ca.crt"));
+    const std::filesystem::path staging = args.get("staging");
+    std::uint64_t total_size = 0;
+    for (const auto& entry : std::filesystem::directory_iterator(staging)) {
+        total_size += entry.is_regular_file() ? entry.file_size() : 0;
+    }
+    const swarm::BuiltTorrent torrent = swarm::build_torrent(
+        staging, swarm::read_file(ca_directory / "ca.crt"), swarm::choose_piece_size(total_size));
     swarm::write_file_atomically(args.get("out"), torrent.bytes);
     const nlohmann::json summary = {{"name", torrent.name},
                                     {"piece_size", torrent.piece_size},

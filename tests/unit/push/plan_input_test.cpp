@@ -68,3 +68,22 @@ TEST_CASE("plans use the piece size of the push's torrent") {
     // The union of what anyone lacks: 1 GiB and 1 MiB make 512 KiB pieces.
     CHECK(shoal::push::swarm_piece_size(fleet) == 512 * 1024);
 }
+
+TEST_CASE("a torrent for many hosts has fewer, larger pieces") {
+    shoal::nix::PathInfo closure;
+    closure.path = "/nix/store/11111111111111111111111111111111-closure";
+    closure.nar_size = 8ULL << 20;
+    shoal::plan::Fleet fleet;
+    for (int k = 0; k < 8; ++k) {
+        shoal::push::add_to_plan(fleet, host("h" + std::to_string(k), 2'000'000), {closure});
+    }
+    CHECK(shoal::push::swarm_piece_size(fleet) == 16 * 1024); // 512 pieces
+    for (int k = 8; k < 100; ++k) {
+        shoal::push::add_to_plan(fleet, host("h" + std::to_string(k), 2'000'000), {closure});
+    }
+    // 100 copies of the torrent stay within 1/16 of the 8 MiB: 128 pieces.
+    CHECK(shoal::push::swarm_piece_size(fleet) == 64 * 1024);
+    // Hosts that lack nothing are sent no torrent.
+    shoal::push::add_to_plan(fleet, host("done", 2'000'000), {});
+    CHECK(shoal::push::swarm_piece_size(fleet) == 64 * 1024);
+}

@@ -16,7 +16,7 @@ shoal::swarm::SwarmOptions staged_seed(const std::filesystem::path& root) {
     std::ofstream(staging / "x.nar") << std::string(100000, 'x');
     const auto ca = shoal::swarm::CertificateAuthority::create("shoal-test", std::chrono::hours(1));
     shoal::swarm::SwarmOptions options;
-    options.torrent = shoal::swarm::build_torrent(staging, ca.certificate_pem()).bytes;
+    options.torrent = shoal::swarm::build_torrent(staging, ca.certificate_pem(), 16 * 1024).bytes;
     options.save_path = root;
     options.certificate = ca.issue("@source", "shoal-test");
     return options;

@@ -38,7 +38,7 @@ TEST_CASE("the torrent covers every staged file, indexed by name, aligned to pie
     const TemporaryDirectory directory;
     const auto ca =
         shoal::swarm::CertificateAuthority::create("deployment1", std::chrono::hours(1));
-    const auto built = build_torrent(stage(directory.path()), ca.certificate_pem());
+    const auto built = build_torrent(stage(directory.path()), ca.certificate_pem(), 16 * 1024);
 
     const lt::torrent_info info(built.bytes.data(), static_cast<int>(built.bytes.size()));
     const lt::file_storage& files = info.files();
@@ -73,7 +73,7 @@ TEST_CASE("the piece layout gives each file its own run of pieces, in file order
     const TemporaryDirectory directory;
     const auto ca =
         shoal::swarm::CertificateAuthority::create("deployment1", std::chrono::hours(1));
-    const auto built = build_torrent(stage(directory.path()), ca.certificate_pem());
+    const auto built = build_torrent(stage(directory.path()), ca.certificate_pem(), 16 * 1024);
     const auto layout = shoal::swarm::piece_layout(built.bytes);
 
     CHECK(layout.piece_size == 16384);
@@ -96,15 +96,16 @@ TEST_CASE("the piece layout gives each file its own run of pieces, in file order
     }
 }
 
-TEST_CASE("the torrent is private, hybrid, tracker-less and trusts only the deployment's CA") {
+TEST_CASE("the torrent is private, v1, tracker-less and trusts only the deployment's CA") {
     const TemporaryDirectory directory;
     const auto ca =
         shoal::swarm::CertificateAuthority::create("deployment1", std::chrono::hours(1));
-    const auto built = build_torrent(stage(directory.path()), ca.certificate_pem());
+    const auto built = build_torrent(stage(directory.path()), ca.certificate_pem(), 16 * 1024);
 
     const lt::torrent_info info(built.bytes.data(), static_cast<int>(built.bytes.size()));
     CHECK(info.priv());
-    CHECK(info.info_hashes().has_v2());
+    // SHA-1 only: v2's piece layers would weigh on every assignment.
+    CHECK_FALSE(info.info_hashes().has_v2());
     CHECK(info.info_hashes().has_v1());
     CHECK(info.trackers().empty());
     CHECK(info.nodes().empty());
@@ -116,12 +117,13 @@ TEST_CASE("staging directories the torrent cannot represent are refused") {
     const TemporaryDirectory directory;
     const auto staging = directory.path() / "deployment1";
     std::filesystem::create_directory(staging);
-    CHECK_THROWS_WITH_AS(build_torrent(staging, "pem"), doctest::Contains("is empty"),
+    CHECK_THROWS_WITH_AS(build_torrent(staging, "pem", 16 * 1024), doctest::Contains("is empty"),
                          shoal::util::Error);
     std::filesystem::create_directory(staging / "nested");
-    CHECK_THROWS_WITH_AS(build_torrent(staging, "pem"), doctest::Contains("nested"),
+    CHECK_THROWS_WITH_AS(build_torrent(staging, "pem", 16 * 1024), doctest::Contains("nested"),
                          shoal::util::Error);
-    CHECK_THROWS_AS(build_torrent(directory.path() / "missing", "pem"), shoal::util::Error);
+    CHECK_THROWS_AS(build_torrent(directory.path() / "missing", "pem", 16 * 1024),
+                    shoal::util::Error);
 }
 
 TEST_CASE("piece sizes are powers of two from 16 KiB to 4 MiB, about 4096 pieces") {
@@ -132,4 +134,9 @@ TEST_CASE("piece sizes are powers of two from 16 KiB to 4 MiB, about 4096 pieces
     CHECK(choose_piece_size(1ull << 30) == 256 * 1024);
     CHECK(choose_piece_size(5ull << 30) == 2 * 1024 * 1024);
     CHECK(choose_piece_size(1ull << 40) == 4 * 1024 * 1024);
+    // The torrent goes to every receiver: at 100 receivers, 8 MiB make 128
+    // pieces; never fewer than 64.
+    CHECK(choose_piece_size(8ull << 20, 100) == 64 * 1024);
+    CHECK(choose_piece_size(8ull << 20, 10000) == 128 * 1024);
+    CHECK(choose_piece_size(1ull << 30, 8) == 256 * 1024);
 }
