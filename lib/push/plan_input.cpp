@@ -54,9 +54,9 @@ std::uint64_t swarm_piece_size(const plan::Fleet& fleet) {
     const auto receivers =
         std::count_if(fleet.hosts.begin(), fleet.hosts.end(),
                       [](const plan::HostNeeds& host) { return !host.missing.empty(); });
-    return static_cast<std::uint64_t>(swarm::choose_piece_size(
-        std::accumulate(sizes.begin(), sizes.end(), std::uint64_t{0}),
-        static_cast<std::size_t>(receivers)));
+    return static_cast<std::uint64_t>(
+        swarm::choose_piece_size(std::accumulate(sizes.begin(), sizes.end(), std::uint64_t{0}),
+                                 static_cast<std::size_t>(receivers)));
 }
 
 } // namespace shoal::push
