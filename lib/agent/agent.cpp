@@ -42,6 +42,7 @@ Progress progress_of(const swarm::SwarmStatus& status) {
             progress.wanted += file.size;
         }
     }
+    progress.received = status.payload_downloaded;
     progress.uploaded = status.payload_uploaded;
     progress.peers = static_cast<std::uint64_t>(std::max(status.peers, 0));
     return progress;

@@ -204,6 +204,7 @@ Event read_event(FieldReader& fields, const std::string& type) {
         Progress progress;
         progress.downloaded = fields.unsigned_integer("downloaded");
         progress.wanted = fields.unsigned_integer("wanted");
+        progress.received = fields.unsigned_integer("received");
         progress.uploaded = fields.unsigned_integer("uploaded");
         progress.peers = fields.unsigned_integer("peers");
         return progress;
@@ -276,6 +277,7 @@ std::string encode(const Event& event) {
                        return json{{"type", "progress"},
                                    {"downloaded", progress.downloaded},
                                    {"wanted", progress.wanted},
+                                   {"received", progress.received},
                                    {"uploaded", progress.uploaded},
                                    {"peers", progress.peers}};
                    },

@@ -66,6 +66,7 @@ struct Ready {
 struct Progress {
     std::uint64_t downloaded = 0; // verified bytes of the wanted files, resumed ones included
     std::uint64_t wanted = 0;
+    std::uint64_t received = 0; // payload bytes from peers by this run, verified or not
     std::uint64_t uploaded = 0;
     std::uint64_t peers = 0;
 };

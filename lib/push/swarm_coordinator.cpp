@@ -10,11 +10,20 @@ SwarmCoordinator::SwarmCoordinator(std::vector<ReceiverRoute> routes,
                                    std::vector<swarm::Endpoint> sources,
                                    CoordinatorTimeouts timeouts, Time now)
     : routes_(std::move(routes)), sources_(std::move(sources)), timeouts_(timeouts),
-      receivers_(routes_.size()), unresolved_(routes_.size()), undone_(routes_.size()),
-      peers_given_at_(now) {
+      receivers_(routes_.size()), neighbours_(routes_.size()), unresolved_(routes_.size()),
+      undone_(routes_.size()), peers_given_at_(now) {
     for (auto& r : receivers_) {
         r.phase_since = now;
         r.last_gain = now;
+    }
+    // A route lists whom a receiver dials; pieces flow both ways.
+    for (std::size_t i = 0; i < routes_.size(); ++i) {
+        for (const auto peer : routes_[i].peers) {
+            neighbours_[i].push_back(peer);
+            if (peer != deployer_peer) {
+                neighbours_.at(peer).push_back(i);
+            }
+        }
     }
 }
 
@@ -49,13 +58,16 @@ void SwarmCoordinator::agent_ready(std::size_t receiver, swarm::Endpoint endpoin
 }
 
 void SwarmCoordinator::agent_progress(std::size_t receiver, std::uint64_t downloaded,
-                                      std::uint64_t wanted, Time now) {
+                                      std::uint64_t wanted, Time now, std::uint64_t received) {
     auto& r = receivers_.at(receiver);
-    if (downloaded > r.downloaded) {
+    // Bytes still short of a whole piece count too: with large pieces
+    // shared among many peers, a busy host may verify none for a while.
+    if (downloaded > r.downloaded || received > r.received) {
         r.last_gain = now;
     }
     r.downloaded = downloaded;
     r.wanted = wanted;
+    r.received = std::max(r.received, received);
 }
 
 void SwarmCoordinator::agent_complete(std::size_t receiver, Time now) {
@@ -131,6 +143,16 @@ std::optional<std::size_t> SwarmCoordinator::slice_heir(std::size_t failed) cons
     return std::nullopt;
 }
 
+// Whether a peer of `receiver` holds more than it does: a host deep in the
+// tree whose peers have nothing yet is waiting, not stuck.
+bool SwarmCoordinator::peers_ahead(std::size_t receiver) const {
+    const auto& peers = neighbours_[receiver];
+    return std::any_of(peers.begin(), peers.end(), [&](std::size_t peer) {
+        return peer == deployer_peer ||
+               receivers_[peer].downloaded > receivers_[receiver].downloaded;
+    });
+}
+
 // A failed receiver's slice would be missing from the swarm: another fed
 // receiver takes it over (one: several would fetch it twice), or, with none
 // left, everybody.
@@ -153,6 +175,10 @@ Decisions SwarmCoordinator::decide(Time now) {
     if (finished_) {
         return decisions;
     }
+    std::size_t opened = static_cast<std::size_t>(
+        std::count_if(receivers_.begin(), receivers_.end(), [](const Receiver& r) {
+            return r.given_sources && r.phase == Phase::ready;
+        }));
     for (std::size_t i = 0; i < receivers_.size(); ++i) {
         const auto& r = receivers_[i];
         const auto idle = now - std::max(r.last_gain, peers_given_at_);
@@ -162,7 +188,9 @@ Decisions SwarmCoordinator::decide(Time now) {
             // Not fetching (yet), or importing what it has: busy, not stalled.
         } else if (idle > timeouts_.stall) {
             give_up(i, fmt::format("no progress for {} s", timeouts_.stall.count()), now);
-        } else if (idle > timeouts_.open_sources && !r.given_sources) {
+        } else if (idle > timeouts_.open_sources && !r.given_sources &&
+                   opened < max_opened_at_once && peers_ahead(i)) {
+            ++opened;
             receivers_[i].given_sources = true;
             decisions.opened.push_back(i);
             order(i, agent::Connect{sources_});

@@ -32,6 +32,12 @@ struct CoordinatorTimeouts {
     std::chrono::seconds open_sources{10};
 };
 
+// At most this many stuck receivers hold every slice of the deployer at once
+// (each dials every slice); the others wait for one to complete. When many
+// hosts stall together (a network fault), opening the deployer to all of
+// them floods its uplink and its listen queues and rescues none.
+inline constexpr std::size_t max_opened_at_once = 8;
+
 // The agent of `receiver` is given up on, for `reason`; its host then gets a direct copy.
 struct GiveUp {
     std::string reason;
@@ -72,6 +78,7 @@ public:
         swarm::Endpoint endpoint; // where its swarm listens, once ready
         std::uint64_t downloaded = 0;
         std::uint64_t wanted = 0;
+        std::uint64_t received = 0; // payload bytes, verified or not
         Time phase_since;           // when it entered its phase
         Time last_gain;             // when `downloaded` last grew
         bool given_sources = false; // was given every slice of the deployer
@@ -85,7 +92,7 @@ public:
     void agent_starting(std::size_t receiver, Time now);
     void agent_ready(std::size_t receiver, swarm::Endpoint endpoint, Time now);
     void agent_progress(std::size_t receiver, std::uint64_t downloaded, std::uint64_t wanted,
-                        Time now);
+                        Time now, std::uint64_t received = 0);
     void agent_complete(std::size_t receiver, Time now);
     void receiver_failed(std::size_t receiver, Time now);
 
@@ -106,14 +113,16 @@ private:
     void set_phase(std::size_t receiver, Phase phase, Time now);
     std::vector<swarm::Endpoint> first_peers(std::size_t receiver) const;
     std::optional<std::size_t> slice_heir(std::size_t failed) const;
+    bool peers_ahead(std::size_t receiver) const;
     void hand_over_slice(std::size_t failed);
 
     std::vector<ReceiverRoute> routes_;
     std::vector<swarm::Endpoint> sources_;
     CoordinatorTimeouts timeouts_;
     std::vector<Receiver> receivers_;
-    std::size_t unresolved_; // receivers still preparing or starting
-    std::size_t undone_;     // receivers neither complete nor failed
+    std::vector<std::vector<std::size_t>> neighbours_; // each receiver's peers, both directions
+    std::size_t unresolved_;                           // receivers still preparing or starting
+    std::size_t undone_;                               // receivers neither complete nor failed
     bool peers_given_ = false;
     Time peers_given_at_;
     bool finished_ = false;

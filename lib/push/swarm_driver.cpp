@@ -233,7 +233,7 @@ void SwarmDriver::handle(std::size_t receiver, const agent::Event& event, Clock:
                 coordinator_.agent_ready(receiver, {host.address, e.port}, now);
                 context_.reporter.agent_ready(host.name);
             } else if constexpr (std::is_same_v<T, agent::Progress>) {
-                coordinator_.agent_progress(receiver, e.downloaded, e.wanted, now);
+                coordinator_.agent_progress(receiver, e.downloaded, e.wanted, now, e.received);
             } else if constexpr (std::is_same_v<T, agent::PathImported>) {
                 ++outcomes_[receiver].paths;
                 context_.reporter.path_imported(host.name, e.path);

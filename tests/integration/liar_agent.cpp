@@ -93,7 +93,7 @@ int lie(agent::LineReader& input, agent::EventWriter& events) {
             return 1;
         }
         const swarm::SwarmStatus status = session.status();
-        events.write(agent::Progress{0, wanted, status.payload_uploaded,
+        events.write(agent::Progress{0, wanted, status.payload_downloaded, status.payload_uploaded,
                                      static_cast<std::uint64_t>(status.peers)});
     }
 }

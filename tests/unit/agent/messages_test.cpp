@@ -125,10 +125,11 @@ TEST_CASE("events survive encoding and parsing") {
     CHECK(encode(Event{Ready{7400}}) == R"({"port":7400,"type":"ready"})");
     CHECK(std::get<Ready>(parse_event(encode(Event{Ready{7400}}))).port == 7400);
 
-    const Progress progress{10, 20, 30, 4};
+    const Progress progress{10, 20, 15, 30, 4};
     const Progress parsed = std::get<Progress>(parse_event(encode(Event{progress})));
     CHECK(parsed.downloaded == 10);
     CHECK(parsed.wanted == 20);
+    CHECK(parsed.received == 15);
     CHECK(parsed.uploaded == 30);
     CHECK(parsed.peers == 4);
 
@@ -227,7 +228,7 @@ TEST_CASE("lines that are no message at all are refused") {
                          "ban: field 'address' must be a numeric IP address, not 'h2.example'",
                          ProtocolError);
     CHECK_THROWS_WITH_AS(
-        parse_event(R"({"type":"progress","downloaded":1,"wanted":2,"uploaded":3})"),
+        parse_event(R"({"type":"progress","downloaded":1,"wanted":2,"received":2,"uploaded":3})"),
         "progress: field 'peers' is missing", ProtocolError);
     CHECK_THROWS_WITH_AS(parse_event(R"({"type":"path-imported","path":"/etc"})"),
                          doctest::Contains("path-imported: field 'path' is not a store path"),
