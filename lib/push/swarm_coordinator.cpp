@@ -6,6 +6,13 @@
 
 namespace shoal::push {
 
+CoordinatorTimeouts CoordinatorTimeouts::with(std::chrono::seconds agent_start,
+                                              std::chrono::seconds stall) {
+    CoordinatorTimeouts timeouts{agent_start, stall};
+    timeouts.open_sources = std::min(timeouts.open_sources, stall / 2);
+    return timeouts;
+}
+
 SwarmCoordinator::SwarmCoordinator(std::vector<ReceiverRoute> routes,
                                    std::vector<swarm::Endpoint> sources,
                                    CoordinatorTimeouts timeouts, Time now)

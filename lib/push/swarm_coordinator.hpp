@@ -29,7 +29,13 @@ struct CoordinatorTimeouts {
     std::chrono::seconds stall{60};
     // A receiver that gains nothing from its peers for this long is given
     // every slice of the deployer: a few duplicate bytes beat a stalled host.
-    std::chrono::seconds open_sources{10};
+    // Not much shorter: at the start of a push to hundreds of hosts on slow
+    // links, a fed host may wait 10 s for its first bytes of the deployer.
+    std::chrono::seconds open_sources{30};
+
+    // `open_sources` as above, but at most half of `stall`, so that a stuck
+    // receiver is given the slices before it is given up on.
+    static CoordinatorTimeouts with(std::chrono::seconds agent_start, std::chrono::seconds stall);
 };
 
 // At most this many stuck receivers hold every slice of the deployer at once

@@ -47,7 +47,9 @@ SwarmDriver::SwarmDriver(SwarmContext& context, const std::vector<Receiver>& rec
               }
               return routes;
           }(),
-          context.sources, {context.options.agent_start_timeout, context.options.stall_timeout},
+          context.sources,
+          CoordinatorTimeouts::with(context.options.agent_start_timeout,
+                                    context.options.stall_timeout),
           Clock::now()),
       slots_(receivers.size()), pool_(threads) {
     for (std::size_t i = 0; i < receivers.size(); ++i) {

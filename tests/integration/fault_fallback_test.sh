@@ -35,7 +35,11 @@ push() { # OUT ARGS...: a swarm push to the whole fleet through agent-wrapper
 nix_build_test_closure result
 mkdir gate
 agent_wrapper "touch $TEST_TMP/gate/held.\$\$; while [ ! -e $TEST_TMP/gate/go ]; do sleep 0.1; done"
-held_by_all() { (($(find gate -name 'held.*' | wc -l) == FLEET_HOSTS)); }
+# (Agents may be held before the deployer has staged and hashed: wait for its torrent.)
+held_by_all() {
+  (($(find gate -name 'held.*' | wc -l) == FLEET_HOSTS)) &&
+    [[ -n $(find staging -name '*.torrent' 2>/dev/null) ]]
+}
 (
   wait_for 60 held_by_all || exit 1
   find staging -name '*.nar' -delete

@@ -161,6 +161,12 @@ SwarmCoordinator fetching_chain(std::size_t receivers) {
     return coordinator;
 }
 
+TEST_CASE("a stuck receiver is given the slices well before it would be given up on") {
+    CHECK(CoordinatorTimeouts::with(60s, 60s).open_sources == 30s);
+    CHECK(CoordinatorTimeouts::with(60s, 20s).open_sources == 10s);
+    CHECK(CoordinatorTimeouts::with(60s, 20s).stall == 20s);
+}
+
 TEST_CASE("a receiver whose peers have nothing yet waits; it is not stuck") {
     auto coordinator = fetching_chain(4);
     coordinator.agent_progress(0, 500, 1000, t0 + 9s); // 0 and 1 gain, 2 and 3 do not
