@@ -64,8 +64,12 @@ start=$(date +%s%N)
 ssh_to "$h1" "cat >/dev/null" <"$work/payload"
 elapsed_ms=$((($(date +%s%N) - start) / 1000000))
 ((elapsed_ms >= 1800)) || fail "5 MB crossed a 20mbit link in ${elapsed_ms} ms: not shaped"
-ip netns exec "$FLEET_NAME-h1" tc qdisc show dev eth0 | grep -q "tbf .*rate 20Mbit" || fail "no tbf on h1"
-ip netns exec "$FLEET_NAME-net" tc qdisc show dev h1 | grep -q "tbf .*rate 20Mbit" || fail "no tbf on bridge side"
+# (Whole outputs, not `| grep -q`: grep's early exit would fail the pipeline.)
+qdiscs() { ip netns exec "$1" tc qdisc show dev "$2"; }
+[[ $(qdiscs "$FLEET_NAME-h1" eth0) == *"tbf "*"rate 20Mbit"* ]] || fail "no tbf on h1"
+[[ $(qdiscs "$FLEET_NAME-net" h1) == *"tbf "*"rate 20Mbit"* ]] || fail "no tbf on bridge side"
+[[ $(qdiscs "$FLEET_NAME-h1" eth0) == *"pfifo 10: parent 1:1 limit 256p"* ]] ||
+  fail "no 256-packet queue behind h1's tbf: $(qdiscs "$FLEET_NAME-h1" eth0)"
 
 # A second fleet coexists on its own subnet.
 fleet_start 1
@@ -105,8 +109,8 @@ fleet_start 4 20mbit --sites 2 --racks 1 --site-link 5mbit
 read -r h1 h2 h3 _ <<<"$FLEET_ADDRESSES"
 grep -q '^  site2: { uplink: 5mbit }$' "$FLEET_INVENTORY" || fail "no site uplink in $FLEET_INVENTORY"
 "$SHOAL" inventory check "$FLEET_INVENTORY" >/dev/null || fail "shoal refuses $FLEET_INVENTORY"
-ip netns exec "$FLEET_ROUTER_NS" tc qdisc show dev site1 | grep -q "tbf .*rate 5Mbit" || fail "no tbf on the router's site link"
-ip netns exec "$FLEET_NAME-net" tc qdisc show dev up2 | grep -q "tbf .*rate 5Mbit" || fail "no tbf on site2's side"
+[[ $(qdiscs "$FLEET_ROUTER_NS" site1) == *"tbf "*"rate 5Mbit"* ]] || fail "no tbf on the router's site link"
+[[ $(qdiscs "$FLEET_NAME-net" up2) == *"tbf "*"rate 5Mbit"* ]] || fail "no tbf on site2's side"
 # 2.5 MB: within site1 (h1 to h3) at 20 Mbit/s, to site2 (h1 to h2) at 5 Mbit/s.
 head -c 2500000 /dev/urandom >"$work/payload"
 timed_copy_ms() { # timed_copy_ms FROM-NAMESPACE TO-ADDRESS
