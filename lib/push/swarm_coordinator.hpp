@@ -86,7 +86,7 @@ public:
         std::uint64_t wanted = 0;
         std::uint64_t received = 0; // payload bytes, verified or not
         Time phase_since;           // when it entered its phase
-        Time last_gain;             // when `downloaded` last grew
+        Time last_gain;             // when `downloaded` or `received` last grew
         bool given_sources = false; // was given every slice of the deployer
     };
 
