@@ -12,12 +12,15 @@ namespace shoal::cmd {
 namespace {
 
 constexpr std::string_view check_usage =
-    "shoal inventory check [-i] FILE [--json] [--hosts PATTERNS] [--group NAME] [--tag NAME]";
+    "shoal inventory check [-i] FILE [-F SSH_CONFIG] [--json] [--hosts PATTERNS] [--group NAME] "
+    "[--tag NAME]";
 
 int run_check(const std::vector<std::string>& args) {
     po::options_description options("Options");
     options.add_options()("inventory,i", po::value<std::string>()->value_name("FILE"),
                           "the inventory file (YAML)")(
+        "ssh-config,F", po::value<std::string>()->value_name("FILE"),
+        "the OpenSSH client configuration for the hosts (as for push)")(
         "json", "print {\"hosts\":[...]} instead of a table (bandwidth in bit/s)");
     options.add(selection_options());
     po::positional_options_description positionals;
@@ -29,9 +32,19 @@ int run_check(const std::vector<std::string>& args) {
     if (values.count("inventory") == 0U) {
         throw util::UsageError(fmt::format("no inventory file given; usage: {}", check_usage));
     }
-    const auto inventory = inventory::load_inventory(values["inventory"].as<std::string>());
+    inventory::SshConfigChoice ssh_config;
+    if (values.count("ssh-config") != 0U) {
+        ssh_config.file = values["ssh-config"].as<std::string>();
+    }
+    const auto inventory =
+        inventory::load_inventory(values["inventory"].as<std::string>(), ssh_config);
     const auto hosts = inventory::select_hosts(inventory, selection_from(values));
     spdlog::info("{}: {} hosts, {} selected", inventory.file, inventory.hosts.size(), hosts.size());
+    for (const auto& host : hosts) {
+        for (const auto& note : host.ssh_config_notes) {
+            spdlog::warn("{}: {}", host.name, note);
+        }
+    }
     if (values.count("json") != 0U) {
         report::write_host_json(std::cout, hosts);
     } else {

@@ -24,7 +24,10 @@ std::chrono::milliseconds positive_seconds(const po::variables_map& values, cons
 po::options_description target_options() {
     po::options_description options("Targets");
     options.add_options()("inventory,i", po::value<std::string>()->value_name("FILE"),
-                          "the inventory file (YAML)");
+                          "the inventory file (YAML)")(
+        "ssh-config,F", po::value<std::string>()->value_name("FILE"),
+        "the OpenSSH client configuration for the hosts, instead of the inventory's "
+        "`ssh_config:` or ~/.ssh/config and /etc/ssh/ssh_config");
     options.add(selection_options());
     return options;
 }
@@ -33,8 +36,13 @@ std::vector<inventory::Host> selected_hosts(const po::variables_map& values) {
     if (values.count("inventory") == 0U) {
         throw util::UsageError("no inventory: give one with -i FILE");
     }
-    return inventory::select_hosts(inventory::load_inventory(values["inventory"].as<std::string>()),
-                                   selection_from(values));
+    inventory::SshConfigChoice ssh_config;
+    if (values.count("ssh-config") != 0U) {
+        ssh_config.file = values["ssh-config"].as<std::string>();
+    }
+    return inventory::select_hosts(
+        inventory::load_inventory(values["inventory"].as<std::string>(), ssh_config),
+        selection_from(values));
 }
 
 po::options_description remote_options() {
@@ -55,6 +63,8 @@ fleet::RemoteOptions remote_options_from(const po::variables_map& values) {
     fleet::RemoteOptions options;
     options.connect_timeout = positive_seconds(values, "connect-timeout");
     options.io_timeout = positive_seconds(values, "io-timeout");
+    options.connect_timeout_given = !values["connect-timeout"].defaulted();
+    options.io_timeout_given = !values["io-timeout"].defaulted();
     options.accept_new_host_keys = values.count("accept-new-host-keys") != 0U;
     options.remote_nix_store = values["remote-nix-store"].as<std::string>();
     if (options.remote_nix_store.empty()) {

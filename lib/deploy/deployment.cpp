@@ -83,7 +83,7 @@ HostDeployment Deployment::host_deployment(fleet::HostConnections& connections, 
         connections.store(index).session(),
         [this, &connections, index] {
             return std::make_unique<ssh::Session>(
-                connections.ssh_library(),
+                connections.connector(),
                 fleet::connect_options(connections.hosts().at(index), options_.remote));
         },
         reporter_, options_.timeouts);

@@ -2,7 +2,7 @@
 
 #include "deploy/activation_guard.hpp"
 #include "deploy/profile.hpp"
-#include "ssh/library.hpp"
+#include "ssh/connector.hpp"
 #include "ssh/remote_command.hpp"
 #include "util/error.hpp"
 #include "util/parallel.hpp"
@@ -13,14 +13,14 @@
 namespace shoal::deploy {
 namespace {
 
-report::HostOutcome roll_back_host(const ssh::Library& library, const inventory::Host& host,
+report::HostOutcome roll_back_host(ssh::Connector& connector, const inventory::Host& host,
                                    const HostTarget& target, const DeployOptions& options,
                                    report::PushReporter& reporter) {
     const auto start = std::chrono::steady_clock::now();
     report::HostOutcome outcome;
     outcome.host = host.name;
     try {
-        ssh::Session session(library, fleet::connect_options(host, options.remote));
+        ssh::Session session(connector, fleet::connect_options(host, options.remote));
         const auto now = RemoteProfile(session, target.profile).roll_back_one();
         outcome.generation = now.number;
         outcome.deploy = report::Deploy::rolled_back;
@@ -68,10 +68,10 @@ std::vector<report::HostOutcome> roll_back_fleet(const std::vector<inventory::Ho
         target.activate = options.activate.empty() ? host.activate : options.activate;
         targets.push_back(std::move(target));
     }
-    const ssh::Library library;
+    ssh::Connector connector;
     std::vector<report::HostOutcome> outcomes(hosts.size());
     util::run_parallel(hosts.size(), options.jobs, [&](std::size_t i) {
-        outcomes[i] = roll_back_host(library, hosts[i], targets[i], options, reporter);
+        outcomes[i] = roll_back_host(connector, hosts[i], targets[i], options, reporter);
     });
     return outcomes;
 }

@@ -2,6 +2,8 @@
 
 #include "util/parallel.hpp"
 
+#include <spdlog/spdlog.h>
+
 namespace shoal::fleet {
 
 HostConnections::HostConnections(
@@ -10,8 +12,11 @@ HostConnections::HostConnections(
     const std::function<void(const HostConnections&, std::size_t)>& on_host)
     : hosts_(hosts), stores_(hosts.size()), diffs_(hosts.size()), errors_(hosts.size()) {
     util::run_parallel(hosts_.size(), jobs, [&](std::size_t i) {
+        for (const auto& note : hosts_[i].ssh_config_notes) {
+            spdlog::warn("{}: {}", hosts_[i].name, note);
+        }
         try {
-            auto store = std::make_unique<RemoteStore>(ssh_library_, hosts_[i], options);
+            auto store = std::make_unique<RemoteStore>(connector_, hosts_[i], options);
             diffs_[i] = diff_closure(store->connection(), closures.closure_of(hosts_[i].name),
                                      substitute, pin);
             if (pin == Pin::yes) {

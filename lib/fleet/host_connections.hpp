@@ -4,7 +4,7 @@
 #include "fleet/host_closures.hpp"
 #include "fleet/remote_store.hpp"
 #include "inventory/host.hpp"
-#include "ssh/library.hpp"
+#include "ssh/connector.hpp"
 
 #include <chrono>
 #include <functional>
@@ -34,7 +34,8 @@ public:
     HostConnections(const HostConnections&) = delete;
     HostConnections& operator=(const HostConnections&) = delete;
 
-    const ssh::Library& ssh_library() const { return ssh_library_; }
+    // Thread-safe: every connection of the fleet opens through it.
+    ssh::Connector& connector() const { return connector_; }
     // When connecting began: where a push's timeline starts.
     std::chrono::steady_clock::time_point started() const { return started_; }
     const std::vector<inventory::Host>& hosts() const { return hosts_; }
@@ -53,7 +54,7 @@ public:
 
 private:
     std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
-    ssh::Library ssh_library_;
+    mutable ssh::Connector connector_;
     std::vector<inventory::Host> hosts_;
     std::vector<std::unique_ptr<RemoteStore>> stores_; // null if unreached
     std::vector<ClosureDiff> diffs_;

@@ -8,22 +8,45 @@
 
 namespace shoal::fleet {
 
+namespace {
+
+// What a host and a bastion (inventory::Host, inventory::JumpHost) both say.
+template <typename Endpoint> void set_endpoint(ssh::ConnectOptions& to, const Endpoint& from) {
+    to.address = from.address;
+    to.port = from.port;
+    to.user = from.user;
+    to.identities.assign(from.identities.begin(), from.identities.end());
+    to.identities_only = from.identities_only;
+    to.known_hosts = from.known_hosts;
+}
+
+} // namespace
+
 ssh::ConnectOptions connect_options(const inventory::Host& host, const RemoteOptions& options) {
     ssh::ConnectOptions result;
-    result.address = host.address;
-    result.port = host.port;
-    result.user = host.user;
-    result.identity = host.identity;
-    result.known_hosts = host.known_hosts;
-    result.accept_new_host_keys = options.accept_new_host_keys;
-    result.connect_timeout = options.connect_timeout;
-    result.io_timeout = options.io_timeout;
+    set_endpoint(result, host);
+    result.accept_new_host_keys =
+        options.accept_new_host_keys || host.accept_new_host_keys.value_or(false);
+    result.connect_timeout = options.connect_timeout_given
+                                 ? options.connect_timeout
+                                 : host.connect_timeout.value_or(options.connect_timeout);
+    result.io_timeout = options.io_timeout_given ? options.io_timeout
+                                                 : host.io_timeout.value_or(options.io_timeout);
+    // OpenSSH's floor is one keepalive; ours is the session's shortest silence.
+    result.io_timeout =
+        std::max<std::chrono::milliseconds>(result.io_timeout, ssh::ConnectOptions::min_io_timeout);
+    for (const auto& hop : host.jump) {
+        ssh::ConnectOptions via = result; // the timeouts and host key policy
+        via.jump.clear();
+        set_endpoint(via, hop);
+        result.jump.push_back(std::move(via));
+    }
     return result;
 }
 
-RemoteStore::RemoteStore(const ssh::Library& library, const inventory::Host& host,
+RemoteStore::RemoteStore(ssh::Connector& connector, const inventory::Host& host,
                          const RemoteOptions& options)
-    : session_(library, connect_options(host, options)),
+    : session_(connector, connect_options(host, options)),
       channel_(session_, options.remote_nix_store + " --serve --write"),
       connection_(channel_.output(), channel_.input(), [this] {
           // nix-store reports a failure on stderr and exits: wait for the exit

@@ -3,7 +3,7 @@
 #include "inventory/host.hpp"
 #include "nix/serve_connection.hpp"
 #include "ssh/channel.hpp"
-#include "ssh/library.hpp"
+#include "ssh/connector.hpp"
 #include "ssh/session.hpp"
 
 #include <chrono>
@@ -16,15 +16,20 @@ namespace shoal::fleet {
 constexpr std::size_t default_jobs = 64;
 
 // How shoal reaches targets, the same for every host of one command.
+// A value given on the command line wins over the host's ssh_config; the
+// defaults here apply where neither says.
 struct RemoteOptions {
     bool accept_new_host_keys = false;
     std::chrono::milliseconds connect_timeout = std::chrono::seconds(10);
     std::chrono::milliseconds io_timeout = std::chrono::seconds(60);
+    bool connect_timeout_given = false;
+    bool io_timeout_given = false;
     // The target's nix-store, as nix-copy-closure's NIX_SSHOPTS users know it:
     // a program name or path, possibly with arguments.
     std::string remote_nix_store = "nix-store";
 };
 
+// How to reach `host`: its inventory and ssh_config settings under the command line's.
 ssh::ConnectOptions connect_options(const inventory::Host& host, const RemoteOptions& options);
 
 // A target's Nix store, spoken to over SSH with `nix-store --serve --write`,
@@ -35,7 +40,7 @@ ssh::ConnectOptions connect_options(const inventory::Host& host, const RemoteOpt
 // the host's login prints.
 class RemoteStore {
 public:
-    RemoteStore(const ssh::Library& library, const inventory::Host& host,
+    RemoteStore(ssh::Connector& connector, const inventory::Host& host,
                 const RemoteOptions& options);
 
     nix::ServeConnection& connection() { return connection_; }

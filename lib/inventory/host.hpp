@@ -1,6 +1,8 @@
 #pragma once
 
+#include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,6 +19,18 @@ struct SourceLocation {
     int column = 0;
 };
 
+// A bastion on the way to a host (OpenSSH's ProxyJump), resolved as the host
+// is: the hop's own ssh_config entry, else the host's keys and known_hosts.
+struct JumpHost {
+    std::string address;
+    std::uint16_t port = 22;
+    std::string user;
+    std::vector<std::string> identities;
+    bool identities_only = false;
+    std::string known_hosts;
+    std::string written; // as the inventory or ssh_config wrote it, for messages
+};
+
 // One target machine with every setting resolved (defaults, groups and the
 // host's own entry merged; paths absolute).
 struct Host {
@@ -24,8 +38,19 @@ struct Host {
     std::string address;
     std::uint16_t port = 22;
     std::string user;
-    std::string identity; // empty: ssh-agent, then ~/.ssh/id_ed25519 and id_ecdsa
+    // Empty: ssh-agent, then ~/.ssh/id_ed25519 and id_ecdsa.
+    std::vector<std::string> identities;
+    bool identities_only = false; // ssh-agent's keys only where they match `identities`
     std::string known_hosts;
+    // Set by ssh_config (StrictHostKeyChecking, ConnectTimeout, ServerAliveInterval and
+    // ServerAliveCountMax); a command-line flag wins over them.
+    std::optional<bool> accept_new_host_keys;
+    std::optional<std::chrono::milliseconds> connect_timeout;
+    std::optional<std::chrono::milliseconds> io_timeout;
+    std::vector<JumpHost> jump; // first hop first; empty: a direct connection
+    // ssh_config settings that change the connection but are not followed,
+    // each "FILE:LINE: what, and what shoal does instead".
+    std::vector<std::string> ssh_config_notes;
     std::uint64_t bandwidth_bps = 1'000'000'000;
     std::uint16_t swarm_port = default_swarm_port;
     std::string site;

@@ -4,6 +4,8 @@
 #include "inventory/invalid_value.hpp"
 #include "inventory/names.hpp"
 #include "inventory/port.hpp"
+#include "sshconfig/jump_spec.hpp"
+#include "util/error.hpp"
 
 #include <algorithm>
 #include <array>
@@ -14,8 +16,8 @@ namespace shoal::inventory {
 namespace {
 
 constexpr auto scalar_fields = std::to_array<std::string_view>(
-    {"address", "port", "user", "identity", "known_hosts", "bandwidth", "swarm_port", "site",
-     "rack", "closure", "profile", "activate", "health_check"});
+    {"address", "port", "user", "identity", "known_hosts", "jump", "bandwidth", "swarm_port",
+     "site", "rack", "closure", "profile", "activate", "health_check"});
 
 // Addresses and user names go to ssh as they are: no blanks or control characters.
 std::string plain_word(std::string_view key, std::string_view text) {
@@ -86,6 +88,13 @@ void assign_scalar_field(HostSettings& settings, std::string_view key, std::stri
         settings.identity = text.empty() ? std::string() : paths.resolve(text);
     } else if (key == "known_hosts") {
         settings.known_hosts = paths.resolve(text);
+    } else if (key == "jump") {
+        try {
+            sshconfig::parse_jump_chain(text);
+        } catch (const util::UsageError& e) {
+            throw InvalidValue(e.what());
+        }
+        settings.jump = std::string(text);
     } else if (key == "bandwidth") {
         settings.bandwidth_bps = parse_bandwidth(text);
     } else if (key == "swarm_port") {

@@ -19,6 +19,7 @@ void HostSettings::overlay(const HostSettings& over) {
     take(user, over.user);
     take(identity, over.identity);
     take(known_hosts, over.known_hosts);
+    take(jump, over.jump);
     take(bandwidth_bps, over.bandwidth_bps);
     take(swarm_port, over.swarm_port);
     take(site, over.site);

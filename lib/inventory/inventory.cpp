@@ -10,7 +10,7 @@
 
 namespace shoal::inventory {
 
-Inventory load_inventory(const std::string& path) {
+Inventory load_inventory(const std::string& path, const SshConfigChoice& ssh_config) {
     std::error_code error;
     if (std::filesystem::is_directory(path, error)) {
         throw InventoryError({path}, "cannot read inventory: it is a directory");
@@ -29,12 +29,13 @@ Inventory load_inventory(const std::string& path) {
     if (error) {
         base_dir = std::filesystem::path(path).parent_path();
     }
-    return parse_inventory(text.str(), path, base_dir, current_local_user());
+    return parse_inventory(text.str(), path, base_dir, current_local_user(), ssh_config);
 }
 
 Inventory parse_inventory(std::string_view yaml_text, const std::string& file_name,
-                          const std::filesystem::path& base_dir, const LocalUser& local_user) {
-    return InventoryParser(file_name, base_dir, local_user).parse(yaml_text);
+                          const std::filesystem::path& base_dir, const LocalUser& local_user,
+                          const SshConfigChoice& ssh_config) {
+    return InventoryParser(file_name, base_dir, local_user, ssh_config).parse(yaml_text);
 }
 
 } // namespace shoal::inventory

@@ -6,6 +6,8 @@
 #include "inventory/names.hpp"
 #include "inventory/range_expansion.hpp"
 #include "inventory/spelling_suggestion.hpp"
+#include "sshconfig/jump_spec.hpp"
+#include "util/error.hpp"
 
 #include <algorithm>
 #include <fmt/format.h>
@@ -18,7 +20,8 @@ namespace shoal::inventory {
 namespace {
 
 const std::vector<std::string>& top_level_keys() {
-    static const std::vector<std::string> keys{"defaults", "groups", "sites", "hosts"};
+    static const std::vector<std::string> keys{"defaults", "groups", "sites", "ssh_config",
+                                               "hosts"};
     return keys;
 }
 
@@ -60,9 +63,9 @@ std::optional<YAML::Mark> stuck_document(const std::string& yaml_text) {
 } // namespace
 
 InventoryParser::InventoryParser(const std::string& file, const std::filesystem::path& base_dir,
-                                 LocalUser local_user)
+                                 LocalUser local_user, SshConfigChoice ssh_config_choice)
     : yaml_(file), paths_(base_dir, local_user.home), settings_(yaml_, paths_),
-      local_user_(std::move(local_user)),
+      local_user_(std::move(local_user)), ssh_config_choice_(std::move(ssh_config_choice)),
       default_known_hosts_(paths_.resolve("~/.ssh/known_hosts")) {
     inventory_.file = file;
 }
@@ -73,6 +76,8 @@ Inventory InventoryParser::parse(std::string_view yaml_text) {
     YAML::Node hosts;
     YAML::Node groups;
     YAML::Node sites;
+    YAML::Node ssh_config_key;
+    YAML::Node ssh_config;
     for (const auto& [key, value] : yaml_.map_entries(root, "an inventory", "key")) {
         const auto& name = key.Scalar();
         if (name == "defaults") {
@@ -81,6 +86,9 @@ Inventory InventoryParser::parse(std::string_view yaml_text) {
             groups = value;
         } else if (name == "sites") {
             sites = value;
+        } else if (name == "ssh_config") {
+            ssh_config_key = key;
+            ssh_config = value;
         } else if (name == "hosts") {
             hosts_key = key;
             hosts = value;
@@ -91,6 +99,7 @@ Inventory InventoryParser::parse(std::string_view yaml_text) {
     }
     read_groups(groups);
     read_sites(sites);
+    load_ssh_config(ssh_config_key, ssh_config);
     read_hosts(hosts_key, hosts);
     check_sites_used();
     return std::move(inventory_);
@@ -162,6 +171,25 @@ void InventoryParser::read_sites(const YAML::Node& sites) {
             yaml_.fail(name_key, fmt::format("site '{}' has no 'uplink'", name));
         }
         sites_.emplace_back(name_key, *uplink);
+    }
+}
+
+void InventoryParser::load_ssh_config(const YAML::Node& key, const YAML::Node& value) {
+    const sshconfig::ConfigEnvironment environment{local_user_.home, local_user_.name};
+    if (ssh_config_choice_.file) {
+        ssh_config_ = sshconfig::SshConfig::load_file(*ssh_config_choice_.file, environment);
+    } else if (key.IsScalar()) { // the inventory has `ssh_config:`
+        const auto text = yaml_.scalar(key, value);
+        if (text == "none") {
+            return;
+        }
+        try {
+            ssh_config_ = sshconfig::SshConfig::load_file(paths_.resolve(text), environment);
+        } catch (const util::UsageError& e) { // InvalidValue (a bad path) is one too
+            yaml_.fail(value, fmt::format("key 'ssh_config': {}", e.what()));
+        }
+    } else if (ssh_config_choice_.user_default) {
+        ssh_config_ = sshconfig::SshConfig::load_default(environment);
     }
 }
 
@@ -254,11 +282,40 @@ Host InventoryParser::resolve(const std::string& name, const HostSettings& own,
     const Host builtin;
     Host host;
     host.name = name;
-    host.address = merged.address.value_or(name);
-    host.port = merged.port.value_or(builtin.port);
-    host.user = merged.user.value_or(local_user_.name);
-    host.identity = merged.identity.value_or(builtin.identity);
-    host.known_hosts = merged.known_hosts.value_or(default_known_hosts_);
+    // What one would type after `ssh`: ssh_config's Host patterns match it.
+    const auto destination = merged.address.value_or(name);
+    const auto ssh = ssh_config_.lookup(destination);
+    host.address = ssh.hostname.value_or(destination);
+    host.port = merged.port.value_or(ssh.port.value_or(builtin.port));
+    host.user = merged.user.value_or(ssh.user.value_or(local_user_.name));
+    if (merged.identity) {
+        if (!merged.identity->empty()) {
+            host.identities = {*merged.identity};
+        }
+    } else {
+        host.identities = ssh.identity_files;
+    }
+    host.identities_only = ssh.identities_only.value_or(false);
+    host.known_hosts =
+        merged.known_hosts.value_or(ssh.known_hosts_file.value_or(default_known_hosts_));
+    host.ssh_config_notes = ssh.not_followed;
+    if (ssh.host_key_checking) {
+        using sshconfig::HostKeyChecking;
+        host.accept_new_host_keys = *ssh.host_key_checking != HostKeyChecking::yes;
+        if (*ssh.host_key_checking == HostKeyChecking::no) {
+            host.ssh_config_notes.push_back(
+                "StrictHostKeyChecking no is taken as accept-new: shoal records unknown host "
+                "keys but always refuses a changed one");
+        }
+    }
+    host.connect_timeout = ssh.connect_timeout;
+    if (ssh.server_alive_interval && ssh.server_alive_interval->count() > 0) {
+        // OpenSSH gives up after ServerAliveCountMax (3) unanswered keepalives.
+        host.io_timeout = *ssh.server_alive_interval * ssh.server_alive_count_max.value_or(3);
+    }
+    if (const auto chain = merged.jump ? merged.jump : ssh.proxy_jump) {
+        host.jump = resolve_jump(*chain, host, location);
+    }
     host.bandwidth_bps = merged.bandwidth_bps.value_or(builtin.bandwidth_bps);
     host.swarm_port = merged.swarm_port.value_or(builtin.swarm_port);
     host.site = merged.site.value_or(builtin.site);
@@ -276,6 +333,33 @@ Host InventoryParser::resolve(const std::string& name, const HostSettings& own,
     host.tags = std::move(merged.tags);
     host.location = location;
     return host;
+}
+
+// Each hop is looked up in ssh_config under its own name, as OpenSSH does;
+// what it leaves out comes from the written hop, then from the target.
+std::vector<JumpHost> InventoryParser::resolve_jump(const std::string& chain, const Host& target,
+                                                    const SourceLocation& location) const {
+    std::vector<JumpHost> hops;
+    std::vector<sshconfig::JumpSpec> specs;
+    try {
+        specs = sshconfig::parse_jump_chain(chain);
+    } catch (const util::UsageError& e) {
+        // Only ssh_config's chains get here unchecked, and it checks them: unreachable in practice.
+        throw InventoryError(location, fmt::format("host '{}': {}", target.name, e.what()));
+    }
+    for (const auto& spec : specs) {
+        const auto ssh = ssh_config_.lookup(spec.host);
+        JumpHost hop;
+        hop.written = spec.to_string();
+        hop.address = ssh.hostname.value_or(spec.host);
+        hop.port = spec.port.value_or(ssh.port.value_or(22));
+        hop.user = !spec.user.empty() ? spec.user : ssh.user.value_or(local_user_.name);
+        hop.identities = ssh.identity_files.empty() ? target.identities : ssh.identity_files;
+        hop.identities_only = ssh.identities_only.value_or(target.identities_only);
+        hop.known_hosts = ssh.known_hosts_file.value_or(target.known_hosts);
+        hops.push_back(std::move(hop));
+    }
+    return hops;
 }
 
 } // namespace shoal::inventory

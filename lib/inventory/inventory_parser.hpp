@@ -5,6 +5,7 @@
 #include "inventory/path_resolver.hpp"
 #include "inventory/settings_reader.hpp"
 #include "inventory/yaml_reader.hpp"
+#include "sshconfig/ssh_config.hpp"
 
 #include <string_view>
 #include <unordered_map>
@@ -19,7 +20,7 @@ namespace shoal::inventory {
 class InventoryParser {
 public:
     InventoryParser(const std::string& file, const std::filesystem::path& base_dir,
-                    LocalUser local_user);
+                    LocalUser local_user, SshConfigChoice ssh_config_choice);
 
     Inventory parse(std::string_view yaml_text);
 
@@ -27,6 +28,9 @@ private:
     YAML::Node load_document(std::string_view yaml_text) const;
     void read_groups(const YAML::Node& groups);
     void read_sites(const YAML::Node& sites);
+    void load_ssh_config(const YAML::Node& key, const YAML::Node& value);
+    std::vector<JumpHost> resolve_jump(const std::string& chain, const Host& target,
+                                       const SourceLocation& location) const;
     void check_sites_used() const;
     void read_hosts(const YAML::Node& hosts_key, const YAML::Node& hosts);
     void read_host_entry(const YAML::Node& key, const YAML::Node& value);
@@ -39,6 +43,8 @@ private:
     PathResolver paths_;
     SettingsReader settings_;
     LocalUser local_user_;
+    SshConfigChoice ssh_config_choice_;
+    sshconfig::SshConfig ssh_config_;
     std::string default_known_hosts_;
     HostSettings defaults_;
     std::unordered_map<std::string, HostSettings> group_settings_;

@@ -29,7 +29,9 @@ HostEntrySettings SettingsReader::read(const YAML::Node& map, const Scope& scope
     entry.hosts.resize(scope.host_count);
     for (const auto& [key, value] : yaml_.map_entries(map, scope.what, "key")) {
         const auto& name = key.Scalar();
-        if (is_scalar_field(name)) {
+        if (name == "jump" && value.IsSequence()) {
+            read_jump_list(key, value, entry.hosts);
+        } else if (is_scalar_field(name)) {
             read_scalar(key, value, scope, entry.hosts);
         } else if (name == "tags") {
             read_tags(key, value, entry.hosts);
@@ -92,6 +94,26 @@ std::vector<std::string> SettingsReader::values_of(const YAML::Node& key, const 
                                       key.Scalar(), values.size(), scope.what, scope.host_count));
     }
     return values;
+}
+
+// A chain of bastions as a YAML list, first hop first: the same as "a,b".
+void SettingsReader::read_jump_list(const YAML::Node& key, const YAML::Node& value,
+                                    std::vector<HostSettings>& hosts) const {
+    std::vector<std::string> hops;
+    for (const auto& item : yaml_.list(key, value)) {
+        hops.push_back(yaml_.scalar(key, item));
+    }
+    if (hops.empty()) {
+        yaml_.fail(value, "key 'jump': an empty list; write `jump: none` for no bastion");
+    }
+    const auto chain = fmt::format("{}", fmt::join(hops, ","));
+    try {
+        for (auto& host : hosts) {
+            assign_scalar_field(host, "jump", chain, paths_);
+        }
+    } catch (const InvalidValue& e) {
+        yaml_.fail(value, fmt::format("key 'jump': {}", e.what()));
+    }
 }
 
 void SettingsReader::read_tags(const YAML::Node& key, const YAML::Node& value,

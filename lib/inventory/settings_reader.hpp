@@ -44,6 +44,8 @@ private:
                      std::vector<HostSettings>& hosts) const;
     std::vector<std::string> values_of(const YAML::Node& key, const YAML::Node& value,
                                        const Scope& scope) const;
+    void read_jump_list(const YAML::Node& key, const YAML::Node& value,
+                        std::vector<HostSettings>& hosts) const;
     void read_tags(const YAML::Node& key, const YAML::Node& value,
                    std::vector<HostSettings>& hosts) const;
 

@@ -12,10 +12,10 @@
 
 namespace shoal::push {
 
-DirectCopy::DirectCopy(const ssh::Library& ssh_library, const inventory::Host& host,
+DirectCopy::DirectCopy(ssh::Connector& connector, const inventory::Host& host,
                        const fleet::RemoteOptions& remote, report::PushReporter& reporter)
     : host_name_(host.name), reporter_(reporter),
-      own_target_(std::make_unique<fleet::RemoteStore>(ssh_library, host, remote)),
+      own_target_(std::make_unique<fleet::RemoteStore>(connector, host, remote)),
       target_(*own_target_) {
     reporter_.host_connected(host_name_, target_.destination());
 }

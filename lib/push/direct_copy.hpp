@@ -5,7 +5,7 @@
 #include "inventory/host.hpp"
 #include "nix/path_info.hpp"
 #include "report/push_reporter.hpp"
-#include "ssh/library.hpp"
+#include "ssh/connector.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -28,7 +28,7 @@ struct CopiedTotals {
 class DirectCopy {
 public:
     // Connects to the host's `nix-store --serve --write` (reported as host-connected).
-    DirectCopy(const ssh::Library& ssh_library, const inventory::Host& host,
+    DirectCopy(ssh::Connector& connector, const inventory::Host& host,
                const fleet::RemoteOptions& remote, report::PushReporter& reporter);
     // Copies over a store connected already (the push's own connection to the host).
     DirectCopy(fleet::RemoteStore& target, const inventory::Host& host,

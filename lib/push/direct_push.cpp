@@ -3,7 +3,7 @@
 #include "fleet/lasting_failure.hpp"
 #include "io/descriptor_limit.hpp"
 #include "push/direct_copy.hpp"
-#include "ssh/library.hpp"
+#include "ssh/connector.hpp"
 #include "util/parallel.hpp"
 #include "util/units.hpp"
 
@@ -86,13 +86,13 @@ report::HostOutcome unreached_outcome(const fleet::HostConnections& connections,
     return outcome;
 }
 
-report::HostOutcome push_host_direct(const ssh::Library& ssh_library, const inventory::Host& host,
+report::HostOutcome push_host_direct(ssh::Connector& connector, const inventory::Host& host,
                                      const std::vector<nix::PathInfo>& closure,
                                      const DirectPushOptions& options,
                                      report::PushReporter& reporter, const Fallback& fallback) {
     return copy_outcome(host.name, fallback.host_start, true, reporter, [&](CopiedTotals& copied) {
         // A fresh connection: the failed agent may have left the push's own one broken.
-        DirectCopy target(ssh_library, host, options.remote, reporter);
+        DirectCopy target(connector, host, options.remote, reporter);
         const auto diff = target.diff(closure, options.substitute_on_destination);
         report_diff(reporter, host.name, diff);
         target.copy(diff.missing, copied);

@@ -5,7 +5,7 @@
 #include "fleet/remote_store.hpp"
 #include "inventory/host.hpp"
 #include "report/push_reporter.hpp"
-#include "ssh/library.hpp"
+#include "ssh/connector.hpp"
 
 #include <chrono>
 #include <cstddef>
@@ -44,7 +44,7 @@ report::HostOutcome unreached_outcome(const fleet::HostConnections& connections,
 // path in dependency order; then removes the agent's downloads. Never throws:
 // a failure is in the outcome (and reported), which counts the host's time
 // from its start.
-report::HostOutcome push_host_direct(const ssh::Library& ssh_library, const inventory::Host& host,
+report::HostOutcome push_host_direct(ssh::Connector& connector, const inventory::Host& host,
                                      const std::vector<nix::PathInfo>& closure,
                                      const DirectPushOptions& options,
                                      report::PushReporter& reporter, const Fallback& fallback);

@@ -7,7 +7,7 @@
 #include "push/swarm_coordinator.hpp"
 #include "push/swarm_push.hpp"
 #include "report/push_reporter.hpp"
-#include "ssh/library.hpp"
+#include "ssh/connector.hpp"
 #include "swarm/certificate_authority.hpp"
 #include "swarm/torrent_builder.hpp"
 
@@ -36,7 +36,7 @@ struct SwarmContext {
     const SwarmPushOptions& options;
     const fleet::HostClosures& closures;
     report::PushReporter& reporter;
-    const ssh::Library& ssh_library;
+    ssh::Connector& connector;
     std::string key; // the deployment's, in staging paths and the torrent's name
     swarm::CertificateAuthority ca;
     swarm::BuiltTorrent torrent;          // once staged

@@ -164,6 +164,37 @@ void drop_staging_when_done(const std::vector<report::HostOutcome>& outcomes,
     }
 }
 
+// Where the hosts reach this machine's swarm, unless --listen says: the
+// address our packets to them leave from. Hosts behind a bastion may not
+// reach back; the swarm then needs --listen, or --direct.
+std::string swarm_address(const std::vector<Receiver>& receivers) {
+    const auto& first = *receivers.front().host;
+    const auto behind_bastion =
+        std::find_if(receivers.begin(), receivers.end(),
+                     [](const Receiver& r) { return !r.host->jump.empty(); });
+    try {
+        const auto address = local_address_towards(first.address);
+        if (behind_bastion != receivers.end()) {
+            spdlog::warn("{} is reached through the bastion {}: its agent must connect back to "
+                         "this machine at {} for the swarm (if it cannot, the push falls back to "
+                         "direct copies once the swarm stalls; --listen ADDR names an address "
+                         "the hosts reach, --direct copies through the bastion from the start)",
+                         behind_bastion->host->name, behind_bastion->host->jump.front().written,
+                         address);
+        }
+        return address;
+    } catch (const util::Error& e) {
+        if (behind_bastion == receivers.end()) {
+            throw;
+        }
+        throw util::UsageError(fmt::format(
+            "{} is reached through the bastion {}, and this machine has no route to it ({}): "
+            "the swarm needs the hosts to connect to this machine; give --listen ADDR with an "
+            "address they reach, or push with --direct, which copies through the bastion",
+            first.name, behind_bastion->host->jump.front().written, e.what()));
+    }
+}
+
 } // namespace
 
 std::vector<report::HostOutcome> push_swarm(fleet::HostConnections& connections,
@@ -224,15 +255,14 @@ std::vector<report::HostOutcome> push_swarm(fleet::HostConnections& connections,
     for (auto& r : receivers) {
         r.certificate = ca.issue(r.host->name, torrent_name);
     }
-    const auto source_address =
-        options.listen_address.value_or(local_address_towards(receivers.front().host->address));
+    const auto source_address = options.listen_address.value_or(swarm_address(receivers));
     std::vector<swarm::Endpoint> source_endpoints;
     for (std::size_t k = 0; k < plan.fed.size(); ++k) {
         source_endpoints.push_back(
             {source_address, static_cast<std::uint16_t>(options.listen_port + k)});
     }
     SwarmContext context{
-        start, options,       closures, reporter,         connections.ssh_library(),
+        start, options,       closures, reporter,         connections.connector(),
         key,   std::move(ca), {},       source_endpoints, agent_closure(options.agent),
         {}};
     for (const auto& host : hosts) {

@@ -18,14 +18,22 @@ std::string joined(const std::vector<std::string>& items) {
     return items.empty() ? "-" : fmt::format("{}", fmt::join(items, ","));
 }
 
+std::vector<std::string> jump_hosts(const inventory::Host& host) {
+    std::vector<std::string> hops;
+    for (const auto& hop : host.jump) {
+        hops.push_back(fmt::format("{}@{}:{}", hop.user, hop.address, hop.port));
+    }
+    return hops;
+}
+
 } // namespace
 
 void write_host_table(std::ostream& out, const std::vector<inventory::Host>& hosts) {
     std::vector<std::vector<std::string>> rows{
-        {"NAME", "ADDRESS", "PORT", "USER", "SITE", "RACK", "BANDWIDTH", "GROUPS", "TAGS"}};
+        {"NAME", "ADDRESS", "PORT", "USER", "VIA", "SITE", "RACK", "BANDWIDTH", "GROUPS", "TAGS"}};
     for (const auto& host : hosts) {
         rows.push_back({host.name, host.address, std::to_string(host.port), host.user,
-                        or_dash(host.site), or_dash(host.rack),
+                        joined(jump_hosts(host)), or_dash(host.site), or_dash(host.rack),
                         util::format_bandwidth(host.bandwidth_bps), joined(host.groups),
                         joined(host.tags)});
     }
@@ -51,6 +59,7 @@ void write_host_json(std::ostream& out, const std::vector<inventory::Host>& host
                         {"address", host.address},
                         {"port", host.port},
                         {"user", host.user},
+                        {"jump", jump_hosts(host)},
                         {"site", host.site},
                         {"rack", host.rack},
                         {"bandwidth", host.bandwidth_bps},

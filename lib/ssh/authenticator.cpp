@@ -49,11 +49,14 @@ void Authenticator::run() {
     if (std::string_view(methods).find("publickey") == std::string_view::npos) {
         fail(fmt::format("the server offers only '{}', and shoal logs in with keys only", methods));
     }
-    if (try_agent()) {
+    // IdentitiesOnly: the named files alone, however many keys ssh-agent holds.
+    const bool files_only =
+        session_.options().identities_only && !session_.options().identities.empty();
+    if (!files_only && try_agent()) {
         return;
     }
     const auto home =
-        session_.options().identity.empty() ? home_directory() : std::filesystem::path();
+        session_.options().identities.empty() ? home_directory() : std::filesystem::path();
     const auto files = session_.options().identity_files(home);
     if (files.empty()) {
         attempts_.push_back(fmt::format("identity files: none of {0}/.ssh/id_ed25519 and "

@@ -46,8 +46,8 @@ std::string ConnectOptions::destination() const {
 
 std::vector<std::filesystem::path>
 ConnectOptions::identity_files(const std::filesystem::path& home) const {
-    if (!identity.empty()) {
-        return {identity};
+    if (!identities.empty()) {
+        return identities;
     }
     std::vector<std::filesystem::path> found;
     for (const char* name : {"id_ed25519", "id_ecdsa"}) {

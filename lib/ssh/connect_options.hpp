@@ -15,7 +15,9 @@ struct ConnectOptions {
     std::uint16_t port = 22;
     std::string user;
     // Empty: ~/.ssh/id_ed25519 and ~/.ssh/id_ecdsa, those that exist.
-    std::filesystem::path identity;
+    std::vector<std::filesystem::path> identities;
+    // Offer only `identities`, none of ssh-agent's keys (OpenSSH's IdentitiesOnly).
+    bool identities_only = false;
     // Empty: ~/.ssh/known_hosts.
     std::filesystem::path known_hosts;
     // Like OpenSSH's StrictHostKeyChecking=accept-new: record unknown hosts, never changed ones.
@@ -25,6 +27,9 @@ struct ConnectOptions {
     std::chrono::milliseconds io_timeout = std::chrono::seconds(60);
     // libssh2 sends keepalives at most every 2 s, so a live peer may seem silent that long.
     static constexpr std::chrono::seconds min_io_timeout{5};
+    // Bastions to go through, first hop first (OpenSSH's ProxyJump); the
+    // hops' own `jump` is unused.
+    std::vector<ConnectOptions> jump;
 
     // Throws UsageError naming the first bad field.
     void validate() const;

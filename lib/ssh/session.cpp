@@ -1,10 +1,10 @@
 #include "ssh/session.hpp"
 
 #include "ssh/authenticator.hpp"
+#include "ssh/connector.hpp"
 #include "ssh/error.hpp"
 #include "ssh/key_blob.hpp"
 #include "ssh/known_hosts.hpp"
-#include "ssh/tcp_connect.hpp"
 #include "util/units.hpp"
 
 #include <algorithm>
@@ -36,17 +36,15 @@ void Session::SessionFree::operator()(LIBSSH2_SESSION* session) const {
     libssh2_session_free(session);
 }
 
-Session::Session(const Library& /*library*/, ConnectOptions options)
-    : options_(std::move(options)) {
+Session::Session(Connector& connector, ConnectOptions options)
+    : Session(connector.library(), options, connector.connect(options)) {}
+
+Session::Session(const Library& /*library*/, ConnectOptions options, io::UniqueFd connected)
+    : options_(std::move(options)), socket_(std::move(connected)) {
     options_.validate();
     destination_ = options_.destination();
     const auto known_hosts_path = options_.known_hosts_file(
         options_.known_hosts.empty() ? home_directory() : std::filesystem::path());
-    try {
-        socket_ = tcp_connect(options_.address, options_.port, options_.connect_timeout);
-    } catch (const util::Error& e) {
-        throw util::Error(fmt::format("{}: {}", destination_, e.what()));
-    }
     session_.reset(libssh2_session_init());
     if (!session_) {
         throw util::Error(destination_ + ": cannot create an SSH session");

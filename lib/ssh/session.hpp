@@ -12,6 +12,7 @@
 
 namespace shoal::ssh {
 
+class Connector;
 class KnownHosts;
 
 // One authenticated SSH connection to one host: TCP connect within the
@@ -22,7 +23,10 @@ class KnownHosts;
 // Use from one thread at a time; different sessions may run in parallel.
 class Session {
 public:
-    Session(const Library& library, ConnectOptions options);
+    // Connects as `connector` does (directly, or through options.jump's bastions).
+    Session(Connector& connector, ConnectOptions options);
+    // Logs in over `connected`, a socket already connected to the host.
+    Session(const Library& library, ConnectOptions options, io::UniqueFd connected);
     ~Session();
     Session(const Session&) = delete;
     Session& operator=(const Session&) = delete;

@@ -4,7 +4,8 @@
 #                               builds an N-host fleet with a unique name, tears it
 #                               down on EXIT, and sources its fleet.env (FLEET_*).
 #   in_deployer CMD...          runs CMD in the fleet's deployer namespace.
-#   on_host N CMD...            runs CMD on fleet host N over SSH.
+#   on_host N CMD...            runs CMD on fleet host N over SSH (from the bastion
+#                               with fleet-up --bastion: the deployer cannot reach it).
 #   assert_has_closure N PATHS  fails unless host N has PATHS intact.
 #
 # A test that needs its own EXIT work adds it with fleet_on_exit 'command'.
@@ -39,7 +40,8 @@ on_host() {
   shift
   read -ra addresses <<<"$FLEET_ADDRESSES"
   # shellcheck disable=SC2086
-  in_deployer ssh $FLEET_SSH_OPTIONS "root@${addresses[n - 1]}" "$@"
+  ip netns exec "${FLEET_BASTION_NS:-$FLEET_DEPLOYER_NS}" \
+    ssh $FLEET_SSH_OPTIONS "root@${addresses[n - 1]}" "$@"
 }
 
 # assert_has_closure N PATHS: every path is valid on host N, its contents

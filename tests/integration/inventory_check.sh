@@ -25,9 +25,9 @@ expect_status() {
 run inventory check "$examples/lab.yaml"
 expect_status 0 "check lab.yaml"
 [[ $(wc -l <"$work/out") -eq 5 ]] || fail "lab.yaml table is not header + 4 hosts: $(cat "$work/out")"
-head -1 "$work/out" | grep -Eq '^NAME +ADDRESS +PORT +USER +SITE +RACK +BANDWIDTH +GROUPS +TAGS$' ||
+head -1 "$work/out" | grep -Eq '^NAME +ADDRESS +PORT +USER +VIA +SITE +RACK +BANDWIDTH +GROUPS +TAGS$' ||
   fail "unexpected table header: $(head -1 "$work/out")"
-grep -Eq '^nas +nas\.lab\.example +2222 +admin +lab +r1 +100 Mbit/s +storage +storage$' "$work/out" ||
+grep -Eq '^nas +nas\.lab\.example +2222 +admin +- +lab +r1 +100 Mbit/s +storage +storage$' "$work/out" ||
   fail "nas row wrong: $(cat "$work/out")"
 
 run inventory check -i "$examples/ci-fleet.yaml"
@@ -42,7 +42,7 @@ expect_status 0 "check ci-fleet.yaml --json"
 [[ $(jq '[.hosts[] | {site, rack}] | unique | length' "$work/out") -eq 8 ]] ||
   fail "ci-fleet.yaml does not have 2 sites x 4 racks"
 sample=$(jq -c '.hosts[] | select(.name == "fra-r2-05")' "$work/out")
-expected='{"name":"fra-r2-05","address":"10.1.2.15","port":22,"user":"deploy","site":"fra","rack":"r2","bandwidth":10000000000,"groups":["fra","builders"],"tags":["builder","x86_64"]}'
+expected='{"name":"fra-r2-05","address":"10.1.2.15","port":22,"user":"deploy","jump":[],"site":"fra","rack":"r2","bandwidth":10000000000,"groups":["fra","builders"],"tags":["builder","x86_64"]}'
 [[ $sample == "$expected" ]] || fail "fra-r2-05 is $sample, expected $expected"
 
 # Selections: globs unite, --group and --tag intersect with them.

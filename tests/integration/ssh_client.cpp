@@ -10,6 +10,7 @@
 // command's stdout goes to our stdout (single session only).
 #include "io/fd_stream.hpp"
 #include "ssh/channel.hpp"
+#include "ssh/connector.hpp"
 #include "ssh/error.hpp"
 #include "ssh/session.hpp"
 #include "util/logging.hpp"
@@ -69,7 +70,7 @@ Arguments parse(int argc, char** argv) {
         } else if (flag == "--user") {
             args.options.user = value();
         } else if (flag == "--identity") {
-            args.options.identity = value();
+            args.options.identities = {value()};
         } else if (flag == "--known-hosts") {
             args.options.known_hosts = value();
         } else if (flag == "--accept-new") {
@@ -113,12 +114,12 @@ void send_input(InputMode mode, ssh::Channel& channel) {
     channel.send_eof();
 }
 
-json run_one(const ssh::Library& library, ssh::ConnectOptions options, const Arguments& args,
+json run_one(ssh::Connector& connector, ssh::ConnectOptions options, const Arguments& args,
              bool forward_output) {
     const auto start = std::chrono::steady_clock::now();
     json result{{"address", options.address}};
     try {
-        ssh::Session session(library, std::move(options));
+        ssh::Session session(connector, std::move(options));
         ssh::Channel channel(session, args.command);
         if (args.input != InputMode::none) {
             send_input(args.input, channel);
@@ -155,14 +156,14 @@ int main(int argc, char** argv) {
     util::setup_logging(util::Verbosity::verbose);
     try {
         const Arguments args = parse(argc, argv);
-        const ssh::Library library;
+        ssh::Connector connector;
         std::vector<json> results(static_cast<std::size_t>(args.parallel));
         std::vector<std::thread> threads;
         for (std::size_t i = 0; i < results.size(); ++i) {
             ssh::ConnectOptions options = args.options;
             options.address = args.addresses[i % args.addresses.size()];
             threads.emplace_back([&, i, options] {
-                results[i] = run_one(library, options, args, args.parallel == 1);
+                results[i] = run_one(connector, options, args, args.parallel == 1);
             });
         }
         for (auto& thread : threads) {

@@ -34,7 +34,8 @@ TEST_CASE("lab.yaml: three builders from a range and a NAS") {
     CHECK(lab2.user == "nixadmin");
     CHECK(lab2.rack == "r2");
     CHECK(lab2.site == "lab");
-    CHECK(lab2.identity == std::string(SHOAL_SOURCE_DIR) + "/inventory-examples/keys/lab_ed25519");
+    CHECK(lab2.identities == std::vector<std::string>{std::string(SHOAL_SOURCE_DIR) +
+                                                      "/inventory-examples/keys/lab_ed25519"});
     CHECK(lab2.tags == Names{"builder"});
     const auto& nas = find(inventory.hosts, "nas");
     CHECK(nas.port == 2222);

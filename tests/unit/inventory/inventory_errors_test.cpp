@@ -36,7 +36,7 @@ TEST_CASE("unknown keys are named, with the close spelling suggested") {
           "fleet.yaml:2:9: unknown key 'bandwith' (did you mean 'bandwidth'?)");
     CHECK(error_of("hosts:\n  a: {colour: red}\n") ==
           "fleet.yaml:2:7: unknown key 'colour' (expected one of: address, port, user, identity, "
-          "known_hosts, bandwidth, swarm_port, site, rack, closure, profile, activate, "
+          "known_hosts, jump, bandwidth, swarm_port, site, rack, closure, profile, activate, "
           "health_check, groups, tags)");
 }
 

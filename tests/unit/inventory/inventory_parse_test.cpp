@@ -14,7 +14,7 @@ TEST_CASE("a host with no settings gets the built-in defaults") {
     CHECK(host.address == "db-1");
     CHECK(host.port == 22);
     CHECK(host.user == "alice");
-    CHECK(host.identity.empty());
+    CHECK(host.identities.empty());
     CHECK(host.known_hosts == "/home/alice/.ssh/known_hosts");
     CHECK(host.bandwidth_bps == 1'000'000'000);
     CHECK(host.swarm_port == 7400);
@@ -49,7 +49,7 @@ TEST_CASE("every host field is read") {
     CHECK(host.address == "192.0.2.7");
     CHECK(host.port == 2222);
     CHECK(host.user == "deploy");
-    CHECK(host.identity == "/etc/shoal/id_ed25519");
+    CHECK(host.identities == std::vector<std::string>{"/etc/shoal/id_ed25519"});
     CHECK(host.known_hosts == "/etc/ssh/ssh_known_hosts");
     CHECK(host.bandwidth_bps == 250'000'000);
     CHECK(host.swarm_port == 7500);
@@ -65,11 +65,11 @@ TEST_CASE("'~' starts at the home directory, relative paths at the inventory's d
   b: {identity: keys/b_ed25519, known_hosts: ../known_hosts}
   c: {identity: ""}
 )");
-    CHECK(inventory.hosts[0].identity == "/home/alice/.ssh/id_ecdsa");
+    CHECK(inventory.hosts[0].identities == std::vector<std::string>{"/home/alice/.ssh/id_ecdsa"});
     CHECK(inventory.hosts[0].known_hosts == "/home/alice");
-    CHECK(inventory.hosts[1].identity == "/srv/fleet/keys/b_ed25519");
+    CHECK(inventory.hosts[1].identities == std::vector<std::string>{"/srv/fleet/keys/b_ed25519"});
     CHECK(inventory.hosts[1].known_hosts == "/srv/known_hosts");
-    CHECK(inventory.hosts[2].identity.empty());
+    CHECK(inventory.hosts[2].identities.empty());
 }
 
 TEST_CASE("precedence: defaults < groups in listed order < the host itself") {
@@ -94,14 +94,14 @@ hosts:
     CHECK(hosts[0].port == 2201);                    // only slow sets it
     CHECK(hosts[1].bandwidth_bps == 100'000'000);    // slow is listed last
     CHECK(hosts[2].port == 22);                      // the host beats its group
-    CHECK(hosts[2].identity.empty());                // "" undoes the defaults' identity
+    CHECK(hosts[2].identities.empty());              // "" undoes the defaults' identity
     CHECK(hosts[3].port == 2200);
     CHECK(hosts[3].bandwidth_bps == 1'000'000'000);
     for (const auto& host : hosts) {
         CHECK(host.user == "root");
         CHECK(host.site == "fra");
     }
-    CHECK(hosts[0].identity == "/home/alice/.ssh/deploy");
+    CHECK(hosts[0].identities == std::vector<std::string>{"/home/alice/.ssh/deploy"});
     CHECK(hosts[0].groups == Names{"slow", "fast"});
     CHECK(hosts[1].groups == Names{"fast", "slow"});
 }

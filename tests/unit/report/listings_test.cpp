@@ -22,6 +22,10 @@ std::vector<shoal::inventory::Host> two_hosts() {
     db.site = "";
     db.groups = {};
     db.tags = {"primary"};
+    shoal::inventory::JumpHost bastion;
+    bastion.address = "10.0.0.1";
+    bastion.user = "ops";
+    db.jump = {bastion};
     return {web, db};
 }
 
@@ -42,9 +46,11 @@ std::vector<shoal::nix::PathInfo> two_paths() {
 TEST_CASE("the host table aligns its columns and shows empty fields as '-'") {
     std::ostringstream out;
     shoal::report::write_host_table(out, two_hosts());
-    CHECK(out.str() == "NAME    ADDRESS    PORT  USER  SITE  RACK  BANDWIDTH   GROUPS  TAGS\n"
-                       "web-01  10.0.1.11  22    root  ams   -     100 Mbit/s  web,eu  -\n"
-                       "db      10.0.2.1   2222  root  -     -     100 Mbit/s  -       primary\n");
+    CHECK(out.str() ==
+          "NAME    ADDRESS    PORT  USER  VIA              SITE  RACK  BANDWIDTH   GROUPS  TAGS\n"
+          "web-01  10.0.1.11  22    root  -                ams   -     100 Mbit/s  web,eu  -\n"
+          "db      10.0.2.1   2222  root  ops@10.0.0.1:22  -     -     100 Mbit/s  -       "
+          "primary\n");
 }
 
 TEST_CASE("the host JSON keeps every field, bandwidth in bits per second") {
@@ -57,6 +63,8 @@ TEST_CASE("the host JSON keeps every field, bandwidth in bits per second") {
     CHECK(json["hosts"][0]["groups"] == nlohmann::json({"web", "eu"}));
     CHECK(json["hosts"][1]["port"] == 2222);
     CHECK(json["hosts"][1]["site"] == "");
+    CHECK(json["hosts"][0]["jump"].empty());
+    CHECK(json["hosts"][1]["jump"] == nlohmann::json({"ops@10.0.0.1:22"}));
 }
 
 TEST_CASE("the closure listing gives one line per path and the totals") {

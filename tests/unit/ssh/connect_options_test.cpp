@@ -85,7 +85,7 @@ TEST_CASE("default identities are the ed25519 and ECDSA keys that exist") {
     CHECK(options.identity_files(home.path()) ==
           std::vector<std::filesystem::path>{home.path() / ".ssh/id_ed25519",
                                              home.path() / ".ssh/id_ecdsa"});
-    options.identity = "/keys/deploy";
+    options.identities = {"/keys/deploy"};
     CHECK(options.identity_files(home.path()) ==
           std::vector<std::filesystem::path>{"/keys/deploy"});
 }

@@ -1,0 +1,66 @@
+#include "ssh/connector.hpp"
+
+#include "ssh/error.hpp"
+#include "ssh/tcp_connect.hpp"
+#include "util/error.hpp"
+
+#include <fmt/format.h>
+
+namespace shoal::ssh {
+
+io::UniqueFd Connector::connect(const ConnectOptions& options) {
+    options.validate();
+    try {
+        if (options.jump.empty()) {
+            return tcp_connect(options.address, options.port, options.connect_timeout);
+        }
+        JumpHost* through = nullptr;
+        for (std::size_t index = 0; index < options.jump.size(); ++index) {
+            through = &hop(options.jump, index, through);
+        }
+        return through->open_tunnel(options.address, options.port, options.connect_timeout);
+    } catch (const HostKeyError& e) {
+        throw HostKeyError(fmt::format("{}: {}", options.destination(), e.what()));
+    } catch (const util::Error& e) {
+        throw util::Error(fmt::format("{}: {}", options.destination(), e.what()));
+    }
+}
+
+JumpHost& Connector::hop(const std::vector<ConnectOptions>& chain, std::size_t index,
+                         JumpHost* through) {
+    std::string key;
+    for (std::size_t i = 0; i <= index; ++i) {
+        key += (i == 0 ? "" : " > ") + chain[i].destination();
+    }
+    // Held while logging in: every host behind a new bastion waits for that one login.
+    const std::lock_guard lock(mutex_);
+    auto& hop = hops_[key];
+    if (hop.host) {
+        return *hop.host;
+    }
+    if (hop.failure) {
+        std::rethrow_exception(hop.failure);
+    }
+    const auto& options = chain[index];
+    try {
+        auto socket =
+            through != nullptr
+                ? through->open_tunnel(options.address, options.port, options.connect_timeout)
+                : tcp_connect(options.address, options.port, options.connect_timeout);
+        hop.host = std::make_unique<JumpHost>(library_, options, std::move(socket));
+        return *hop.host;
+    } catch (const util::Error& e) {
+        // Session's own errors start with the destination already.
+        const std::string what = e.what();
+        const auto message = what.starts_with(options.destination())
+                                 ? "bastion " + what
+                                 : fmt::format("bastion {}: {}", options.destination(), what);
+        // A host key failure lasts: kept as one, so that no retry is tried.
+        hop.failure = dynamic_cast<const HostKeyError*>(&e) != nullptr
+                          ? std::make_exception_ptr(HostKeyError(message))
+                          : std::make_exception_ptr(util::Error(message));
+        std::rethrow_exception(hop.failure);
+    }
+}
+
+} // namespace shoal::ssh

@@ -1,0 +1,42 @@
+#pragma once
+
+#include "io/fd.hpp"
+#include "ssh/connect_options.hpp"
+#include "ssh/jump_host.hpp"
+#include "ssh/library.hpp"
+
+#include <exception>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+namespace shoal::ssh {
+
+// How one command opens its SSH connections: libssh2's setup, and the
+// bastions it has logged in to, each once, shared by every host behind it
+// (as OpenSSH's ProxyJump, but one bastion session for a whole fleet).
+// Thread-safe.
+class Connector {
+public:
+    const Library& library() const { return library_; }
+
+    // A socket connected to options.address:port: a TCP connection, or a
+    // tunnel through options.jump's bastions, first hop first. Throws
+    // util::Error naming the host and, for a bastion's failure, the bastion;
+    // a bastion that failed fails every later host behind it at once.
+    io::UniqueFd connect(const ConnectOptions& options);
+
+private:
+    struct Hop {
+        std::unique_ptr<JumpHost> host;
+        std::exception_ptr failure; // why it could not be reached; the host is null then
+    };
+    JumpHost& hop(const std::vector<ConnectOptions>& chain, std::size_t index, JumpHost* through);
+
+    Library library_; // first: destroyed after every session
+    std::mutex mutex_;
+    std::map<std::string, Hop> hops_; // by chain: "a > b" for b reached through a
+};
+
+} // namespace shoal::ssh

@@ -1,0 +1,384 @@
+#include "ssh/jump_host.hpp"
+
+#include "util/error.hpp"
+
+#include <algorithm>
+#include <array>
+#include <fmt/format.h>
+#include <poll.h>
+#include <span>
+#include <spdlog/spdlog.h>
+#include <sys/socket.h>
+
+namespace shoal::ssh {
+namespace {
+
+// Per direction and tunnel: enough for a window's worth of small packets,
+// small enough that a thousand tunnels stay within a few hundred MiB.
+constexpr std::size_t buffer_limit = 256 * 1024;
+
+// Errors after which the bastion's session itself is gone, not just one channel.
+bool session_lost(int rc) {
+    return rc == LIBSSH2_ERROR_SOCKET_SEND || rc == LIBSSH2_ERROR_SOCKET_RECV ||
+           rc == LIBSSH2_ERROR_SOCKET_DISCONNECT || rc == LIBSSH2_ERROR_SOCKET_TIMEOUT ||
+           rc == LIBSSH2_ERROR_DECRYPT || rc == LIBSSH2_ERROR_TIMEOUT;
+}
+
+// Thrown out of the pump when the bastion's session itself is gone.
+struct SessionLost {
+    int code;
+};
+
+} // namespace
+
+// One forwarded connection: bytes between our end of a socket pair and a
+// direct-tcpip channel, each way through a bounded buffer, EOF passed on
+// both ways once the buffers drain.
+struct JumpHost::Tunnel {
+    LIBSSH2_CHANNEL* channel = nullptr;
+    io::UniqueFd local;
+    std::string to_remote;
+    std::string to_local;
+    bool local_eof = false;
+    bool eof_sent = false;
+    bool remote_eof = false;
+    bool local_shut = false;
+    bool broken = false;
+
+    Tunnel(LIBSSH2_CHANNEL* opened, io::UniqueFd ours) : channel(opened), local(std::move(ours)) {}
+    Tunnel(const Tunnel&) = delete;
+    Tunnel& operator=(const Tunnel&) = delete;
+    ~Tunnel() {
+        if (channel != nullptr) {
+            libssh2_channel_free(channel);
+        }
+    }
+
+    bool wants_input() const { return !local_eof && to_remote.size() < buffer_limit; }
+    bool has_room() const { return !remote_eof && to_local.size() < buffer_limit; }
+    bool done() const {
+        return broken || (local_eof && eof_sent && remote_eof && to_local.empty());
+    }
+
+    // Our end of the socket pair into to_remote; true if anything moved.
+    bool read_local(std::span<char> buffer) {
+        if (broken || !wants_input()) {
+            return false;
+        }
+        const auto room = std::min(buffer.size(), buffer_limit - to_remote.size());
+        const auto n = ::recv(local.get(), buffer.data(), room, MSG_DONTWAIT);
+        if (n > 0) {
+            to_remote.append(buffer.data(), static_cast<std::size_t>(n));
+        } else if (n == 0) {
+            local_eof = true;
+        } else if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+            broken = true;
+        } else {
+            return false;
+        }
+        return true;
+    }
+
+    // to_local into our end of the socket pair, then EOF once the channel's came.
+    bool write_local() {
+        bool moved = false;
+        if (!broken && !to_local.empty()) {
+            const auto n =
+                ::send(local.get(), to_local.data(), to_local.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
+            if (n > 0) {
+                to_local.erase(0, static_cast<std::size_t>(n));
+                moved = true;
+            } else if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+                broken = true; // the target's session closed its end
+                return true;
+            }
+        }
+        if (!broken && remote_eof && to_local.empty() && !local_shut) {
+            ::shutdown(local.get(), SHUT_WR);
+            local_shut = true;
+            moved = true;
+        }
+        return moved;
+    }
+
+    // The libssh2 half of the pump, one call per step, each answering what
+    // happened; see JumpHost::Step.
+    Step write_channel(LIBSSH2_SESSION* session) {
+        if (broken || to_remote.empty()) {
+            return Step::idle;
+        }
+        const auto rc = libssh2_channel_write(channel, to_remote.data(), to_remote.size());
+        if (rc == LIBSSH2_ERROR_EAGAIN) {
+            return waiting(session);
+        }
+        if (failed(static_cast<int>(rc))) {
+            return Step::moved;
+        }
+        to_remote.erase(0, static_cast<std::size_t>(rc));
+        return Step::moved;
+    }
+
+    Step send_eof(LIBSSH2_SESSION* session) {
+        if (broken || !local_eof || !to_remote.empty() || eof_sent) {
+            return Step::idle;
+        }
+        const int rc = libssh2_channel_send_eof(channel);
+        if (rc == LIBSSH2_ERROR_EAGAIN) {
+            return waiting(session);
+        }
+        failed(rc);
+        eof_sent = true;
+        return Step::moved;
+    }
+
+    Step read_channel(LIBSSH2_SESSION* session, std::span<char> buffer) {
+        if (broken || !has_room()) {
+            return Step::idle;
+        }
+        const auto room = std::min(buffer.size(), buffer_limit - to_local.size());
+        const auto rc = libssh2_channel_read(channel, buffer.data(), room);
+        if (rc == LIBSSH2_ERROR_EAGAIN) {
+            return waiting(session);
+        }
+        if (failed(static_cast<int>(rc))) {
+            return Step::moved;
+        }
+        if (rc == 0) {
+            if (libssh2_channel_eof(channel) == 0) {
+                return Step::idle;
+            }
+            remote_eof = true;
+        }
+        to_local.append(buffer.data(), static_cast<std::size_t>(rc));
+        return Step::moved;
+    }
+
+    // True if `rc` is an error: the channel is then broken; throws
+    // SessionLost when the bastion's session is gone.
+    bool failed(int rc) {
+        if (rc >= 0) {
+            return false;
+        }
+        if (session_lost(rc)) {
+            throw SessionLost{rc};
+        }
+        broken = true;
+        return true;
+    }
+
+    static Step waiting(LIBSSH2_SESSION* session) {
+        return (libssh2_session_block_directions(session) & LIBSSH2_SESSION_BLOCK_OUTBOUND) != 0
+                   ? Step::half_sent
+                   : Step::idle;
+    }
+};
+
+JumpHost::JumpHost(const Library& library, ConnectOptions options, io::UniqueFd connected)
+    : session_(library, std::move(options), std::move(connected)) {
+    pump_ = std::thread([this] { run(); });
+}
+
+JumpHost::~JumpHost() {
+    {
+        const std::lock_guard lock(mutex_);
+        stopping_ = true;
+    }
+    wakeup_.notify();
+    pump_.join();
+    // Channels close in blocking mode, bounded: a dead bastion must not hold up our exit.
+    session_.blocking(std::chrono::seconds(2), [this] { tunnels_.clear(); });
+}
+
+io::UniqueFd JumpHost::open_tunnel(const std::string& address, std::uint16_t port,
+                                   std::chrono::milliseconds timeout) {
+    std::future<io::UniqueFd> socket;
+    {
+        const std::lock_guard lock(mutex_);
+        if (!failure_.empty()) {
+            throw util::Error(failure_);
+        }
+        requests_.push_back({address, port, {}});
+        socket = requests_.back().socket.get_future();
+    }
+    wakeup_.notify();
+    if (socket.wait_for(timeout) != std::future_status::ready) {
+        throw util::Error(fmt::format("bastion {} did not open a connection to {} port {} within "
+                                      "{} s",
+                                      destination(), address, port,
+                                      std::chrono::duration<double>(timeout).count()));
+    }
+    return socket.get();
+}
+
+JumpHost::Step JumpHost::open_requested() {
+    Request* request = nullptr;
+    {
+        const std::lock_guard lock(mutex_);
+        if (requests_.empty()) {
+            return Step::idle;
+        }
+        // A deque's elements stay put while others are added behind them.
+        request = &requests_.front();
+    }
+    // libssh2 opens one channel at a time: the front request until it is done.
+    LIBSSH2_CHANNEL* channel = libssh2_channel_direct_tcpip_ex(
+        session_.handle(), request->address.c_str(), request->port, "127.0.0.1", 22);
+    if (channel == nullptr) {
+        const int rc = libssh2_session_last_errno(session_.handle());
+        if (rc == LIBSSH2_ERROR_EAGAIN) {
+            return Tunnel::waiting(session_.handle());
+        }
+        if (session_lost(rc)) {
+            throw SessionLost{rc};
+        }
+        request->socket.set_exception(std::make_exception_ptr(util::Error(
+            fmt::format("bastion {} cannot open a connection to {} port {}: {}", destination(),
+                        request->address, request->port, session_.last_error()))));
+    } else {
+        std::array<int, 2> pair{};
+        if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, pair.data()) !=
+            0) {
+            libssh2_channel_free(channel);
+            request->socket.set_exception(std::make_exception_ptr(
+                util::SystemError(fmt::format("bastion {}: socketpair", destination()), errno)));
+        } else {
+            tunnels_.push_back(std::make_unique<Tunnel>(channel, io::UniqueFd(pair[0])));
+            request->socket.set_value(io::UniqueFd(pair[1]));
+            spdlog::debug("{}: tunnel to {} port {} open", destination(), request->address,
+                          request->port);
+        }
+    }
+    const std::lock_guard lock(mutex_);
+    requests_.pop_front();
+    return Step::moved;
+}
+
+void JumpHost::fail_all(const std::string& error) {
+    spdlog::warn("{}", error);
+    const std::lock_guard lock(mutex_);
+    failure_ = error;
+    for (auto& request : requests_) {
+        request.socket.set_exception(std::make_exception_ptr(util::Error(error)));
+    }
+    requests_.clear();
+    // Closing our ends ends every target session that runs through here.
+    for (auto& tunnel : tunnels_) {
+        tunnel->local.reset();
+    }
+}
+
+JumpHost::Step JumpHost::take(const Pending& call, std::span<char> buffer) {
+    auto* session = session_.handle();
+    switch (call.op) {
+    case Op::open:
+        return open_requested();
+    case Op::write:
+        return call.tunnel->write_channel(session);
+    case Op::eof:
+        return call.tunnel->send_eof(session);
+    case Op::read:
+        return call.tunnel->read_channel(session, buffer);
+    case Op::free: {
+        const int rc = libssh2_channel_free(call.tunnel->channel);
+        if (rc == LIBSSH2_ERROR_EAGAIN) {
+            return Tunnel::waiting(session);
+        }
+        call.tunnel->channel = nullptr;
+        return Step::moved;
+    }
+    }
+    return Step::idle;
+}
+
+bool JumpHost::pass(std::span<char> buffer) {
+    // libssh2 keeps a half-sent packet and sends nothing else until the call
+    // that began it is repeated: that call first, and nothing else meanwhile.
+    if (half_sent_) {
+        if (take(*half_sent_, buffer) == Step::half_sent) {
+            return false;
+        }
+        half_sent_.reset();
+    }
+    bool moved = false;
+    const auto step = [&](const Pending& call) {
+        const auto result = take(call, buffer);
+        if (result == Step::half_sent) {
+            half_sent_ = call;
+            return false;
+        }
+        moved |= result == Step::moved;
+        return true;
+    };
+    if (!step({nullptr, Op::open})) {
+        return true;
+    }
+    for (auto& tunnel : tunnels_) {
+        moved |= tunnel->read_local(buffer);
+        for (const auto op : {Op::write, Op::eof, Op::read}) {
+            if (!step({tunnel.get(), op})) {
+                return true;
+            }
+        }
+        moved |= tunnel->write_local();
+    }
+    for (auto& tunnel : tunnels_) {
+        if (tunnel->done() && tunnel->channel != nullptr && !step({tunnel.get(), Op::free})) {
+            return true;
+        }
+    }
+    std::erase_if(tunnels_, [](const auto& tunnel) { return tunnel->channel == nullptr; });
+    return moved;
+}
+
+void JumpHost::run() {
+    std::vector<char> buffer(64 * 1024);
+    std::vector<pollfd> entries;
+    try {
+        for (;;) {
+            {
+                const std::lock_guard lock(mutex_);
+                if (stopping_) {
+                    return;
+                }
+            }
+            wakeup_.drain();
+            const bool moved = pass(buffer);
+            const int keepalive_seconds = half_sent_ ? 1 : session_.keepalive();
+            entries.clear();
+            entries.push_back({wakeup_.fd(), POLLIN, 0});
+            // The bastion's socket is read only through a channel with room
+            // (or an open in progress): polling it otherwise would spin.
+            bool can_read = false;
+            for (const auto& tunnel : tunnels_) {
+                can_read |= tunnel->has_room();
+                short events = 0;
+                if (tunnel->wants_input()) {
+                    events |= POLLIN;
+                }
+                if (!tunnel->to_local.empty()) {
+                    events |= POLLOUT;
+                }
+                entries.push_back({tunnel->local.get(), events, 0});
+            }
+            {
+                const std::lock_guard lock(mutex_);
+                can_read |= !requests_.empty();
+            }
+            const short session_events = session_.poll_events();
+            entries.push_back(
+                {session_.socket(),
+                 static_cast<short>(can_read ? session_events : session_events & ~POLLIN), 0});
+            const int wait = moved ? 0 : std::min(1000, keepalive_seconds * 1000);
+            if (::poll(entries.data(), entries.size(), wait) < 0 && errno != EINTR) {
+                util::throw_errno(fmt::format("bastion {}: poll", destination()));
+            }
+        }
+    } catch (const SessionLost&) {
+        fail_all(fmt::format("bastion {}: the connection to it was lost: {}", destination(),
+                             session_.last_error()));
+    } catch (const std::exception& e) {
+        fail_all(e.what());
+    }
+}
+
+} // namespace shoal::ssh

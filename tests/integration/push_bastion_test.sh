@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# Hosts the deployer reaches only through a bastion (scripts/fleet-up
+# --bastion: no route from the deployer to the hosts, none back): `shoal push
+# --direct` and `shoal plan` go through one bastion session, set once with the
+# inventory's `jump:` and once with an OpenSSH client configuration (-F and
+# the inventory's `ssh_config:`: Host patterns, negation, HostName,
+# ProxyJump by alias, IdentityFile, IdentitiesOnly, UserKnownHostsFile).
+# A dead bastion, a bastion with an unknown host key and a swarm push that
+# cannot work through the bastion each fail with a message naming the
+# bastion and the way out, and a host that is fine is never held up.
+source "$(dirname "$0")/fleet.sh"
+: "${SHOAL:?}"
+
+nix_test_setup
+fleet_start 3 "" --bastion
+cd "$TEST_TMP"
+nix_build_test_closure result
+closure=$(nix-store -qR result)
+read -ra address <<<"$FLEET_ADDRESSES"
+outside=${FLEET_BASTION_ADDRESS%.2}
+
+! in_deployer bash -c "exec 3<>/dev/tcp/${address[0]}/22" 2>/dev/null ||
+  fail "the deployer reaches ${address[0]} directly: the fleet has no bastion in the way"
+
+run_shoal() { # run_shoal OUT ARGS...: JSON events to OUT.json, text to OUT.txt, exit code in rc
+  local out=$1
+  shift
+  set +e
+  in_deployer "$SHOAL" "$@" >"$out.json" 2>"$out.txt"
+  rc=$?
+  set -e
+}
+event() { # event FILE TYPE HOST
+  jq -c "select(.event == \"$2\" and .host == \"$3\")" "$1"
+}
+
+# 1. The inventory's `jump:` (fleet-up writes it into the defaults).
+run_shoal check inventory check -i "$FLEET_INVENTORY" --json
+((rc == 0)) || fail "inventory check exited $rc: $(cat check.txt)"
+[[ $(jq -r '.hosts[0].jump[0]' check.json) == "root@$FLEET_BASTION_ADDRESS:22" ]] ||
+  fail "inventory check shows no bastion: $(cat check.json)"
+run_shoal plan plan -i "$FLEET_INVENTORY" --json result
+((rc == 0)) || fail "plan through the bastion exited $rc: $(cat plan.txt)"
+run_shoal push push --direct --json -i "$FLEET_INVENTORY" result
+((rc == 0)) || fail "push --direct through the bastion exited $rc: $(cat push.txt)"
+for n in 1 2 3; do assert_has_closure $n "$closure"; done
+# One login to the bastion for the whole push, not one per host.
+logins=$(grep -c 'Accepted publickey' "$FLEET_DIR/bastion/sshd.log")
+((logins == 2)) || fail "the bastion saw $logins logins for plan + push, expected 2"
+
+# 2. The same fleet described by an OpenSSH client configuration instead.
+cat >ssh_config <<EOF
+# Names, not addresses, in the inventory: HostName maps them.
+Host gate
+    HostName $FLEET_BASTION_ADDRESS
+Host * !gate
+    ProxyJump gate
+$(for n in 1 2 3; do printf 'Host web-%s\n    HostName %s\n' $n "${address[n - 1]}"; done)
+Host *
+    User root
+    IdentityFile $FLEET_IDENTITY
+    IdentitiesOnly yes
+    UserKnownHostsFile $FLEET_KNOWN_HOSTS
+    StrictHostKeyChecking yes
+    ProxyCommand nc %h %p
+EOF
+proxy_line=$(grep -n ProxyCommand ssh_config | cut -d: -f1)
+printf 'hosts:\n  web-[1:3]: {}\n' >by-name.yaml
+nix_build_test_closure second
+second=$(nix-store -qR second)
+run_shoal push2 push --direct --json -i by-name.yaml -F ssh_config second
+((rc == 0)) || fail "push with -F ssh_config exited $rc: $(cat push2.txt)"
+for n in 1 2 3; do assert_has_closure $n "$second"; done
+grep -q "ssh_config:$proxy_line: proxycommand is not followed" push2.txt ||
+  fail "the ProxyCommand line was not reported: $(cat push2.txt)"
+# The inventory's own `ssh_config:` key does the same, relative to the inventory.
+{
+  echo "ssh_config: ssh_config"
+  cat by-name.yaml
+} >keyed.yaml
+run_shoal check2 inventory check --json -i keyed.yaml
+((rc == 0)) || fail "inventory check with ssh_config: exited $rc: $(cat check2.txt)"
+jq -e --arg a "${address[0]}" --arg b "$FLEET_BASTION_ADDRESS" \
+  '.hosts[0].address == $a and .hosts[0].port == 22 and .hosts[0].jump == ["root@" + $b + ":22"]' \
+  check2.json >/dev/null || fail "ssh_config: resolved wrongly: $(cat check2.json)"
+run_shoal push3 push --direct --json -i keyed.yaml second
+((rc == 0)) || fail "push with ssh_config: exited $rc: $(cat push3.txt)"
+
+# 3. A dead bastion fails its hosts at once, and only them.
+nix_build_test_closure third
+third=$(nix-store -qR third)
+cat >dead.yaml <<EOF
+defaults:
+  user: root
+  identity: $FLEET_IDENTITY
+  known_hosts: $FLEET_KNOWN_HOSTS
+  jump: root@$FLEET_BASTION_ADDRESS
+hosts:
+  h1: { address: ${address[0]} }
+  h2: { address: ${address[1]}, jump: root@$outside.250 }
+  h3: { address: ${address[2]}, jump: [ "root@$outside.250", "root@$FLEET_BASTION_ADDRESS" ] }
+EOF
+run_shoal dead push --direct --json -i dead.yaml --connect-timeout 3 third
+((rc == 1)) || fail "push with a dead bastion exited $rc: $(cat dead.txt)"
+assert_has_closure 1 "$third"
+for host in h2 h3; do
+  event dead.json host-failed $host | jq -r .error | grep -q "bastion root@$outside.250:22: cannot connect" ||
+    fail "$host's error does not name the dead bastion: $(event dead.json host-failed $host)"
+done
+
+# 4. A bastion whose key known_hosts lacks is refused (and nothing moves behind it).
+grep -v "^$FLEET_BASTION_ADDRESS " "$FLEET_KNOWN_HOSTS" >no_bastion_known_hosts
+sed "s|known_hosts: .*|known_hosts: $TEST_TMP/no_bastion_known_hosts|" dead.yaml >unknown.yaml
+run_shoal unknown push --direct --json -i unknown.yaml --hosts h1 result
+((rc == 1)) || fail "an unknown bastion was not refused: $(cat unknown.txt)"
+event unknown.json host-failed h1 | jq -r .error |
+  grep -q "bastion root@$FLEET_BASTION_ADDRESS:22: unknown host" ||
+  fail "the refusal does not name the bastion: $(event unknown.json host-failed h1)"
+
+# 5. A swarm push cannot reach back through the bastion: said before any agent starts.
+run_shoal swarm push --json -i "$FLEET_INVENTORY" third
+((rc == 2)) || fail "a swarm push through the bastion exited $rc: $(cat swarm.txt)"
+grep -q "reached through the bastion root@$FLEET_BASTION_ADDRESS.*--direct" swarm.txt ||
+  fail "the swarm's refusal gives no way out: $(cat swarm.txt)"
+echo "push_bastion_test: ok"
