@@ -125,6 +125,13 @@ std::string expand(const Located& written, const std::string& keyword, std::stri
 }
 
 std::string read_whole(const std::filesystem::path& path) {
+    // A device or a FIFO (`Include /dev/*`) would never end.
+    std::error_code error;
+    if (!std::filesystem::is_regular_file(path, error)) {
+        throw util::UsageError(fmt::format(
+            "cannot read the ssh configuration {}: {}", path.string(),
+            std::filesystem::exists(path, error) ? "not a regular file" : "no such file"));
+    }
     std::ifstream in(path, std::ios::binary);
     if (!in) {
         throw util::UsageError(fmt::format("cannot read the ssh configuration {}", path.string()));
