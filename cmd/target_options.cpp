@@ -52,6 +52,8 @@ po::options_description remote_options() {
                           "give up on a host that does not answer within S seconds")(
         "io-timeout", po::value<double>()->default_value(60)->value_name("S"),
         "give up on a host that stays silent for S seconds mid-transfer")(
+        "sudo", "run shoal's commands on the hosts (nix-store, the agent, profiles, activation) as "
+                "root through `sudo -n`, as the inventory's `become: sudo`")(
         "accept-new-host-keys",
         "record the key of a host known_hosts does not list yet (a changed key is always refused)")(
         "remote-nix-store", po::value<std::string>()->default_value("nix-store")->value_name("CMD"),
@@ -66,6 +68,7 @@ fleet::RemoteOptions remote_options_from(const po::variables_map& values) {
     options.connect_timeout_given = !values["connect-timeout"].defaulted();
     options.io_timeout_given = !values["io-timeout"].defaulted();
     options.accept_new_host_keys = values.count("accept-new-host-keys") != 0U;
+    options.sudo = values.count("sudo") != 0U;
     options.remote_nix_store = values["remote-nix-store"].as<std::string>();
     if (options.remote_nix_store.empty()) {
         throw util::UsageError("--remote-nix-store must not be empty");

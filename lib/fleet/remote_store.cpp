@@ -25,6 +25,7 @@ template <typename Endpoint> void set_endpoint(ssh::ConnectOptions& to, const En
 ssh::ConnectOptions connect_options(const inventory::Host& host, const RemoteOptions& options) {
     ssh::ConnectOptions result;
     set_endpoint(result, host);
+    result.sudo = options.sudo || host.become_sudo;
     result.accept_new_host_keys =
         options.accept_new_host_keys || host.accept_new_host_keys.value_or(false);
     result.connect_timeout = options.connect_timeout_given
@@ -38,6 +39,7 @@ ssh::ConnectOptions connect_options(const inventory::Host& host, const RemoteOpt
     for (const auto& hop : host.jump) {
         ssh::ConnectOptions via = result; // the timeouts and host key policy
         via.jump.clear();
+        via.sudo = false; // a bastion only forwards
         set_endpoint(via, hop);
         result.jump.push_back(std::move(via));
     }
@@ -77,6 +79,11 @@ std::string RemoteStore::handshake_failure(const std::string& error) {
                            "point --remote-nix-store at another nix-store",
                            destination, error, version >> 8, version & 0xff);
     }
+    if (session_.options().sudo) {
+        if (auto refusal = sudo_refusal(); !refusal.empty()) {
+            return refusal;
+        }
+    }
     if (const auto printed = login_output(); !printed.empty()) {
         return fmt::format("{}: {}: the host's login prints '{}' on stdout before any command "
                            "runs, which garbles nix-store's protocol (nix-copy-closure fails "
@@ -99,6 +106,37 @@ std::string RemoteStore::handshake_failure(const std::string& error) {
                            destination, channel_.command(), channel_.error_output());
     }
     return fmt::format("{}: {}", destination, error);
+}
+
+std::string RemoteStore::sudo_refusal() {
+    // sudo's own lines only: the login may print warnings of its own.
+    std::string said;
+    std::istringstream lines(channel_.error_output());
+    for (std::string line; std::getline(lines, line);) {
+        if (line.find("sudo: ") != std::string::npos) {
+            said += (said.empty() ? "" : "; ") + line;
+        }
+    }
+    const auto& destination = session_.destination();
+    const auto& user = session_.options().user;
+    if (said.find("password is required") != std::string::npos ||
+        said.find("a terminal is required") != std::string::npos) {
+        return fmt::format("{}: sudo wants a password for '{}' ({}), and shoal cannot type one: "
+                           "give {} a NOPASSWD sudoers rule for nix-store and shoal, or log in "
+                           "as root without --sudo and `become: sudo`",
+                           destination, channel_.command(), said, user);
+    }
+    if (said.find("sudo: not found") != std::string::npos ||
+        said.find("sudo: command not found") != std::string::npos) {
+        return fmt::format("{}: sudo is not installed there ({}): install it, or log in as a "
+                           "user that may write the Nix store, without --sudo",
+                           destination, said);
+    }
+    if (said.starts_with("sudo: ")) {
+        return fmt::format("{}: sudo refused '{}': {}: check {}'s sudoers rules there", destination,
+                           channel_.command(), said, user);
+    }
+    return {};
 }
 
 std::string RemoteStore::login_output() {

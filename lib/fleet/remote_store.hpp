@@ -22,6 +22,7 @@ struct RemoteOptions {
     bool accept_new_host_keys = false;
     std::chrono::milliseconds connect_timeout = std::chrono::seconds(10);
     std::chrono::milliseconds io_timeout = std::chrono::seconds(60);
+    bool sudo = false; // --sudo: as `become: sudo` for every host
     bool connect_timeout_given = false;
     bool io_timeout_given = false;
     // The target's nix-store, as nix-copy-closure's NIX_SSHOPTS users know it:
@@ -51,6 +52,8 @@ public:
 private:
     // Why the handshake failed, with what to do about it.
     std::string handshake_failure(const std::string& error);
+    // Why sudo would not run nix-store, with what to do; empty if it did not refuse.
+    std::string sudo_refusal();
     // What the host's login prints on stdout before any command runs.
     std::string login_output();
 

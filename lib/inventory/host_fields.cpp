@@ -16,8 +16,8 @@ namespace shoal::inventory {
 namespace {
 
 constexpr auto scalar_fields = std::to_array<std::string_view>(
-    {"address", "port", "user", "identity", "known_hosts", "jump", "bandwidth", "swarm_port",
-     "site", "rack", "closure", "profile", "activate", "health_check"});
+    {"address", "port", "user", "identity", "known_hosts", "jump", "become", "bandwidth",
+     "swarm_port", "site", "rack", "closure", "profile", "activate", "health_check"});
 
 // Addresses and user names go to ssh as they are: no blanks or control characters.
 std::string plain_word(std::string_view key, std::string_view text) {
@@ -95,6 +95,13 @@ void assign_scalar_field(HostSettings& settings, std::string_view key, std::stri
             throw InvalidValue(e.what());
         }
         settings.jump = std::string(text);
+    } else if (key == "become") {
+        if (text != "sudo" && text != "none") {
+            throw InvalidValue(fmt::format("'{}': expected sudo (run shoal's commands as root "
+                                           "through sudo -n) or none",
+                                           text));
+        }
+        settings.become_sudo = text == "sudo";
     } else if (key == "bandwidth") {
         settings.bandwidth_bps = parse_bandwidth(text);
     } else if (key == "swarm_port") {

@@ -17,7 +17,7 @@ std::optional<std::string> store_path_holding(std::string_view program) {
 }
 
 std::string agent_command_for(std::string_view program) {
-    return util::shell_quote(program) + " agent";
+    return util::shell_word(program) + " agent";
 }
 
 AgentProgram running_agent_program() {

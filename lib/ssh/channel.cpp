@@ -1,5 +1,6 @@
 #include "ssh/channel.hpp"
 
+#include "ssh/privileged_command.hpp"
 #include "ssh/session.hpp"
 #include "util/units.hpp"
 
@@ -65,7 +66,8 @@ int signal_number(std::string_view name) {
 } // namespace
 
 Channel::Channel(Session& session, std::string command)
-    : session_(session), command_(std::move(command)) {
+    : session_(session),
+      command_(session.options().sudo ? with_sudo(command) : std::move(command)) {
     session_.retry(fmt::format("opening a channel for '{}'", command_), [&] {
         channel_ = libssh2_channel_open_session(session_.handle());
         return channel_ != nullptr ? 0 : libssh2_session_last_errno(session_.handle());

@@ -27,6 +27,8 @@ struct ConnectOptions {
     std::chrono::milliseconds io_timeout = std::chrono::seconds(60);
     // libssh2 sends keepalives at most every 2 s, so a live peer may seem silent that long.
     static constexpr std::chrono::seconds min_io_timeout{5};
+    // Every command runs as root through `sudo -n` (see with_sudo).
+    bool sudo = false;
     // Bastions to go through, first hop first (OpenSSH's ProxyJump); the
     // hops' own `jump` is unused.
     std::vector<ConnectOptions> jump;

@@ -9,4 +9,12 @@ namespace shoal::util {
 // single-quoted, with each ' written as '\''.
 std::string shell_quote(std::string_view text);
 
+// True if the shell reads `text` back as it is, unquoted: non-empty letters,
+// digits and -_./=:,+@% only.
+bool is_plain_shell_word(std::string_view text);
+
+// `text` as it is when plain, else shell_quote(text): commands stay readable
+// (and match sudoers rules that name a program's path).
+std::string shell_word(std::string_view text);
+
 } // namespace shoal::util

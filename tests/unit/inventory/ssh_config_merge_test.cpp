@@ -140,8 +140,22 @@ TEST_CASE("bad jump hosts and ssh_config files are named where they are written"
           "fleet.yaml:2:14: key 'jump': an empty list; write `jump: none` for no bastion");
     CHECK(error_of("ssh_config: missing_config\nhosts:\n  a: {}\n") ==
           "fleet.yaml:1:13: key 'ssh_config': cannot read the ssh configuration "
-          "/srv/fleet/missing_config");
+          "/srv/fleet/missing_config: no such file");
     TemporaryDirectory dir;
     CHECK_THROWS_WITH(parse_with_ssh_config(dir, "Host *\n  Port x\n", "hosts:\n  a: {}\n"),
                       doctest::Contains("ssh_config:2: port: 'x' is not a number"));
+}
+
+TEST_CASE("become: sudo runs a host's commands through sudo; none undoes a lower layer's") {
+    const auto inventory = parse(R"(
+defaults: { become: sudo }
+hosts:
+  a: {}
+  b: { become: none }
+)");
+    CHECK(inventory.hosts[0].become_sudo);
+    CHECK_FALSE(inventory.hosts[1].become_sudo);
+    CHECK(error_of("hosts:\n  a: { become: doas }\n") ==
+          "fleet.yaml:2:16: key 'become': 'doas': expected sudo (run shoal's commands as root "
+          "through sudo -n) or none");
 }
