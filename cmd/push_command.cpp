@@ -48,14 +48,43 @@ std::uint64_t bytes_per_second(const po::variables_map& values, const char* name
                                     : 0;
 }
 
+// --agent-command (one command for every host, installed by the user), or
+// each --agent's shoal for its system and, for its own system unless an
+// --agent is for it, the running shoal.
+std::vector<push::AgentProgram> agent_programs(const po::variables_map& values) {
+    if (values.count("agent-command") != 0U) {
+        if (values.count("agent") != 0U) {
+            throw util::UsageError("--agent and --agent-command exclude each other");
+        }
+        return {push::AgentProgram{values["agent-command"].as<std::string>(), {}, {}}};
+    }
+    std::vector<push::AgentProgram> programs;
+    if (values.count("agent") != 0U) {
+        for (const auto& path : values["agent"].as<std::vector<std::string>>()) {
+            auto program = push::agent_program_at(path);
+            for (const auto& earlier : programs) {
+                if (earlier.system == program.system) {
+                    throw util::UsageError(fmt::format(
+                        "--agent {}: another --agent is for {} already", path, program.system));
+                }
+            }
+            programs.push_back(std::move(program));
+        }
+    }
+    auto self = push::running_agent_program();
+    if (push::agent_for(programs, self.system) == nullptr || self.system.empty()) {
+        // First: it goes to hosts whose system is not known.
+        programs.insert(programs.begin(), std::move(self));
+    }
+    return programs;
+}
+
 push::SwarmPushOptions swarm_options_from(const po::variables_map& values,
                                           push::DirectPushOptions direct) {
     push::SwarmPushOptions options;
     options.direct = std::move(direct);
-    // A command the user chose is theirs to install on the targets.
-    options.agent = values.count("agent-command") != 0U
-                        ? push::AgentProgram{values["agent-command"].as<std::string>(), {}}
-                        : push::running_agent_program();
+    options.agents = agent_programs(values);
+    options.ask_systems = values.count("agent") != 0U;
     options.staging = values.count("staging") != 0U
                           ? std::filesystem::path(values["staging"].as<std::string>())
                           : default_staging();
@@ -110,6 +139,10 @@ int run_push(const std::vector<std::string>& args) {
                         "runs `shoal agent` on a target (default: this shoal's own path, "
                         "plus ' agent'; a shoal in the Nix store first copies its own closure "
                         "to targets that lack it)")(
+        "agent", po::value<std::vector<std::string>>()->value_name("PATH"),
+        "a shoal for another system (its store path, or its binary): hosts of that system "
+        "(the inventory's `system:`, else asked with `uname -sm`) run it, after getting its "
+        "closure; repeatable. Hosts of a system no shoal is given for get a direct copy")(
         "fanout", po::value<unsigned>()->default_value(plan::default_fanout)->value_name("K"),
         "how many peers one host feeds at first")(
         "listen", po::value<std::string>()->value_name("ADDR[:PORT]"),

@@ -49,6 +49,7 @@ struct Host {
     std::optional<std::chrono::milliseconds> io_timeout;
     std::vector<JumpHost> jump; // first hop first; empty: a direct connection
     bool become_sudo = false;   // `become: sudo`: commands run as root through sudo -n
+    std::string system;         // its Nix system, "aarch64-linux"; empty: not declared
     // ssh_config settings that change the connection but are not followed,
     // each "FILE:LINE: what, and what shoal does instead".
     std::vector<std::string> ssh_config_notes;

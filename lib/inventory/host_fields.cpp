@@ -16,7 +16,7 @@ namespace shoal::inventory {
 namespace {
 
 constexpr auto scalar_fields = std::to_array<std::string_view>(
-    {"address", "port", "user", "identity", "known_hosts", "jump", "become", "bandwidth",
+    {"address", "port", "user", "identity", "known_hosts", "jump", "become", "system", "bandwidth",
      "swarm_port", "site", "rack", "closure", "profile", "activate", "health_check"});
 
 // Addresses and user names go to ssh as they are: no blanks or control characters.
@@ -52,6 +52,23 @@ std::string profile_name(std::string_view text) {
                                        text));
     }
     return word;
+}
+
+// A Nix system name: CPU-KERNEL, as x86_64-linux or aarch64-darwin.
+std::string nix_system(std::string_view text) {
+    const auto dash = text.find('-');
+    const auto word = [](std::string_view part) {
+        return !part.empty() && std::all_of(part.begin(), part.end(), [](unsigned char c) {
+            return std::islower(c) != 0 || std::isdigit(c) != 0 || c == '_';
+        });
+    };
+    if (dash == std::string_view::npos || !word(text.substr(0, dash)) ||
+        !word(text.substr(dash + 1))) {
+        throw InvalidValue(fmt::format("'{}' is not a Nix system such as x86_64-linux or "
+                                       "aarch64-linux",
+                                       text));
+    }
+    return std::string(text);
 }
 
 // A shell command run on the host; an empty one would silently do nothing.
@@ -102,6 +119,8 @@ void assign_scalar_field(HostSettings& settings, std::string_view key, std::stri
                                            text));
         }
         settings.become_sudo = text == "sudo";
+    } else if (key == "system") {
+        settings.system = nix_system(text);
     } else if (key == "bandwidth") {
         settings.bandwidth_bps = parse_bandwidth(text);
     } else if (key == "swarm_port") {

@@ -314,6 +314,7 @@ Host InventoryParser::resolve(const std::string& name, const HostSettings& own,
         host.io_timeout = *ssh.server_alive_interval * ssh.server_alive_count_max.value_or(3);
     }
     host.become_sudo = merged.become_sudo.value_or(false);
+    host.system = merged.system.value_or("");
     if (const auto chain = merged.jump ? merged.jump : ssh.proxy_jump) {
         host.jump = resolve_jump(*chain, host, location);
     }

@@ -1,8 +1,10 @@
 #pragma once
 
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace shoal::push {
 
@@ -12,6 +14,8 @@ struct AgentProgram {
     // The store path holding the program, whose closure targets get first
     // (by a direct copy) if they lack it; none when the user chose the command.
     std::optional<std::string> store_path;
+    // The Nix system it runs on ("aarch64-linux"); empty: any (a command the user chose).
+    std::string system;
 };
 
 // The store path that is `program` or contains it (`program` is an absolute
@@ -26,5 +30,13 @@ std::string agent_command_for(std::string_view program);
 // usually share the deployer's layout, and when it lives in the Nix store,
 // its closure can be copied to them.
 AgentProgram running_agent_program();
+
+// `--agent PATH`: a shoal store path (its bin/shoal) or the binary itself,
+// its system read from the binary. Throws util::UsageError naming PATH.
+AgentProgram agent_program_at(const std::filesystem::path& path);
+
+// The program for a host of `system` (empty: not known, then the first);
+// nullptr when none of them runs there.
+const AgentProgram* agent_for(const std::vector<AgentProgram>& programs, const std::string& system);
 
 } // namespace shoal::push

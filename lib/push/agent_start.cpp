@@ -21,15 +21,16 @@ using Clock = std::chrono::steady_clock;
 void install_agent_program(const SwarmContext& context, const Receiver& receiver) {
     const auto start = Clock::now();
     const auto& host = *receiver.host;
+    const auto& store_path = *receiver.agent->store_path;
     CopiedTotals copied;
     DirectCopy target(*receiver.store, host, context.reporter);
     try {
-        const auto diff =
-            target.diff(context.agent_closure, context.options.direct.substitute_on_destination);
+        const auto diff = target.diff(context.agent_closures.at(store_path),
+                                      context.options.direct.substitute_on_destination);
         target.copy(diff.missing, copied);
     } catch (const std::exception& e) {
-        throw util::Error(fmt::format("cannot copy {} (shoal itself) there: {}",
-                                      *context.options.agent.store_path, e.what()));
+        throw util::Error(
+            fmt::format("cannot copy {} (shoal itself) there: {}", store_path, e.what()));
     }
     if (copied.paths == 0) {
         spdlog::debug("{}: has shoal's own closure", host.name);
@@ -42,19 +43,24 @@ void install_agent_program(const SwarmContext& context, const Receiver& receiver
 
 } // namespace
 
-std::vector<nix::PathInfo> agent_closure(const AgentProgram& agent) {
-    if (!agent.store_path) {
-        return {};
+std::map<std::string, std::vector<nix::PathInfo>>
+agent_closures(const std::vector<AgentProgram>& agents) {
+    std::map<std::string, std::vector<nix::PathInfo>> closures;
+    for (const auto& agent : agents) {
+        if (!agent.store_path || closures.contains(*agent.store_path)) {
+            continue;
+        }
+        try {
+            nix::LocalStore local_store;
+            closures.emplace(*agent.store_path,
+                             nix::read_closure(local_store.connection(), {*agent.store_path}));
+        } catch (const util::Error& e) {
+            spdlog::warn("cannot read the closure of {}, shoal's agent, so hosts that lack it "
+                         "cannot start an agent: {}",
+                         *agent.store_path, e.what());
+        }
     }
-    try {
-        nix::LocalStore local_store;
-        return nix::read_closure(local_store.connection(), {*agent.store_path});
-    } catch (const util::Error& e) {
-        spdlog::warn("cannot read the closure of {}, where shoal runs from, so hosts that lack it "
-                     "cannot start an agent: {}",
-                     *agent.store_path, e.what());
-        return {};
-    }
+    return closures;
 }
 
 std::string agent_staging(const SwarmContext& context, const inventory::Host& host) {
@@ -83,11 +89,18 @@ agent::Assignment assignment_for(const SwarmContext& context, const Receiver& re
 
 std::unique_ptr<AgentConnection> start_agent(const SwarmContext& context,
                                              const Receiver& receiver) {
-    if (!context.agent_closure.empty()) {
+    if (receiver.agent == nullptr) {
+        // The driver falls back to a direct copy, as for any agent that cannot start.
+        throw util::Error(fmt::format("no shoal agent for {}: give --agent with a shoal built for "
+                                      "it to bring the host into the swarm",
+                                      receiver.system));
+    }
+    const auto& agent = *receiver.agent;
+    if (agent.store_path && context.agent_closures.contains(*agent.store_path)) {
         install_agent_program(context, receiver);
     }
     return std::make_unique<AgentConnection>(receiver.store->session(), *receiver.host,
-                                             context.options.agent.command);
+                                             agent.command);
 }
 
 } // namespace shoal::push

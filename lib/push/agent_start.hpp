@@ -5,16 +5,18 @@
 #include "push/agent_program.hpp"
 #include "push/swarm_context.hpp"
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
 namespace shoal::push {
 
-// The closure of the agent program's store path, read once for all hosts.
-// Without it, hosts that lack the program cannot start an agent (and fall
-// back to a direct copy); the push itself can still go on.
-std::vector<nix::PathInfo> agent_closure(const AgentProgram& agent);
+// The closure of each agent program's store path, read once for all hosts.
+// A program whose closure cannot be read is left out: hosts that lack it
+// cannot start an agent (and fall back to a direct copy); the push goes on.
+std::map<std::string, std::vector<nix::PathInfo>>
+agent_closures(const std::vector<AgentProgram>& agents);
 
 // Where the host's agent keeps its downloads: `<remote staging>/<deployment>/<host>`.
 std::string agent_staging(const SwarmContext& context, const inventory::Host& host);

@@ -26,6 +26,8 @@ struct Receiver {
     std::vector<nix::PathInfo> missing;  // dependencies first
     std::uint64_t missing_bytes = 0;
     std::vector<std::string> relay_files; // fetched only to pass on, per the plan
+    std::string system;                   // the Nix system it runs; empty: not known
+    const AgentProgram* agent = nullptr;  // the one for its system; null: none runs there
     ReceiverRoute route;                  // its peers, and its slice of the deployer if fed
     swarm::CertificateAndKey certificate; // its ticket into the swarm
 };
@@ -41,7 +43,8 @@ struct SwarmContext {
     swarm::CertificateAuthority ca;
     swarm::BuiltTorrent torrent;          // once staged
     std::vector<swarm::Endpoint> sources; // one per slice of the deployer; together, every piece
-    std::vector<nix::PathInfo> agent_closure; // empty unless the agent program is in the store
+    // The closure of each agent program in the store, by its store path.
+    std::map<std::string, std::vector<nix::PathInfo>> agent_closures;
     // Who is at an address: to name, and expel, a peer that an agent banned.
     struct HostAt {
         std::string name;

@@ -316,7 +316,7 @@ void SwarmDriver::check_silence_and_keepalive(std::size_t receiver, Clock::time_
     const auto silence = context_.options.direct.remote.io_timeout;
     if (now - slot.last_heard > silence) {
         fail(receiver,
-             fmt::format("'{}' has sent nothing for {}", context_.options.agent.command,
+             fmt::format("'{}' has sent nothing for {}", receivers_[receiver].agent->command,
                          util::format_seconds(std::chrono::duration<double>(silence).count())));
     }
 }

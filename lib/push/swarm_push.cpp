@@ -6,6 +6,7 @@
 #include "plan/planner.hpp"
 #include "push/agent_start.hpp"
 #include "push/direct_push.hpp"
+#include "push/executable_system.hpp"
 #include "push/nar_staging.hpp"
 #include "push/plan_input.hpp"
 #include "push/slice_seeder.hpp"
@@ -13,9 +14,11 @@
 #include "push/swarm_context.hpp"
 #include "push/swarm_driver.hpp"
 #include "push/swarm_peers.hpp"
+#include "ssh/remote_command.hpp"
 #include "swarm/certificate_authority.hpp"
 #include "swarm/files.hpp"
 #include "swarm/torrent_builder.hpp"
+#include "util/parallel.hpp"
 #include "util/units.hpp"
 
 #include <algorithm>
@@ -164,6 +167,35 @@ void drop_staging_when_done(const std::vector<report::HostOutcome>& outcomes,
     }
 }
 
+// Each receiver's agent program, by its system: the inventory's `system:`,
+// else, when asked to, what `uname -sm` says there (one round trip per host,
+// in parallel).
+void choose_agents(std::vector<Receiver>& receivers, const SwarmPushOptions& options) {
+    util::run_parallel(receivers.size(), options.direct.jobs, [&](std::size_t i) {
+        auto& receiver = receivers[i];
+        receiver.system = receiver.host->system;
+        if (receiver.system.empty() && options.ask_systems) {
+            try {
+                const auto answer = ssh::run_remote(receiver.store->session(), "uname -sm");
+                receiver.system = answer.ok() ? system_from_uname(answer.output) : "";
+                if (receiver.system.empty()) {
+                    spdlog::warn("{}: cannot tell its system from `uname -sm` ({}); set "
+                                 "`system:` in the inventory",
+                                 receiver.host->name,
+                                 answer.ok() ? answer.output : answer.reason());
+                }
+            } catch (const std::exception& e) {
+                spdlog::warn("{}: cannot ask its system: {}", receiver.host->name, e.what());
+            }
+        }
+        receiver.agent = agent_for(options.agents, receiver.system);
+        if (receiver.agent != nullptr && !receiver.system.empty()) {
+            spdlog::debug("{}: {}, agent {}", receiver.host->name, receiver.system,
+                          receiver.agent->command);
+        }
+    });
+}
+
 // Where the hosts reach this machine's swarm, unless --listen says: the
 // address our packets to them leave from. Hosts behind a bastion may not
 // reach back; the swarm then needs --listen, or --direct.
@@ -229,6 +261,7 @@ std::vector<report::HostOutcome> push_swarm(fleet::HostConnections& connections,
     if (signals.received() != nullptr) {
         return outcomes;
     }
+    choose_agents(receivers, options);
     const auto key = deployment_key(closures.all_paths());
     const auto staging = options.staging / key;
     if (receivers.empty()) {
@@ -263,7 +296,7 @@ std::vector<report::HostOutcome> push_swarm(fleet::HostConnections& connections,
     }
     SwarmContext context{
         start, options,       closures, reporter,         connections.connector(),
-        key,   std::move(ca), {},       source_endpoints, agent_closure(options.agent),
+        key,   std::move(ca), {},       source_endpoints, agent_closures(options.agents),
         {}};
     for (const auto& host : hosts) {
         context.host_by_address.emplace(host.address, SwarmContext::HostAt{host.name, {}});

@@ -26,8 +26,13 @@ inline constexpr std::chrono::seconds default_stall_timeout{60};
 inline constexpr std::chrono::seconds default_linger{600};
 
 struct SwarmPushOptions {
-    DirectPushOptions direct;      // SSH, diff and the fallback copy
-    AgentProgram agent;            // runs `shoal agent` on a target
+    DirectPushOptions direct; // SSH, diff and the fallback copy
+    // What runs `shoal agent` on a target, at most one per system; the first
+    // goes where the system is not known.
+    std::vector<AgentProgram> agents;
+    // Ask each host without `system:` what it runs (`uname -sm`), to choose
+    // its agent: when agents for other systems than ours were given.
+    bool ask_systems = false;
     std::filesystem::path staging; // the deployer's NARs and torrent state
     std::string remote_staging{default_remote_staging};
     std::optional<std::string> listen_address; // default: our address towards the hosts

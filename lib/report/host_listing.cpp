@@ -60,6 +60,8 @@ void write_host_json(std::ostream& out, const std::vector<inventory::Host>& host
                         {"port", host.port},
                         {"user", host.user},
                         {"jump", jump_hosts(host)},
+                        {"become", host.become_sudo ? "sudo" : "none"},
+                        {"system", host.system},
                         {"site", host.site},
                         {"rack", host.rack},
                         {"bandwidth", host.bandwidth_bps},

@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+using shoal::inventory::test::error_of;
 using shoal::inventory::test::parse;
 using Names = std::vector<std::string>;
 
@@ -203,4 +204,20 @@ hosts:
     CHECK(ci.profile == "/home/ci/profiles/runner");
     CHECK(ci.activate == "{closure}/bin/activate-runner");
     CHECK(ci.health_check == "systemctl is-active ci-runner");
+}
+
+TEST_CASE("system: names a host's Nix system") {
+    const auto hosts = parse(R"(
+defaults: { system: x86_64-linux }
+hosts:
+  pi: { system: aarch64-linux }
+  pc: {}
+)")
+                           .hosts;
+    CHECK(hosts[0].system == "aarch64-linux");
+    CHECK(hosts[1].system == "x86_64-linux");
+    CHECK(parse("hosts:\n  a: {}\n").hosts[0].system.empty());
+    CHECK(error_of("hosts:\n  a: { system: arm64 }\n") ==
+          "fleet.yaml:2:16: key 'system': 'arm64' is not a Nix system such as x86_64-linux or "
+          "aarch64-linux");
 }

@@ -1,5 +1,6 @@
 #include "push/agent_program.hpp"
 #include "support/shell_words.hpp"
+#include "util/error.hpp"
 
 #include <doctest/doctest.h>
 #include <filesystem>
@@ -69,4 +70,29 @@ TEST_CASE("a malformed store path name holds nothing") {
     CHECK_FALSE(store_path_holding("/nix/store/kpcd173cq-shoal/bin/shoal"));
     // What the kernel shows for a program deleted while it runs.
     CHECK_FALSE(store_path_holding(shoal_path + " (deleted)"));
+}
+
+TEST_CASE("each host gets the agent for its system; an unknown system the first") {
+    using shoal::push::agent_for;
+    using shoal::push::AgentProgram;
+    const std::vector<AgentProgram> programs{{"x86 agent", {}, "x86_64-linux"},
+                                             {"arm agent", {}, "aarch64-linux"}};
+    CHECK(agent_for(programs, "aarch64-linux")->command == "arm agent");
+    CHECK(agent_for(programs, "x86_64-linux")->command == "x86 agent");
+    CHECK(agent_for(programs, "")->command == "x86 agent");
+    CHECK(agent_for(programs, "riscv64-linux") == nullptr);
+    // A command the user chose (no system) runs anywhere.
+    const std::vector<AgentProgram> chosen{{"my agent", {}, ""}};
+    CHECK(agent_for(chosen, "riscv64-linux")->command == "my agent");
+    CHECK(agent_for({}, "") == nullptr);
+}
+
+TEST_CASE("--agent takes a shoal binary or the store path that holds it") {
+    const auto self = std::filesystem::read_symlink("/proc/self/exe");
+    const auto program = shoal::push::agent_program_at(self);
+    CHECK(program.system == shoal::push::running_agent_program().system);
+    CHECK_FALSE(program.system.empty());
+    CHECK_THROWS_WITH_AS(shoal::push::agent_program_at("/nonexistent/shoal"),
+                         "--agent /nonexistent/shoal: /nonexistent/shoal does not exist",
+                         shoal::util::UsageError);
 }
