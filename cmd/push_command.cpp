@@ -103,6 +103,11 @@ push::SwarmPushOptions swarm_options_from(const po::variables_map& values,
         options.listen_port = endpoint.port;
     }
     options.fanout = values["fanout"].as<unsigned>();
+    options.tunnel = values.count("tunnel") != 0U;
+    if (options.tunnel && options.listen_address) {
+        throw util::UsageError("--tunnel and --listen exclude each other: tunnelled, the "
+                               "deployer's swarm listens only on 127.0.0.1");
+    }
     if (values.count("source-bandwidth") != 0U) {
         options.source_bandwidth_bps =
             inventory::parse_bandwidth(values["source-bandwidth"].as<std::string>());
@@ -153,6 +158,10 @@ int run_push(const std::vector<std::string>& args) {
             .c_str())(
         "source-bandwidth", po::value<std::string>()->value_name("RATE"),
         "the deployer's uplink for the planner, e.g. 1gbit (default: the hosts' own)")(
+        "tunnel",
+        "the hosts cannot connect to this machine (it is behind NAT, or they are behind a "
+        "bastion): the deployer's slices reach them through SSH tunnels; chosen by itself for "
+        "hosts behind a bastion that this machine has no route to")(
         "max-upload-rate", po::value<std::string>()->value_name("RATE"),
         "cap each host's swarm upload (the deployer's too), e.g. 200mbit")(
         "max-download-rate", po::value<std::string>()->value_name("RATE"),

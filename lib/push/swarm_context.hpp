@@ -19,6 +19,8 @@
 
 namespace shoal::push {
 
+class SourceTunnels;
+
 // A host that lacks something, with what it lacks.
 struct Receiver {
     const inventory::Host* host = nullptr;
@@ -45,6 +47,8 @@ struct SwarmContext {
     std::vector<swarm::Endpoint> sources; // one per slice of the deployer; together, every piece
     // The closure of each agent program in the store, by its store path.
     std::map<std::string, std::vector<nix::PathInfo>> agent_closures;
+    // Set while the swarm runs tunnelled: how each host reaches the deployer's slices.
+    const SourceTunnels* tunnels = nullptr;
     // Who is at an address: to name, and expel, a peer that an agent banned.
     struct HostAt {
         std::string name;

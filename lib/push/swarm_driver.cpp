@@ -3,6 +3,7 @@
 #include "fleet/lasting_failure.hpp"
 #include "push/agent_start.hpp"
 #include "push/direct_push.hpp"
+#include "push/source_tunnels.hpp"
 #include "util/error.hpp"
 #include "util/units.hpp"
 
@@ -277,7 +278,15 @@ void SwarmDriver::apply(const Decisions& decisions) {
             fail(order.receiver, give_up->reason);
             continue;
         }
-        slot.agent->queue(std::get<agent::Command>(order.action));
+        auto command = std::get<agent::Command>(order.action);
+        if (auto* connect = std::get_if<agent::Connect>(&command);
+            connect != nullptr && context_.tunnels != nullptr) {
+            connect->peers = context_.tunnels->reachable(order.receiver, connect->peers);
+            if (connect->peers.empty()) {
+                continue;
+            }
+        }
+        slot.agent->queue(command);
         slot.output_pending = true;
     }
     if (decisions.peers_given) {

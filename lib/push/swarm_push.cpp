@@ -11,6 +11,7 @@
 #include "push/plan_input.hpp"
 #include "push/slice_seeder.hpp"
 #include "push/source_address.hpp"
+#include "push/source_tunnels.hpp"
 #include "push/swarm_context.hpp"
 #include "push/swarm_driver.hpp"
 #include "push/swarm_peers.hpp"
@@ -23,6 +24,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
 #include <spdlog/spdlog.h>
 
@@ -140,7 +142,8 @@ void stage(SwarmContext& context, const std::vector<nix::PathInfo>& to_stage,
 void run_swarm(SwarmContext& context, const std::vector<Receiver>& receivers,
                const ReceiverPlan& plan, std::vector<report::HostOutcome>& outcomes,
                const std::vector<nix::PathInfo>& to_stage, const std::filesystem::path& staging,
-               io::TerminationSignals& signals) {
+               bool tunnel, io::TerminationSignals& signals) {
+    std::optional<SourceTunnels> tunnels; // outlives the driver, which may use it to the end
     SwarmDriver driver(context, receivers, outcomes,
                        std::clamp<std::size_t>(context.options.direct.jobs, 1, max_pool_threads));
     driver.start_agents();
@@ -152,6 +155,11 @@ void run_swarm(SwarmContext& context, const std::vector<Receiver>& receivers,
     source_options.upload_rate_limit = context.options.max_upload_rate;
     source_options.low_priority = context.options.low_priority;
     SliceSeeder sources(source_options, context.sources, wanted_by_slice(receivers, plan.fed));
+    if (tunnel) {
+        tunnels.emplace(context.connector, receivers, plan.fed, context.sources,
+                        context.options.direct.remote, context.options.direct.jobs);
+        context.tunnels = &*tunnels;
+    }
     driver.run(sources, signals);
 }
 
@@ -197,9 +205,10 @@ void choose_agents(std::vector<Receiver>& receivers, const SwarmPushOptions& opt
 }
 
 // Where the hosts reach this machine's swarm, unless --listen says: the
-// address our packets to them leave from. Hosts behind a bastion may not
-// reach back; the swarm then needs --listen, or --direct.
-std::string swarm_address(const std::vector<Receiver>& receivers) {
+// address our packets to them leave from. Nothing when the hosts are behind
+// a bastion and there is no route to them: they cannot connect back, and the
+// swarm goes through SSH tunnels.
+std::optional<std::string> swarm_address(const std::vector<Receiver>& receivers) {
     const auto& first = *receivers.front().host;
     const auto behind_bastion =
         std::find_if(receivers.begin(), receivers.end(),
@@ -209,8 +218,9 @@ std::string swarm_address(const std::vector<Receiver>& receivers) {
         if (behind_bastion != receivers.end()) {
             spdlog::warn("{} is reached through the bastion {}: its agent must connect back to "
                          "this machine at {} for the swarm (if it cannot, the push falls back to "
-                         "direct copies once the swarm stalls; --listen ADDR names an address "
-                         "the hosts reach, --direct copies through the bastion from the start)",
+                         "direct copies once the swarm stalls; --tunnel brings the deployer's "
+                         "slices to the hosts through SSH, --listen ADDR names an address they "
+                         "reach)",
                          behind_bastion->host->name, behind_bastion->host->jump.front().written,
                          address);
         }
@@ -219,11 +229,10 @@ std::string swarm_address(const std::vector<Receiver>& receivers) {
         if (behind_bastion == receivers.end()) {
             throw;
         }
-        throw util::UsageError(fmt::format(
-            "{} is reached through the bastion {}, and this machine has no route to it ({}): "
-            "the swarm needs the hosts to connect to this machine; give --listen ADDR with an "
-            "address they reach, or push with --direct, which copies through the bastion",
-            first.name, behind_bastion->host->jump.front().written, e.what()));
+        spdlog::info("{} is reached through the bastion {}, and this machine has no route to it "
+                     "({}): it cannot connect back either",
+                     first.name, behind_bastion->host->jump.front().written, e.what());
+        return std::nullopt;
     }
 }
 
@@ -288,16 +297,37 @@ std::vector<report::HostOutcome> push_swarm(fleet::HostConnections& connections,
     for (auto& r : receivers) {
         r.certificate = ca.issue(r.host->name, torrent_name);
     }
-    const auto source_address = options.listen_address.value_or(swarm_address(receivers));
+    bool tunnel = options.tunnel;
+    std::string source_address = "127.0.0.1"; // tunnelled: the seeders serve only the tunnels
+    if (options.listen_address) {
+        source_address = *options.listen_address;
+    } else if (!tunnel) {
+        const auto address = swarm_address(receivers);
+        tunnel = !address;
+        source_address = address.value_or(source_address);
+    }
+    reporter.swarm_mode(
+        tunnel ? "tunnelled" : "direct",
+        tunnel ? "the deployer's slices reach the hosts it feeds through SSH, "
+                 "a second session each; the hosts exchange pieces directly"
+               : fmt::format("the hosts connect to the deployer at {}", source_address));
     std::vector<swarm::Endpoint> source_endpoints;
     for (std::size_t k = 0; k < plan.fed.size(); ++k) {
         source_endpoints.push_back(
             {source_address, static_cast<std::uint16_t>(options.listen_port + k)});
     }
-    SwarmContext context{
-        start, options,       closures, reporter,         connections.connector(),
-        key,   std::move(ca), {},       source_endpoints, agent_closures(options.agents),
-        {}};
+    SwarmContext context{start,
+                         options,
+                         closures,
+                         reporter,
+                         connections.connector(),
+                         key,
+                         std::move(ca),
+                         {},
+                         source_endpoints,
+                         agent_closures(options.agents),
+                         nullptr,
+                         {}};
     for (const auto& host : hosts) {
         context.host_by_address.emplace(host.address, SwarmContext::HostAt{host.name, {}});
     }
@@ -305,7 +335,7 @@ std::vector<report::HostOutcome> push_swarm(fleet::HostConnections& connections,
         context.host_by_address[receivers[i].host->address].receiver = i;
     }
     std::vector<report::HostOutcome> receiver_outcomes(receivers.size());
-    run_swarm(context, receivers, plan, receiver_outcomes, to_stage, staging, signals);
+    run_swarm(context, receivers, plan, receiver_outcomes, to_stage, staging, tunnel, signals);
     for (std::size_t i = 0; i < receivers.size(); ++i) {
         outcomes[receiver_host[i]] = std::move(receiver_outcomes[i]);
     }

@@ -36,6 +36,10 @@ struct SwarmPushOptions {
     std::filesystem::path staging; // the deployer's NARs and torrent state
     std::string remote_staging{default_remote_staging};
     std::optional<std::string> listen_address; // default: our address towards the hosts
+    // The hosts cannot connect to this machine: the deployer's slices reach
+    // them through SSH tunnels (see SourceTunnels). Also chosen by itself
+    // when hosts behind a bastion have no route back.
+    bool tunnel = false;
     std::uint16_t listen_port = inventory::default_swarm_port;
     unsigned fanout = plan::default_fanout;
     std::uint64_t source_bandwidth_bps = 0; // 0: assume the hosts' own link speed

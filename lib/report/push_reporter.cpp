@@ -149,6 +149,14 @@ void PushReporter::host_stuck(std::string_view host) {
     }
 }
 
+void PushReporter::swarm_mode(std::string_view mode, std::string_view how) {
+    swarm_mode_ = fmt::format("swarm: {} ({})", mode, how);
+    say(swarm_mode_);
+    if (events_) {
+        events_->write("swarm-mode", {{"mode", mode}, {"how", how}});
+    }
+}
+
 void PushReporter::peer_banned(std::string_view host, std::string_view peer,
                                std::string_view endpoint) {
     const auto who = peer.empty() ? fmt::format("{}, outside the inventory", endpoint)
@@ -315,6 +323,9 @@ void PushReporter::summary(const std::vector<HostOutcome>& outcomes, double seco
     table += fmt::format("{} hosts: {} ok, {} failed; {} imported in {}", outcomes.size(),
                          outcomes.size() - failed, failed, util::format_bytes(bytes),
                          util::format_seconds(seconds));
+    if (!swarm_mode_.empty()) {
+        table += "\n" + swarm_mode_;
+    }
     if (activated + rolled_back + not_activated > 0) {
         table += fmt::format("\nactivation: {} activated, {} rolled back, {} not activated",
                              activated, rolled_back, not_activated);

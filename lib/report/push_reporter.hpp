@@ -75,6 +75,9 @@ public:
     void host_fallback(std::string_view host, std::string_view reason);
     // The host gained nothing from its peers for a while: it gets every slice of the deployer.
     void host_stuck(std::string_view host);
+    // swarm: how the deployer's slices reach the hosts ("direct": they
+    // connect to it; "tunnelled": through SSH), said once, and again in the summary.
+    void swarm_mode(std::string_view mode, std::string_view how);
     // `host`'s swarm refuses `peer` (an inventory host's name, or empty for
     // an address outside the inventory) from now on: its data failed a hash check.
     void peer_banned(std::string_view host, std::string_view peer, std::string_view endpoint);
@@ -102,6 +105,7 @@ private:
     std::optional<EventWriter> events_;
     std::ostream& human_;
     std::mutex human_mutex_;
+    std::string swarm_mode_;            // for the summary; empty: no swarm ran
     std::uint64_t last_downloaded_ = 0; // for the rate between progress reports
     double last_progress_seconds_ = 0;
 };

@@ -14,7 +14,7 @@ io::UniqueFd Connector::connect(const ConnectOptions& options) {
         if (options.jump.empty()) {
             return tcp_connect(options.address, options.port, options.connect_timeout);
         }
-        JumpHost* through = nullptr;
+        Forwarder* through = nullptr;
         for (std::size_t index = 0; index < options.jump.size(); ++index) {
             through = &hop(options.jump, index, through);
         }
@@ -26,8 +26,19 @@ io::UniqueFd Connector::connect(const ConnectOptions& options) {
     }
 }
 
-JumpHost& Connector::hop(const std::vector<ConnectOptions>& chain, std::size_t index,
-                         JumpHost* through) {
+std::unique_ptr<Forwarder> Connector::forwarder(const ConnectOptions& options) {
+    auto socket = connect(options);
+    try {
+        return std::make_unique<Forwarder>(library_, options, std::move(socket), "host");
+    } catch (const HostKeyError&) {
+        throw;
+    } catch (const util::Error& e) {
+        throw util::Error(fmt::format("a second connection, for forwarding: {}", e.what()));
+    }
+}
+
+Forwarder& Connector::hop(const std::vector<ConnectOptions>& chain, std::size_t index,
+                          Forwarder* through) {
     std::string key;
     for (std::size_t i = 0; i <= index; ++i) {
         key += (i == 0 ? "" : " > ") + chain[i].destination();
@@ -47,7 +58,7 @@ JumpHost& Connector::hop(const std::vector<ConnectOptions>& chain, std::size_t i
             through != nullptr
                 ? through->open_tunnel(options.address, options.port, options.connect_timeout)
                 : tcp_connect(options.address, options.port, options.connect_timeout);
-        hop.host = std::make_unique<JumpHost>(library_, options, std::move(socket));
+        hop.host = std::make_unique<Forwarder>(library_, options, std::move(socket), "bastion");
         return *hop.host;
     } catch (const util::Error& e) {
         // Session's own errors start with the destination already.

@@ -2,7 +2,7 @@
 
 #include "io/fd.hpp"
 #include "ssh/connect_options.hpp"
-#include "ssh/jump_host.hpp"
+#include "ssh/forwarder.hpp"
 #include "ssh/library.hpp"
 
 #include <exception>
@@ -27,12 +27,16 @@ public:
     // a bastion that failed fails every later host behind it at once.
     io::UniqueFd connect(const ConnectOptions& options);
 
+    // A session of its own to the host (through its bastions), to forward
+    // connections to and from it; the host's other sessions are not touched.
+    std::unique_ptr<Forwarder> forwarder(const ConnectOptions& options);
+
 private:
     struct Hop {
-        std::unique_ptr<JumpHost> host;
+        std::unique_ptr<Forwarder> host;
         std::exception_ptr failure; // why it could not be reached; the host is null then
     };
-    JumpHost& hop(const std::vector<ConnectOptions>& chain, std::size_t index, JumpHost* through);
+    Forwarder& hop(const std::vector<ConnectOptions>& chain, std::size_t index, Forwarder* through);
 
     Library library_; // first: destroyed after every session
     std::mutex mutex_;

@@ -1,5 +1,6 @@
-#include "ssh/jump_host.hpp"
+#include "ssh/forwarder.hpp"
 
+#include "ssh/tcp_connect.hpp"
 #include "util/error.hpp"
 
 #include <algorithm>
@@ -17,14 +18,14 @@ namespace {
 // small enough that a thousand tunnels stay within a few hundred MiB.
 constexpr std::size_t buffer_limit = 256 * 1024;
 
-// Errors after which the bastion's session itself is gone, not just one channel.
+// Errors after which the session itself is gone, not just one channel.
 bool session_lost(int rc) {
     return rc == LIBSSH2_ERROR_SOCKET_SEND || rc == LIBSSH2_ERROR_SOCKET_RECV ||
            rc == LIBSSH2_ERROR_SOCKET_DISCONNECT || rc == LIBSSH2_ERROR_SOCKET_TIMEOUT ||
            rc == LIBSSH2_ERROR_DECRYPT || rc == LIBSSH2_ERROR_TIMEOUT;
 }
 
-// Thrown out of the pump when the bastion's session itself is gone.
+// Thrown out of the pump when the session itself is gone.
 struct SessionLost {
     int code;
 };
@@ -34,7 +35,7 @@ struct SessionLost {
 // One forwarded connection: bytes between our end of a socket pair and a
 // direct-tcpip channel, each way through a bounded buffer, EOF passed on
 // both ways once the buffers drain.
-struct JumpHost::Tunnel {
+struct Forwarder::Tunnel {
     LIBSSH2_CHANNEL* channel = nullptr;
     io::UniqueFd local;
     std::string to_remote;
@@ -102,7 +103,7 @@ struct JumpHost::Tunnel {
     }
 
     // The libssh2 half of the pump, one call per step, each answering what
-    // happened; see JumpHost::Step.
+    // happened; see Forwarder::Step.
     Step write_channel(LIBSSH2_SESSION* session) {
         if (broken || to_remote.empty()) {
             return Step::idle;
@@ -154,7 +155,7 @@ struct JumpHost::Tunnel {
     }
 
     // True if `rc` is an error: the channel is then broken; throws
-    // SessionLost when the bastion's session is gone.
+    // SessionLost when the session is gone.
     bool failed(int rc) {
         if (rc >= 0) {
             return false;
@@ -173,77 +174,154 @@ struct JumpHost::Tunnel {
     }
 };
 
-JumpHost::JumpHost(const Library& library, ConnectOptions options, io::UniqueFd connected)
-    : session_(library, std::move(options), std::move(connected)) {
+Forwarder::Forwarder(const Library& library, ConnectOptions options, io::UniqueFd connected,
+                     std::string role)
+    : session_(library, std::move(options), std::move(connected)), role_(std::move(role)) {
     pump_ = std::thread([this] { run(); });
 }
 
-JumpHost::~JumpHost() {
+Forwarder::~Forwarder() {
     {
         const std::lock_guard lock(mutex_);
         stopping_ = true;
     }
     wakeup_.notify();
     pump_.join();
-    // Channels close in blocking mode, bounded: a dead bastion must not hold up our exit.
-    session_.blocking(std::chrono::seconds(2), [this] { tunnels_.clear(); });
+    // Channels close in blocking mode, bounded: a dead peer must not hold up our exit.
+    session_.blocking(std::chrono::seconds(2), [this] {
+        tunnels_.clear();
+        for (const auto& listener : listeners_) {
+            libssh2_channel_forward_cancel(listener.handle);
+        }
+    });
 }
 
-io::UniqueFd JumpHost::open_tunnel(const std::string& address, std::uint16_t port,
-                                   std::chrono::milliseconds timeout) {
-    std::future<io::UniqueFd> socket;
+std::optional<Forwarder::Step> Forwarder::retry_later() const {
+    const int rc = libssh2_session_last_errno(session_.handle());
+    if (rc == LIBSSH2_ERROR_EAGAIN) {
+        return Tunnel::waiting(session_.handle());
+    }
+    if (session_lost(rc)) {
+        throw SessionLost{rc};
+    }
+    return std::nullopt;
+}
+
+template <typename Asked> Asked* Forwarder::front(std::deque<Asked>& queue) {
+    const std::lock_guard lock(mutex_);
+    // A deque's elements stay put while others are added behind them.
+    return queue.empty() ? nullptr : &queue.front();
+}
+
+template <typename Asked>
+auto Forwarder::ask(std::deque<Asked>& queue, const std::string& address, std::uint16_t port,
+                    std::chrono::milliseconds timeout, std::string_view doing) {
+    decltype(queue.back().answer.get_future()) answer;
     {
         const std::lock_guard lock(mutex_);
         if (!failure_.empty()) {
             throw util::Error(failure_);
         }
-        requests_.push_back({address, port, {}});
-        socket = requests_.back().socket.get_future();
+        queue.push_back({address, port, {}});
+        answer = queue.back().answer.get_future();
     }
     wakeup_.notify();
-    if (socket.wait_for(timeout) != std::future_status::ready) {
-        throw util::Error(fmt::format("bastion {} did not open a connection to {} port {} within "
-                                      "{} s",
-                                      destination(), address, port,
+    if (answer.wait_for(timeout) != std::future_status::ready) {
+        throw util::Error(fmt::format("{} {} did not {} {} port {} within {} s", role_,
+                                      destination(), doing, address, port,
                                       std::chrono::duration<double>(timeout).count()));
     }
-    return socket.get();
+    return answer.get();
 }
 
-JumpHost::Step JumpHost::open_requested() {
-    Request* request = nullptr;
-    {
-        const std::lock_guard lock(mutex_);
-        if (requests_.empty()) {
-            return Step::idle;
+io::UniqueFd Forwarder::open_tunnel(const std::string& address, std::uint16_t port,
+                                    std::chrono::milliseconds timeout) {
+    return ask(requests_, address, port, timeout, "open a connection to");
+}
+
+std::uint16_t Forwarder::forward_remote(const std::string& address, std::uint16_t port,
+                                        std::chrono::milliseconds timeout) {
+    return ask(listen_requests_, address, port, timeout, "start listening for");
+}
+
+Forwarder::Step Forwarder::listen_requested() {
+    auto* request = front(listen_requests_);
+    if (request == nullptr) {
+        return Step::idle;
+    }
+    int bound = 0;
+    // A queue of 64: every agent's peers may dial at once.
+    LIBSSH2_LISTENER* handle =
+        libssh2_channel_forward_listen_ex(session_.handle(), "127.0.0.1", 0, &bound, 64);
+    if (handle == nullptr) {
+        if (const auto later = retry_later()) {
+            return *later;
         }
-        // A deque's elements stay put while others are added behind them.
-        request = &requests_.front();
+        request->answer.set_exception(std::make_exception_ptr(util::Error(fmt::format(
+            "{} {} refuses to listen on 127.0.0.1 for us (is AllowTcpForwarding off in its "
+            "sshd_config?): {}",
+            role_, destination(), session_.last_error()))));
+    } else {
+        listeners_.push_back({handle, request->address, request->port});
+        request->answer.set_value(static_cast<std::uint16_t>(bound));
+        spdlog::debug("{}: 127.0.0.1:{} there leads to {} port {} here", destination(), bound,
+                      request->address, request->port);
+    }
+    const std::lock_guard lock(mutex_);
+    listen_requests_.pop_front();
+    return Step::moved;
+}
+
+Forwarder::Step Forwarder::accept(std::size_t listener) {
+    const auto& to = listeners_.at(listener);
+    LIBSSH2_CHANNEL* channel = libssh2_channel_forward_accept(to.handle);
+    if (channel == nullptr) {
+        if (const auto later = retry_later()) {
+            return *later;
+        }
+        spdlog::warn("{}: cannot accept a forwarded connection: {}", destination(),
+                     session_.last_error());
+        return Step::idle;
+    }
+    try {
+        // Our own listener on this machine: answers at once, or never will.
+        tunnels_.push_back(std::make_unique<Tunnel>(
+            channel, tcp_connect(to.address, to.port, std::chrono::seconds(5))));
+    } catch (const util::Error& e) {
+        spdlog::warn("{}: a forwarded connection to {} port {} failed: {}", destination(),
+                     to.address, to.port, e.what());
+        // A broken tunnel: the next pass closes and frees its channel.
+        tunnels_.push_back(std::make_unique<Tunnel>(channel, io::UniqueFd()));
+        tunnels_.back()->broken = true;
+    }
+    return Step::moved;
+}
+
+Forwarder::Step Forwarder::open_requested() {
+    auto* request = front(requests_);
+    if (request == nullptr) {
+        return Step::idle;
     }
     // libssh2 opens one channel at a time: the front request until it is done.
     LIBSSH2_CHANNEL* channel = libssh2_channel_direct_tcpip_ex(
         session_.handle(), request->address.c_str(), request->port, "127.0.0.1", 22);
     if (channel == nullptr) {
-        const int rc = libssh2_session_last_errno(session_.handle());
-        if (rc == LIBSSH2_ERROR_EAGAIN) {
-            return Tunnel::waiting(session_.handle());
+        if (const auto later = retry_later()) {
+            return *later;
         }
-        if (session_lost(rc)) {
-            throw SessionLost{rc};
-        }
-        request->socket.set_exception(std::make_exception_ptr(util::Error(
-            fmt::format("bastion {} cannot open a connection to {} port {}: {}", destination(),
+        request->answer.set_exception(std::make_exception_ptr(util::Error(
+            fmt::format("{} {} cannot open a connection to {} port {}: {}", role_, destination(),
                         request->address, request->port, session_.last_error()))));
     } else {
         std::array<int, 2> pair{};
         if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, pair.data()) !=
             0) {
             libssh2_channel_free(channel);
-            request->socket.set_exception(std::make_exception_ptr(
-                util::SystemError(fmt::format("bastion {}: socketpair", destination()), errno)));
+            request->answer.set_exception(std::make_exception_ptr(
+                util::SystemError(fmt::format("{} {}: socketpair", role_, destination()), errno)));
         } else {
             tunnels_.push_back(std::make_unique<Tunnel>(channel, io::UniqueFd(pair[0])));
-            request->socket.set_value(io::UniqueFd(pair[1]));
+            request->answer.set_value(io::UniqueFd(pair[1]));
             spdlog::debug("{}: tunnel to {} port {} open", destination(), request->address,
                           request->port);
         }
@@ -253,25 +331,33 @@ JumpHost::Step JumpHost::open_requested() {
     return Step::moved;
 }
 
-void JumpHost::fail_all(const std::string& error) {
+void Forwarder::fail_all(const std::string& error) {
     spdlog::warn("{}", error);
     const std::lock_guard lock(mutex_);
     failure_ = error;
     for (auto& request : requests_) {
-        request.socket.set_exception(std::make_exception_ptr(util::Error(error)));
+        request.answer.set_exception(std::make_exception_ptr(util::Error(error)));
     }
     requests_.clear();
+    for (auto& request : listen_requests_) {
+        request.answer.set_exception(std::make_exception_ptr(util::Error(error)));
+    }
+    listen_requests_.clear();
     // Closing our ends ends every target session that runs through here.
     for (auto& tunnel : tunnels_) {
         tunnel->local.reset();
     }
 }
 
-JumpHost::Step JumpHost::take(const Pending& call, std::span<char> buffer) {
+Forwarder::Step Forwarder::take(const Pending& call, std::span<char> buffer) {
     auto* session = session_.handle();
     switch (call.op) {
     case Op::open:
         return open_requested();
+    case Op::listen:
+        return listen_requested();
+    case Op::accept:
+        return accept(call.listener);
     case Op::write:
         return call.tunnel->write_channel(session);
     case Op::eof:
@@ -290,7 +376,7 @@ JumpHost::Step JumpHost::take(const Pending& call, std::span<char> buffer) {
     return Step::idle;
 }
 
-bool JumpHost::pass(std::span<char> buffer) {
+bool Forwarder::pass(std::span<char> buffer) {
     // libssh2 keeps a half-sent packet and sends nothing else until the call
     // that began it is repeated: that call first, and nothing else meanwhile.
     if (half_sent_) {
@@ -309,20 +395,25 @@ bool JumpHost::pass(std::span<char> buffer) {
         moved |= result == Step::moved;
         return true;
     };
-    if (!step({nullptr, Op::open})) {
+    if (!step({Op::open}) || !step({Op::listen})) {
         return true;
+    }
+    for (std::size_t i = 0; i < listeners_.size(); ++i) {
+        if (!step({Op::accept, nullptr, i})) {
+            return true;
+        }
     }
     for (auto& tunnel : tunnels_) {
         moved |= tunnel->read_local(buffer);
         for (const auto op : {Op::write, Op::eof, Op::read}) {
-            if (!step({tunnel.get(), op})) {
+            if (!step({op, tunnel.get()})) {
                 return true;
             }
         }
         moved |= tunnel->write_local();
     }
     for (auto& tunnel : tunnels_) {
-        if (tunnel->done() && tunnel->channel != nullptr && !step({tunnel.get(), Op::free})) {
+        if (tunnel->done() && tunnel->channel != nullptr && !step({Op::free, tunnel.get()})) {
             return true;
         }
     }
@@ -330,7 +421,7 @@ bool JumpHost::pass(std::span<char> buffer) {
     return moved;
 }
 
-void JumpHost::run() {
+void Forwarder::run() {
     std::vector<char> buffer(64 * 1024);
     std::vector<pollfd> entries;
     try {
@@ -346,8 +437,9 @@ void JumpHost::run() {
             const int keepalive_seconds = half_sent_ ? 1 : session_.keepalive();
             entries.clear();
             entries.push_back({wakeup_.fd(), POLLIN, 0});
-            // The bastion's socket is read only through a channel with room
-            // (or an open in progress): polling it otherwise would spin.
+            // The socket is read only through a channel with room, an open in
+            // progress or a listener (whose accept drains it): polling it
+            // otherwise would spin.
             bool can_read = false;
             for (const auto& tunnel : tunnels_) {
                 can_read |= tunnel->has_room();
@@ -360,9 +452,10 @@ void JumpHost::run() {
                 }
                 entries.push_back({tunnel->local.get(), events, 0});
             }
+            can_read |= !listeners_.empty();
             {
                 const std::lock_guard lock(mutex_);
-                can_read |= !requests_.empty();
+                can_read |= !requests_.empty() || !listen_requests_.empty();
             }
             const short session_events = session_.poll_events();
             entries.push_back(
@@ -370,11 +463,11 @@ void JumpHost::run() {
                  static_cast<short>(can_read ? session_events : session_events & ~POLLIN), 0});
             const int wait = moved ? 0 : std::min(1000, keepalive_seconds * 1000);
             if (::poll(entries.data(), entries.size(), wait) < 0 && errno != EINTR) {
-                util::throw_errno(fmt::format("bastion {}: poll", destination()));
+                util::throw_errno(fmt::format("{} {}: poll", role_, destination()));
             }
         }
     } catch (const SessionLost&) {
-        fail_all(fmt::format("bastion {}: the connection to it was lost: {}", destination(),
+        fail_all(fmt::format("{} {}: the connection to it was lost: {}", role_, destination(),
                              session_.last_error()));
     } catch (const std::exception& e) {
         fail_all(e.what());

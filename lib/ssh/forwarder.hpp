@@ -1,0 +1,115 @@
+#pragma once
+
+#include "io/fd.hpp"
+#include "io/wakeup.hpp"
+#include "ssh/session.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <future>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <span>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace shoal::ssh {
+
+// One authenticated session that only forwards TCP connections, both ways
+// OpenSSH does: to a bastion (ProxyJump), where each tunnel is a
+// direct-tcpip channel handed out as one end of a socket pair, so that a
+// Session to the target runs over it exactly as over TCP (ssh -W); and to a
+// host that cannot connect to us, which listens on its loopback and hands
+// each connection made there to us (ssh -R). One thread pumps every
+// tunnel's bytes (libssh2 sessions are not thread-safe: it alone touches
+// this one after construction).
+class Forwarder {
+public:
+    // Logs in over `connected` (a TCP socket, or the previous hop's tunnel);
+    // `role` ("bastion") starts its messages.
+    Forwarder(const Library& library, ConnectOptions options, io::UniqueFd connected,
+              std::string role);
+    ~Forwarder();
+    Forwarder(const Forwarder&) = delete;
+    Forwarder& operator=(const Forwarder&) = delete;
+
+    const std::string& destination() const { return session_.destination(); }
+
+    // A socket connected through the bastion to address:port. Thread-safe;
+    // throws util::Error naming the bastion when it cannot open the
+    // connection within `timeout` or has lost its own.
+    io::UniqueFd open_tunnel(const std::string& address, std::uint16_t port,
+                             std::chrono::milliseconds timeout);
+
+    // Has the host listen on 127.0.0.1, on a port it picks, and connects
+    // each connection made there to address:port on this machine (ssh -R
+    // 0:address:port). Returns the host's port. Thread-safe; throws
+    // util::Error naming the host when it refuses (sshd's
+    // AllowTcpForwarding) or does not answer within `timeout`.
+    std::uint16_t forward_remote(const std::string& address, std::uint16_t port,
+                                 std::chrono::milliseconds timeout);
+
+private:
+    struct Request {
+        std::string address;
+        std::uint16_t port = 0;
+        std::promise<io::UniqueFd> answer; // our end of the tunnel
+    };
+    struct ListenRequest {
+        std::string address; // where connections to the host's port go, here
+        std::uint16_t port = 0;
+        std::promise<std::uint16_t> answer; // the port the host listens on
+    };
+    struct Listener {
+        LIBSSH2_LISTENER* handle = nullptr;
+        std::string address;
+        std::uint16_t port = 0;
+    };
+    struct Tunnel;
+    // What one libssh2 call did: nothing yet, moved bytes (or state), or
+    // left a packet half sent, which that same call must finish before any other.
+    enum class Step { idle, moved, half_sent };
+    enum class Op { open, listen, accept, write, eof, read, free };
+    struct Pending {
+        Op op = Op::open;
+        Tunnel* tunnel = nullptr; // for write, eof, read and free
+        std::size_t listener = 0; // for accept
+    };
+
+    // Queues a request for the pump thread and waits up to `timeout` for its answer.
+    template <typename Asked>
+    auto ask(std::deque<Asked>& queue, const std::string& address, std::uint16_t port,
+             std::chrono::milliseconds timeout, std::string_view doing);
+    // After a libssh2 call that returns a handle gave none: the step to
+    // return when it is to be repeated; nothing when it failed for good (see
+    // session_.last_error()). Throws SessionLost when the session is gone.
+    std::optional<Step> retry_later() const;
+    // The oldest request of `queue`, which the pump thread works on; null if none.
+    template <typename Asked> Asked* front(std::deque<Asked>& queue);
+    void run();
+    // One round over every tunnel; true if anything moved.
+    bool pass(std::span<char> buffer);
+    Step take(const Pending& call, std::span<char> buffer);
+    Step open_requested();
+    Step listen_requested();
+    Step accept(std::size_t listener);
+    void fail_all(const std::string& error);
+
+    Session session_;
+    std::string role_;
+    io::Wakeup wakeup_;
+    std::mutex mutex_; // guards requests_, listen_requests_, stopping_ and failure_
+    std::deque<Request> requests_;
+    std::deque<ListenRequest> listen_requests_;
+    bool stopping_ = false;
+    std::string failure_; // why the bastion's session ended; empty while it works
+    std::vector<std::unique_ptr<Tunnel>> tunnels_; // the pump thread's alone, as are:
+    std::vector<Listener> listeners_;
+    std::optional<Pending> half_sent_;
+    std::thread pump_;
+};
+
+} // namespace shoal::ssh
