@@ -10,6 +10,7 @@
 #include "plan/simulator.hpp"
 #include "plan/text_report.hpp"
 #include "push/plan_input.hpp"
+#include "push/source_address.hpp"
 #include "target_options.hpp"
 #include "util/error.hpp"
 
@@ -93,6 +94,22 @@ Format format_from(const po::variables_map& values) {
         return Format::dot;
     }
     throw util::UsageError(fmt::format("--format {} is unknown: use text, json or dot", name));
+}
+
+// How a swarm push to these hosts would reach them, as push decides it.
+void say_swarm_mode(const std::vector<inventory::Host>& hosts) {
+    std::vector<const inventory::Host*> targets;
+    for (const auto& host : hosts) {
+        targets.push_back(&host);
+    }
+    try {
+        const auto reach = push::swarm_reach(targets, std::nullopt, false);
+        spdlog::info("swarm: {} ({})", reach.tunnel ? "tunnelled" : "direct", reach.how);
+    } catch (const util::Error& e) {
+        spdlog::warn("swarm: the hosts may not reach this machine ({}): push with --listen ADDR "
+                     "or --tunnel",
+                     e.what());
+    }
 }
 
 } // namespace
@@ -183,6 +200,7 @@ int run_plan(const std::vector<std::string>& args) {
         .jobs = values["jobs"].as<std::size_t>()};
     const plan::Plan plan = plan::make_plan(fleet, plan_options);
     spdlog::debug("planned {} hosts, {} waves deep", plan.hosts.size(), plan.depth);
+    say_swarm_mode(hosts);
 
     switch (format) {
     case Format::dot:

@@ -3,9 +3,11 @@
 #include "io/fd.hpp"
 #include "util/error.hpp"
 
+#include <algorithm>
 #include <arpa/inet.h>
 #include <fmt/format.h>
 #include <netdb.h>
+#include <spdlog/spdlog.h>
 #include <sys/socket.h>
 
 namespace shoal::push {
@@ -35,6 +37,43 @@ std::string local_address_towards(const std::string& target) {
             : static_cast<const void*>(&reinterpret_cast<sockaddr_in*>(&local)->sin_addr);
     ::inet_ntop(local.ss_family, address, text, sizeof(text));
     return text;
+}
+
+SwarmReach swarm_reach(const std::vector<const inventory::Host*>& hosts,
+                       const std::optional<std::string>& listen, bool tunnel) {
+    const SwarmReach tunnelled{true, "127.0.0.1",
+                               "the deployer's slices reach the hosts it feeds through SSH, a "
+                               "second session each; the hosts exchange pieces directly"};
+    if (listen) {
+        return {false, *listen, fmt::format("the hosts connect to the deployer at {}", *listen)};
+    }
+    if (tunnel || hosts.empty()) {
+        return tunnelled;
+    }
+    const auto& first = *hosts.front();
+    const auto behind_bastion = std::find_if(hosts.begin(), hosts.end(),
+                                             [](const auto* host) { return !host->jump.empty(); });
+    try {
+        auto address = local_address_towards(first.address);
+        if (behind_bastion != hosts.end()) {
+            spdlog::warn("{} is reached through the bastion {}: its agent must connect back to "
+                         "this machine at {} for the swarm (if it cannot, the push falls back to "
+                         "direct copies once the swarm stalls; --tunnel brings the deployer's "
+                         "slices to the hosts through SSH, --listen ADDR names an address they "
+                         "reach)",
+                         (*behind_bastion)->name, (*behind_bastion)->jump.front().written, address);
+        }
+        auto how = fmt::format("the hosts connect to the deployer at {}", address);
+        return {false, std::move(address), std::move(how)};
+    } catch (const util::Error& e) {
+        if (behind_bastion == hosts.end()) {
+            throw;
+        }
+        spdlog::info("{} is reached through the bastion {}, and this machine has no route to it "
+                     "({}): it cannot connect back either",
+                     first.name, (*behind_bastion)->jump.front().written, e.what());
+        return tunnelled;
+    }
 }
 
 } // namespace shoal::push

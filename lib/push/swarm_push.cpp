@@ -204,38 +204,6 @@ void choose_agents(std::vector<Receiver>& receivers, const SwarmPushOptions& opt
     });
 }
 
-// Where the hosts reach this machine's swarm, unless --listen says: the
-// address our packets to them leave from. Nothing when the hosts are behind
-// a bastion and there is no route to them: they cannot connect back, and the
-// swarm goes through SSH tunnels.
-std::optional<std::string> swarm_address(const std::vector<Receiver>& receivers) {
-    const auto& first = *receivers.front().host;
-    const auto behind_bastion =
-        std::find_if(receivers.begin(), receivers.end(),
-                     [](const Receiver& r) { return !r.host->jump.empty(); });
-    try {
-        const auto address = local_address_towards(first.address);
-        if (behind_bastion != receivers.end()) {
-            spdlog::warn("{} is reached through the bastion {}: its agent must connect back to "
-                         "this machine at {} for the swarm (if it cannot, the push falls back to "
-                         "direct copies once the swarm stalls; --tunnel brings the deployer's "
-                         "slices to the hosts through SSH, --listen ADDR names an address they "
-                         "reach)",
-                         behind_bastion->host->name, behind_bastion->host->jump.front().written,
-                         address);
-        }
-        return address;
-    } catch (const util::Error& e) {
-        if (behind_bastion == receivers.end()) {
-            throw;
-        }
-        spdlog::info("{} is reached through the bastion {}, and this machine has no route to it "
-                     "({}): it cannot connect back either",
-                     first.name, behind_bastion->host->jump.front().written, e.what());
-        return std::nullopt;
-    }
-}
-
 } // namespace
 
 std::vector<report::HostOutcome> push_swarm(fleet::HostConnections& connections,
@@ -297,20 +265,14 @@ std::vector<report::HostOutcome> push_swarm(fleet::HostConnections& connections,
     for (auto& r : receivers) {
         r.certificate = ca.issue(r.host->name, torrent_name);
     }
-    bool tunnel = options.tunnel;
-    std::string source_address = "127.0.0.1"; // tunnelled: the seeders serve only the tunnels
-    if (options.listen_address) {
-        source_address = *options.listen_address;
-    } else if (!tunnel) {
-        const auto address = swarm_address(receivers);
-        tunnel = !address;
-        source_address = address.value_or(source_address);
+    std::vector<const inventory::Host*> receiver_hosts;
+    for (const auto& r : receivers) {
+        receiver_hosts.push_back(r.host);
     }
-    reporter.swarm_mode(
-        tunnel ? "tunnelled" : "direct",
-        tunnel ? "the deployer's slices reach the hosts it feeds through SSH, "
-                 "a second session each; the hosts exchange pieces directly"
-               : fmt::format("the hosts connect to the deployer at {}", source_address));
+    const auto reach = swarm_reach(receiver_hosts, options.listen_address, options.tunnel);
+    const bool tunnel = reach.tunnel;
+    const auto& source_address = reach.address;
+    reporter.swarm_mode(tunnel ? "tunnelled" : "direct", reach.how);
     std::vector<swarm::Endpoint> source_endpoints;
     for (std::size_t k = 0; k < plan.fed.size(); ++k) {
         source_endpoints.push_back(

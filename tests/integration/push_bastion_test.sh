@@ -42,6 +42,7 @@ run_shoal check inventory check -i "$FLEET_INVENTORY" --json
   fail "inventory check shows no bastion: $(cat check.json)"
 run_shoal plan plan -i "$FLEET_INVENTORY" --json result
 ((rc == 0)) || fail "plan through the bastion exited $rc: $(cat plan.txt)"
+grep -q "swarm: tunnelled" plan.txt || fail "the plan does not say a push would run tunnelled: $(cat plan.txt)"
 run_shoal push push --direct --json -i "$FLEET_INVENTORY" result
 ((rc == 0)) || fail "push --direct through the bastion exited $rc: $(cat push.txt)"
 for n in 1 2 3; do assert_has_closure $n "$closure"; done
