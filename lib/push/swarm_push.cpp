@@ -179,29 +179,35 @@ void drop_staging_when_done(const std::vector<report::HostOutcome>& outcomes,
 // else, when asked to, what `uname -sm` says there (one round trip per host,
 // in parallel).
 void choose_agents(std::vector<Receiver>& receivers, const SwarmPushOptions& options) {
-    util::run_parallel(receivers.size(), options.direct.jobs, [&](std::size_t i) {
-        auto& receiver = receivers[i];
+    std::vector<Receiver*> to_ask;
+    for (auto& receiver : receivers) {
         receiver.system = receiver.host->system;
         if (receiver.system.empty() && options.ask_systems) {
-            try {
-                const auto answer = ssh::run_remote(receiver.store->session(), "uname -sm");
-                receiver.system = answer.ok() ? system_from_uname(answer.output) : "";
-                if (receiver.system.empty()) {
-                    spdlog::warn("{}: cannot tell its system from `uname -sm` ({}); set "
-                                 "`system:` in the inventory",
-                                 receiver.host->name,
-                                 answer.ok() ? answer.output : answer.reason());
-                }
-            } catch (const std::exception& e) {
-                spdlog::warn("{}: cannot ask its system: {}", receiver.host->name, e.what());
-            }
+            to_ask.push_back(&receiver);
         }
+    }
+    // Threads only for the round trips: a push without --agent asks nobody.
+    util::run_parallel(to_ask.size(), options.direct.jobs, [&](std::size_t i) {
+        auto& receiver = *to_ask[i];
+        try {
+            const auto answer = ssh::run_remote(receiver.store->session(), "uname -sm");
+            receiver.system = answer.ok() ? system_from_uname(answer.output) : "";
+            if (receiver.system.empty()) {
+                spdlog::warn("{}: cannot tell its system from `uname -sm` ({}); set `system:` "
+                             "in the inventory",
+                             receiver.host->name, answer.ok() ? answer.output : answer.reason());
+            }
+        } catch (const std::exception& e) {
+            spdlog::warn("{}: cannot ask its system: {}", receiver.host->name, e.what());
+        }
+    });
+    for (auto& receiver : receivers) {
         receiver.agent = agent_for(options.agents, receiver.system);
         if (receiver.agent != nullptr && !receiver.system.empty()) {
             spdlog::debug("{}: {}, agent {}", receiver.host->name, receiver.system,
                           receiver.agent->command);
         }
-    });
+    }
 }
 
 } // namespace
