@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <libtorrent/add_torrent_params.hpp>
 #include <libtorrent/alert_types.hpp>
 #include <libtorrent/error_code.hpp>
@@ -139,6 +140,7 @@ struct SwarmSession::State {
     // Seeds and slices had every byte they serve on disk before they
     // started: nothing to resume, no writes to wait for.
     bool downloads = true;
+    std::vector<int> slice_pieces; // a slice's pieces, claimed before libtorrent checked them
     bool resume_save_in_flight = false;
     Clock::time_point next_resume_save;
     std::vector<std::int64_t> file_progress; // verified bytes, by file index
@@ -148,6 +150,10 @@ struct SwarmSession::State {
     std::vector<Endpoint> banned;
 
     void handle_alert(lt::alert* alert);
+    // A slice whose files changed since staging comes out of libtorrent's
+    // check with pieces missing and no error: it would serve nothing while
+    // every host waits. Throws naming the files.
+    void verify_slice() const;
     void ban(const lt::tcp::endpoint& liar);
     // Returns false if the address was blocked already.
     bool block(const lt::address& address);
@@ -252,6 +258,7 @@ SwarmSession::SwarmSession(const SwarmOptions& options) : state_(std::make_uniqu
             torrent_params.have_pieces.set_bit(lt::piece_index_t(piece));
         }
         state.wanted_indices.clear();
+        state.slice_pieces = *options.slice_pieces;
     }
     // One priority per file, pad files included (libtorrent never fetches
     // those): a dont_download anywhere would also silently cancel seed mode.
@@ -282,6 +289,7 @@ void SwarmSession::State::handle_alert(lt::alert* alert) {
                                           dh_parameters_pem());
         certificate_installed = true;
     } else if (lt::alert_cast<lt::torrent_checked_alert>(alert) != nullptr) {
+        verify_slice();
         checked = true;
     } else if (lt::alert_cast<lt::cache_flushed_alert>(alert) != nullptr) {
         on_disk.merge(flushing);
@@ -305,6 +313,28 @@ void SwarmSession::State::handle_alert(lt::alert* alert) {
             next_resume_save = Clock::now();
         }
         spdlog::debug("libtorrent: {}", alert->message());
+    }
+}
+
+void SwarmSession::State::verify_slice() const {
+    const lt::torrent_status status = handle.status(lt::torrent_handle::query_pieces);
+    const lt::file_storage& files = torrent->files();
+    std::set<std::string> damaged;
+    for (const int piece : slice_pieces) {
+        if (status.pieces.get_bit(lt::piece_index_t(piece))) {
+            continue;
+        }
+        for (const auto& slice : files.map_block(lt::piece_index_t(piece), 0,
+                                                 files.piece_size(lt::piece_index_t(piece)))) {
+            if (!files.pad_file_at(slice.file_index)) {
+                damaged.insert(files.file_path(slice.file_index, status.save_path));
+            }
+        }
+    }
+    if (!damaged.empty()) {
+        throw util::Error(fmt::format("{} {} missing or changed since it was staged and hashed: {}",
+                                      damaged.size(), damaged.size() == 1 ? "file is" : "files are",
+                                      fmt::join(damaged, ", ")));
     }
 }
 

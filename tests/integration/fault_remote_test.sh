@@ -80,6 +80,28 @@ grep -Eq -- "/nonexistent/nix-store.*cannot start there.*--remote-nix-store" <<<
   fail "a missing --remote-nix-store is not named: $why"
 echo "h1 (--remote-nix-store /nonexistent/nix-store): $why"
 
+# A store that answers "busy" twice, as Nix does when its database is caught
+# recovering: h2 is tried again until it answers, and gets the closure.
+cat >busy-nix-store <<EOF
+#!/bin/sh
+n=\$(cat '$TEST_TMP/busy-count' 2>/dev/null || echo 0)
+echo \$((n + 1)) >'$TEST_TMP/busy-count'
+if [ "\$n" -lt 2 ]; then
+  echo "error: SQLite database '/nix/var/nix/db/db.sqlite' is busy" >&2
+  exit 1
+fi
+exec nix-store "\$@"
+EOF
+chmod +x busy-nix-store
+nix_build_test_closure busy-result
+timed_push busy -i "$FLEET_INVENTORY" --hosts "$FLEET_NAME-h1" --remote-nix-store "$TEST_TMP/busy-nix-store" \
+  --staging "$TEST_TMP/staging" --remote-staging "$TEST_TMP/remote" busy-result
+((push_rc == 0)) || fail "the push to a busy store exited $push_rc: $(tail busy.txt)"
+(($(cat busy-count) >= 3)) || fail "the busy store was asked $(cat busy-count) times"
+grep -q "is busy; trying again" busy.txt || fail "the retries are not told: $(tail busy.txt)"
+assert_has_closure 1 "$(nix-store -qR busy-result)"
+echo "h1 (busy twice): $(grep -m1 "trying again" busy.txt)"
+
 for n in 3 4; do in_host_mounts $n umount "$(readlink -f /usr/bin/nix-store)"; done
 for n in 2 5; do
   cp "sshd_config.h$n" "$FLEET_DIR/hosts/h$n/sshd_config"

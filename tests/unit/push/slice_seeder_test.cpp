@@ -43,4 +43,9 @@ TEST_CASE("the deployer's slices are waited for, but not forever") {
             shoal::push::SliceSeeder(options, endpoints, wanted, std::chrono::milliseconds(0)),
             doctest::Contains(expected.c_str()), shoal::util::Error);
     }
+    SUBCASE("a staged NAR gone before the slices start: an error naming it, not an empty seed") {
+        std::filesystem::remove(directory.path() / "shoal-test" / "x.nar");
+        CHECK_THROWS_WITH_AS(shoal::push::SliceSeeder(options, endpoints, wanted),
+                             doctest::Contains("shoal-test/x.nar"), shoal::util::Error);
+    }
 }
