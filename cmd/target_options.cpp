@@ -54,6 +54,10 @@ po::options_description remote_options() {
         "give up on a host that stays silent for S seconds mid-transfer")(
         "sudo", "run shoal's commands on the hosts (nix-store, the agent, profiles, activation) as "
                 "root through `sudo -n`, as the inventory's `become: sudo`")(
+        "ssh-program", po::value<std::string>()->value_name("PROGRAM"),
+        "reach every host through this OpenSSH client (e.g. ssh), as the inventory's `transport: "
+        "openssh`: for RSA keys, certificates and every ssh_config setting; a process per host "
+        "and command")(
         "accept-new-host-keys",
         "record the key of a host known_hosts does not list yet (a changed key is always refused)")(
         "remote-nix-store", po::value<std::string>()->default_value("nix-store")->value_name("CMD"),
@@ -69,6 +73,12 @@ fleet::RemoteOptions remote_options_from(const po::variables_map& values) {
     options.io_timeout_given = !values["io-timeout"].defaulted();
     options.accept_new_host_keys = values.count("accept-new-host-keys") != 0U;
     options.sudo = values.count("sudo") != 0U;
+    if (values.count("ssh-program") != 0U) {
+        options.ssh_program = values["ssh-program"].as<std::string>();
+        if (options.ssh_program.empty()) {
+            throw util::UsageError("--ssh-program must not be empty");
+        }
+    }
     options.remote_nix_store = values["remote-nix-store"].as<std::string>();
     if (options.remote_nix_store.empty()) {
         throw util::UsageError("--remote-nix-store must not be empty");

@@ -82,8 +82,7 @@ HostDeployment Deployment::host_deployment(fleet::HostConnections& connections, 
     return HostDeployment(
         connections.store(index).session(),
         [this, &connections, index] {
-            return std::make_unique<ssh::Session>(
-                connections.connector(),
+            return connections.connector().open(
                 fleet::connect_options(connections.hosts().at(index), options_.remote));
         },
         reporter_, options_.timeouts);

@@ -20,7 +20,8 @@ report::HostOutcome roll_back_host(ssh::Connector& connector, const inventory::H
     report::HostOutcome outcome;
     outcome.host = host.name;
     try {
-        ssh::Session session(connector, fleet::connect_options(host, options.remote));
+        const auto session_pointer = connector.open(fleet::connect_options(host, options.remote));
+        auto& session = *session_pointer;
         const auto now = RemoteProfile(session, target.profile).roll_back_one();
         outcome.generation = now.number;
         outcome.deploy = report::Deploy::rolled_back;

@@ -13,6 +13,7 @@ namespace {
 // What a host and a bastion (inventory::Host, inventory::JumpHost) both say.
 template <typename Endpoint> void set_endpoint(ssh::ConnectOptions& to, const Endpoint& from) {
     to.address = from.address;
+    to.config_name = from.ssh_config_name;
     to.port = from.port;
     to.user = from.user;
     to.identities.assign(from.identities.begin(), from.identities.end());
@@ -26,6 +27,10 @@ ssh::ConnectOptions connect_options(const inventory::Host& host, const RemoteOpt
     ssh::ConnectOptions result;
     set_endpoint(result, host);
     result.sudo = options.sudo || host.become_sudo;
+    result.ssh_program = !options.ssh_program.empty() ? options.ssh_program
+                         : host.openssh               ? "ssh"
+                                                      : "";
+    result.config_file = host.ssh_config_file;
     result.accept_new_host_keys =
         options.accept_new_host_keys || host.accept_new_host_keys.value_or(false);
     result.connect_timeout = options.connect_timeout_given
@@ -48,19 +53,19 @@ ssh::ConnectOptions connect_options(const inventory::Host& host, const RemoteOpt
 
 RemoteStore::RemoteStore(ssh::Connector& connector, const inventory::Host& host,
                          const RemoteOptions& options)
-    : session_(connector, connect_options(host, options)),
-      channel_(session_, options.remote_nix_store + " --serve --write"),
-      connection_(channel_.output(), channel_.input(), [this] {
+    : session_(connector.open(connect_options(host, options))),
+      channel_(session_->start(options.remote_nix_store + " --serve --write")),
+      connection_(channel_->output(), channel_->input(), [this] {
           // nix-store reports a failure on stderr and exits: wait for the exit
           // (at most the IO timeout) so that the whole message is in.
           std::string ending;
           try {
-              ending = fmt::format("'{}' exited with status {}", channel_.command(),
-                                   channel_.exit_status());
+              ending = fmt::format("'{}' exited with status {}", channel_->command(),
+                                   channel_->exit_status());
           } catch (const util::Error& e) {
               ending = e.what();
           }
-          const auto message = channel_.error_output();
+          const auto message = channel_->error_output();
           return message.empty() ? ending : message;
       }) {
     try {
@@ -71,7 +76,7 @@ RemoteStore::RemoteStore(ssh::Connector& connector, const inventory::Host& host,
 }
 
 std::string RemoteStore::handshake_failure(const std::string& error) {
-    const auto& destination = session_.destination();
+    const auto& destination = session_->destination();
     if (const auto version = connection_.remote_version(); version != 0) {
         // It answered the handshake, with a version we cannot speak.
         return fmt::format("{}: {}: its nix-store speaks serve protocol {}.{}; shoal needs 2.5 or "
@@ -79,7 +84,7 @@ std::string RemoteStore::handshake_failure(const std::string& error) {
                            "point --remote-nix-store at another nix-store",
                            destination, error, version >> 8, version & 0xff);
     }
-    if (session_.options().sudo) {
+    if (session_->options().sudo) {
         if (auto refusal = sudo_refusal(); !refusal.empty()) {
             return refusal;
         }
@@ -96,14 +101,14 @@ std::string RemoteStore::handshake_failure(const std::string& error) {
     constexpr int not_found = 127;
     int status = 0;
     try {
-        status = channel_.exit_status();
+        status = channel_->exit_status();
     } catch (const util::Error& e) {
         spdlog::debug("{}: {}", destination, e.what());
     }
     if (status == not_found) {
         return fmt::format("{}: '{}' cannot start there: {}: install Nix on the host, or name "
                            "its nix-store with --remote-nix-store",
-                           destination, channel_.command(), channel_.error_output());
+                           destination, channel_->command(), channel_->error_output());
     }
     return fmt::format("{}: {}", destination, error);
 }
@@ -111,20 +116,20 @@ std::string RemoteStore::handshake_failure(const std::string& error) {
 std::string RemoteStore::sudo_refusal() {
     // sudo's own lines only: the login may print warnings of its own.
     std::string said;
-    std::istringstream lines(channel_.error_output());
+    std::istringstream lines(channel_->error_output());
     for (std::string line; std::getline(lines, line);) {
         if (line.find("sudo: ") != std::string::npos) {
             said += (said.empty() ? "" : "; ") + line;
         }
     }
-    const auto& destination = session_.destination();
-    const auto& user = session_.options().user;
+    const auto& destination = session_->destination();
+    const auto& user = session_->options().user;
     if (said.find("password is required") != std::string::npos ||
         said.find("a terminal is required") != std::string::npos) {
         return fmt::format("{}: sudo wants a password for '{}' ({}), and shoal cannot type one: "
                            "give {} a NOPASSWD sudoers rule for nix-store and shoal, or log in "
                            "as root without --sudo and `become: sudo`",
-                           destination, channel_.command(), said, user);
+                           destination, channel_->command(), said, user);
     }
     if (said.find("sudo: not found") != std::string::npos ||
         said.find("sudo: command not found") != std::string::npos) {
@@ -134,7 +139,7 @@ std::string RemoteStore::sudo_refusal() {
     }
     if (said.starts_with("sudo: ")) {
         return fmt::format("{}: sudo refused '{}': {}: check {}'s sudoers rules there", destination,
-                           channel_.command(), said, user);
+                           channel_->command(), said, user);
     }
     return {};
 }
@@ -142,7 +147,7 @@ std::string RemoteStore::sudo_refusal() {
 std::string RemoteStore::login_output() {
     try {
         // `true` prints nothing: all there is comes from the login itself.
-        auto printed = ssh::run_remote(session_, "true").output;
+        auto printed = ssh::run_remote(*session_, "true").output;
         constexpr std::size_t shown = 200;
         if (printed.size() > shown) {
             printed = printed.substr(0, shown) + "...";
@@ -152,7 +157,7 @@ std::string RemoteStore::login_output() {
         }
         return printed;
     } catch (const std::exception& e) {
-        spdlog::debug("{}: cannot run `true` there: {}", session_.destination(), e.what());
+        spdlog::debug("{}: cannot run `true` there: {}", session_->destination(), e.what());
         return {};
     }
 }

@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <memory>
 #include <string>
 
 namespace shoal::fleet {
@@ -23,6 +24,9 @@ struct RemoteOptions {
     std::chrono::milliseconds connect_timeout = std::chrono::seconds(10);
     std::chrono::milliseconds io_timeout = std::chrono::seconds(60);
     bool sudo = false; // --sudo: as `become: sudo` for every host
+    // --ssh-program: every host through this OpenSSH client (`transport:
+    // openssh` hosts run "ssh" unless it is given).
+    std::string ssh_program;
     bool connect_timeout_given = false;
     bool io_timeout_given = false;
     // The target's nix-store, as nix-copy-closure's NIX_SSHOPTS users know it:
@@ -46,8 +50,8 @@ public:
 
     nix::ServeConnection& connection() { return connection_; }
     // For other commands on their own channels, beside the serve protocol's.
-    ssh::Session& session() { return session_; }
-    const std::string& destination() const { return session_.destination(); }
+    ssh::Session& session() { return *session_; }
+    const std::string& destination() const { return session_->destination(); }
 
 private:
     // Why the handshake failed, with what to do about it.
@@ -57,8 +61,8 @@ private:
     // What the host's login prints on stdout before any command runs.
     std::string login_output();
 
-    ssh::Session session_;
-    ssh::Channel channel_;
+    std::unique_ptr<ssh::Session> session_;
+    std::unique_ptr<ssh::Channel> channel_;
     nix::ServeConnection connection_;
 };
 

@@ -28,7 +28,8 @@ struct JumpHost {
     std::vector<std::string> identities;
     bool identities_only = false;
     std::string known_hosts;
-    std::string written; // as the inventory or ssh_config wrote it, for messages
+    std::string written;         // as the inventory or ssh_config wrote it, for messages
+    std::string ssh_config_name; // the name its ssh_config entry matched
 };
 
 // One target machine with every setting resolved (defaults, groups and the
@@ -49,7 +50,13 @@ struct Host {
     std::optional<std::chrono::milliseconds> io_timeout;
     std::vector<JumpHost> jump; // first hop first; empty: a direct connection
     bool become_sudo = false;   // `become: sudo`: commands run as root through sudo -n
-    std::string system;         // its Nix system, "aarch64-linux"; empty: not declared
+    // `transport: openssh`: reached through the system's ssh, not libssh2.
+    bool openssh = false;
+    // For ssh: the name its ssh_config matched (the inventory's address, else
+    // the name), and the file shoal read (empty: ssh's default ones).
+    std::string ssh_config_name;
+    std::string ssh_config_file;
+    std::string system; // its Nix system, "aarch64-linux"; empty: not declared
     // ssh_config settings that change the connection but are not followed,
     // each "FILE:LINE: what, and what shoal does instead".
     std::vector<std::string> ssh_config_notes;

@@ -16,8 +16,8 @@ namespace shoal::inventory {
 namespace {
 
 constexpr auto scalar_fields = std::to_array<std::string_view>(
-    {"address", "port", "user", "identity", "known_hosts", "jump", "become", "system", "bandwidth",
-     "swarm_port", "site", "rack", "closure", "profile", "activate", "health_check"});
+    {"address", "port", "user", "identity", "known_hosts", "jump", "become", "transport", "system",
+     "bandwidth", "swarm_port", "site", "rack", "closure", "profile", "activate", "health_check"});
 
 // Addresses and user names go to ssh as they are: no blanks or control characters.
 std::string plain_word(std::string_view key, std::string_view text) {
@@ -119,6 +119,14 @@ void assign_scalar_field(HostSettings& settings, std::string_view key, std::stri
                                            text));
         }
         settings.become_sudo = text == "sudo";
+    } else if (key == "transport") {
+        if (text != "openssh" && text != "libssh2") {
+            throw InvalidValue(fmt::format("'{}': expected openssh (run the system's ssh, for "
+                                           "RSA keys, certificates and all of ssh_config) or "
+                                           "libssh2 (shoal's own SSH, the default)",
+                                           text));
+        }
+        settings.openssh = text == "openssh";
     } else if (key == "system") {
         settings.system = nix_system(text);
     } else if (key == "bandwidth") {

@@ -21,6 +21,7 @@ void HostSettings::overlay(const HostSettings& over) {
     take(known_hosts, over.known_hosts);
     take(jump, over.jump);
     take(become_sudo, over.become_sudo);
+    take(openssh, over.openssh);
     take(system, over.system);
     take(bandwidth_bps, over.bandwidth_bps);
     take(swarm_port, over.swarm_port);

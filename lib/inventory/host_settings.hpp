@@ -17,6 +17,7 @@ struct HostSettings {
     std::optional<std::string> known_hosts;
     std::optional<std::string> jump; // "none" or a comma-separated chain
     std::optional<bool> become_sudo;
+    std::optional<bool> openssh; // `transport: openssh`
     std::optional<std::string> system;
     std::optional<std::uint64_t> bandwidth_bps;
     std::optional<std::uint16_t> swarm_port;

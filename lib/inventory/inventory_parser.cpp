@@ -176,20 +176,26 @@ void InventoryParser::read_sites(const YAML::Node& sites) {
 
 void InventoryParser::load_ssh_config(const YAML::Node& key, const YAML::Node& value) {
     const sshconfig::ConfigEnvironment environment{local_user_.home, local_user_.name};
+    // What `transport: openssh` hosts' ssh reads: the same as shoal.
+    constexpr const char* no_file = "/dev/null";
+    ssh_config_file_ = no_file;
     if (ssh_config_choice_.file) {
         ssh_config_ = sshconfig::SshConfig::load_file(*ssh_config_choice_.file, environment);
+        ssh_config_file_ = *ssh_config_choice_.file;
     } else if (key.IsScalar()) { // the inventory has `ssh_config:`
         const auto text = yaml_.scalar(key, value);
         if (text == "none") {
             return;
         }
         try {
-            ssh_config_ = sshconfig::SshConfig::load_file(paths_.resolve(text), environment);
+            ssh_config_file_ = paths_.resolve(text);
+            ssh_config_ = sshconfig::SshConfig::load_file(ssh_config_file_, environment);
         } catch (const util::UsageError& e) { // InvalidValue (a bad path) is one too
             yaml_.fail(value, fmt::format("key 'ssh_config': {}", e.what()));
         }
     } else if (ssh_config_choice_.user_default) {
         ssh_config_ = sshconfig::SshConfig::load_default(environment);
+        ssh_config_file_.clear();
     }
 }
 
@@ -314,6 +320,9 @@ Host InventoryParser::resolve(const std::string& name, const HostSettings& own,
         host.io_timeout = *ssh.server_alive_interval * ssh.server_alive_count_max.value_or(3);
     }
     host.become_sudo = merged.become_sudo.value_or(false);
+    host.openssh = merged.openssh.value_or(false);
+    host.ssh_config_name = destination;
+    host.ssh_config_file = ssh_config_file_;
     host.system = merged.system.value_or("");
     if (const auto chain = merged.jump ? merged.jump : ssh.proxy_jump) {
         host.jump = resolve_jump(*chain, host, location);
@@ -353,6 +362,7 @@ std::vector<JumpHost> InventoryParser::resolve_jump(const std::string& chain, co
         const auto ssh = ssh_config_.lookup(spec.host);
         JumpHost hop;
         hop.written = spec.to_string();
+        hop.ssh_config_name = spec.host;
         hop.address = ssh.hostname.value_or(spec.host);
         hop.port = spec.port.value_or(ssh.port.value_or(22));
         hop.user = !spec.user.empty() ? spec.user : ssh.user.value_or(local_user_.name);

@@ -45,6 +45,7 @@ private:
     LocalUser local_user_;
     SshConfigChoice ssh_config_choice_;
     sshconfig::SshConfig ssh_config_;
+    std::string ssh_config_file_; // the file ssh_config_ came from; empty: ssh's default ones
     std::string default_known_hosts_;
     HostSettings defaults_;
     std::unordered_map<std::string, HostSettings> group_settings_;

@@ -161,6 +161,25 @@ int ChildProcess::wait() {
             util::throw_errno("waitpid");
         }
     }
+    return record_exit(status);
+}
+
+std::optional<int> ChildProcess::exit_code_if_ended() {
+    if (exit_code_ >= 0) {
+        return exit_code_;
+    }
+    int status = 0;
+    const pid_t ended = ::waitpid(pid_, &status, WNOHANG);
+    if (ended < 0 && errno != EINTR) {
+        util::throw_errno("waitpid");
+    }
+    if (ended <= 0) {
+        return std::nullopt;
+    }
+    return record_exit(status);
+}
+
+int ChildProcess::record_exit(int status) {
     exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
     if (stderr_thread_.joinable()) {
         stderr_thread_.join();

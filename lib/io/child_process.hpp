@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <sys/types.h>
 #include <thread>
@@ -31,6 +32,13 @@ public:
 
     // Waits for the exit; returns the exit code, or 128 + signal number.
     int wait();
+    // The same if it has exited, without waiting; nothing while it runs.
+    std::optional<int> exit_code_if_ended();
+
+    // For an event loop that reads and writes the pipes itself, never
+    // through output() and input(), whose buffers it would bypass.
+    int output_fd() const { return stdout_fd_.get(); }
+    int input_fd() const { return stdin_fd_.get(); }
 
     // What the child wrote to stderr so far (its last 64 KiB), trimmed.
     std::string error_output() const;
@@ -40,6 +48,7 @@ public:
 
 private:
     void collect_stderr(UniqueFd fd);
+    int record_exit(int wait_status);
 
     std::string command_line_;
     pid_t pid_ = -1;

@@ -20,19 +20,19 @@ constexpr std::size_t max_reads_per_call = 64;
 
 AgentConnection::AgentConnection(ssh::Session& session, const inventory::Host& host,
                                  const std::string& agent_command)
-    : session_(session), channel_(session_, agent_command),
+    : session_(session), channel_(session_.start(agent_command)),
       lines_("the agent on " + host.name, max_event_length) {}
 
 void AgentConnection::queue(const agent::Assignment& assignment) {
-    channel_.queue_input(agent::encode(assignment) + "\n");
+    channel_->queue_input(agent::encode(assignment) + "\n");
 }
 
 void AgentConnection::queue(const agent::Command& command) {
-    channel_.queue_input(agent::encode(command) + "\n");
+    channel_->queue_input(agent::encode(command) + "\n");
 }
 
 bool AgentConnection::send_queued() {
-    return channel_.send_available();
+    return channel_->send_available();
 }
 
 bool AgentConnection::receive_available(std::vector<agent::Event>& events) {
@@ -45,7 +45,7 @@ bool AgentConnection::receive_available(std::vector<agent::Event>& events) {
             if (reads == max_reads_per_call) {
                 return true;
             }
-            const auto n = channel_.read_available(chunk);
+            const auto n = channel_->read_available(chunk);
             if (!n) {
                 return true;
             }
@@ -66,17 +66,17 @@ bool AgentConnection::receive_available(std::vector<agent::Event>& events) {
 }
 
 int AgentConnection::wait() {
-    return channel_.exit_status();
+    return channel_->exit_status();
 }
 
 void AgentConnection::fail(const std::string& problem) {
-    std::string stderr_text = channel_.error_output();
+    std::string stderr_text = channel_->error_output();
     if (stderr_text.size() > 2000) {
         stderr_text = "..." + stderr_text.substr(stderr_text.size() - 2000);
     }
     throw util::Error(stderr_text.empty()
-                          ? fmt::format("'{}': {}", channel_.command(), problem)
-                          : fmt::format("'{}': {}: {}", channel_.command(), problem, stderr_text));
+                          ? fmt::format("'{}': {}", channel_->command(), problem)
+                          : fmt::format("'{}': {}: {}", channel_->command(), problem, stderr_text));
 }
 
 } // namespace shoal::push

@@ -6,6 +6,7 @@
 #include "ssh/channel.hpp"
 #include "ssh/session.hpp"
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -36,15 +37,19 @@ public:
     // output); returns its exit status.
     int wait();
 
-    // The agent's SSH session, for short commands beside it and for the loop's polls.
+    // The agent's SSH session, for short commands beside it and its keepalives.
     ssh::Session& session() { return session_; }
+    // What the loop polls for the agent's output.
+    pollfd poll_target() const { return channel_->poll_target(); }
+    // Commands queued to the transport that have not left this machine yet.
+    std::size_t unacknowledged_bytes() const { return channel_->unacknowledged_bytes(); }
 
     // Throws util::Error with `problem` and the agent's stderr.
     [[noreturn]] void fail(const std::string& problem);
 
 private:
     ssh::Session& session_;
-    ssh::Channel channel_;
+    std::unique_ptr<ssh::Channel> channel_;
     io::LineSplitter lines_;
 };
 

@@ -123,7 +123,7 @@ void SwarmDriver::assign_next(Clock::time_point now) {
     std::erase_if(assigning_, [&](const std::pair<std::size_t, Clock::time_point>& sent) {
         const auto& slot = slots_[sent.first];
         return slot.state != State::running || now - sent.second > assignment_pacing_limit ||
-               (!slot.output_pending && slot.agent->session().unacknowledged_bytes() == 0);
+               (!slot.output_pending && slot.agent->unacknowledged_bytes() == 0);
     });
     while (assigning_.size() < assignments_in_flight && !unassigned_.empty()) {
         const auto i = unassigned_.front();
@@ -153,8 +153,7 @@ void SwarmDriver::run(SliceSeeder& sources, io::TerminationSignals& signals) {
                 // Not POLLOUT for queued commands: with the agent's window
                 // full the socket stays writable, and only its input (a
                 // window adjustment) lets them go; they are retried each tick.
-                const auto& session = slots_[i].agent->session();
-                fds.push_back(pollfd{session.socket(), session.poll_events(), 0});
+                fds.push_back(slots_[i].agent->poll_target());
                 polled.push_back(i);
             }
         }

@@ -61,6 +61,7 @@ void write_host_json(std::ostream& out, const std::vector<inventory::Host>& host
                         {"user", host.user},
                         {"jump", jump_hosts(host)},
                         {"become", host.become_sudo ? "sudo" : "none"},
+                        {"transport", host.openssh ? "openssh" : "libssh2"},
                         {"system", host.system},
                         {"site", host.site},
                         {"rack", host.rack},

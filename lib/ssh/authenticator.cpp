@@ -3,7 +3,7 @@
 #include "ssh/agent.hpp"
 #include "ssh/error.hpp"
 #include "ssh/key_blob.hpp"
-#include "ssh/session.hpp"
+#include "ssh/libssh2_session.hpp"
 
 #include <algorithm>
 #include <cstdlib>

@@ -32,6 +32,14 @@ struct ConnectOptions {
     // Bastions to go through, first hop first (OpenSSH's ProxyJump); the
     // hops' own `jump` is unused.
     std::vector<ConnectOptions> jump;
+    // Empty: shoal speaks SSH itself (libssh2). Else the OpenSSH client to
+    // run ("ssh", or a path), for keys and settings libssh2 cannot use: one
+    // control master per host, each command a client of it.
+    std::string ssh_program;
+    // For ssh_program: the name the host's ssh_config entry matches (empty:
+    // the address), and the file ssh reads instead of its default one.
+    std::string config_name;
+    std::filesystem::path config_file;
 
     // Throws UsageError naming the first bad field.
     void validate() const;

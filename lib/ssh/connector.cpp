@@ -1,12 +1,22 @@
 #include "ssh/connector.hpp"
 
 #include "ssh/error.hpp"
+#include "ssh/libssh2_session.hpp"
+#include "ssh/openssh_session.hpp"
 #include "ssh/tcp_connect.hpp"
 #include "util/error.hpp"
 
 #include <fmt/format.h>
 
 namespace shoal::ssh {
+
+std::unique_ptr<Session> Connector::open(const ConnectOptions& options) {
+    if (options.ssh_program.empty()) {
+        return std::make_unique<Libssh2Session>(*this, options);
+    }
+    options.validate();
+    return std::make_unique<OpenSshSession>(options);
+}
 
 io::UniqueFd Connector::connect(const ConnectOptions& options) {
     options.validate();
@@ -61,7 +71,7 @@ Forwarder& Connector::hop(const std::vector<ConnectOptions>& chain, std::size_t 
         hop.host = std::make_unique<Forwarder>(library_, options, std::move(socket), "bastion");
         return *hop.host;
     } catch (const util::Error& e) {
-        // Session's own errors start with the destination already.
+        // A session's own errors start with the destination already.
         const std::string what = e.what();
         const auto message = what.starts_with(options.destination())
                                  ? "bastion " + what

@@ -4,6 +4,7 @@
 #include "ssh/connect_options.hpp"
 #include "ssh/forwarder.hpp"
 #include "ssh/library.hpp"
+#include "ssh/session.hpp"
 
 #include <exception>
 #include <map>
@@ -20,6 +21,10 @@ namespace shoal::ssh {
 class Connector {
 public:
     const Library& library() const { return library_; }
+
+    // A session to the host: libssh2's, through the bastions' shared
+    // sessions, or with options.ssh_program the OpenSSH client's.
+    std::unique_ptr<Session> open(const ConnectOptions& options);
 
     // A socket connected to options.address:port: a TCP connection, or a
     // tunnel through options.jump's bastions, first hop first. Throws

@@ -2,7 +2,7 @@
 
 #include "io/fd.hpp"
 #include "io/wakeup.hpp"
-#include "ssh/session.hpp"
+#include "ssh/libssh2_session.hpp"
 
 #include <chrono>
 #include <cstdint>
@@ -21,7 +21,7 @@ namespace shoal::ssh {
 // One authenticated session that only forwards TCP connections, both ways
 // OpenSSH does: to a bastion (ProxyJump), where each tunnel is a
 // direct-tcpip channel handed out as one end of a socket pair, so that a
-// Session to the target runs over it exactly as over TCP (ssh -W); and to a
+// session to the target runs over it exactly as over TCP (ssh -W); and to a
 // host that cannot connect to us, which listens on its loopback and hands
 // each connection made there to us (ssh -R). One thread pumps every
 // tunnel's bytes (libssh2 sessions are not thread-safe: it alone touches
@@ -98,7 +98,7 @@ private:
     Step accept(std::size_t listener);
     void fail_all(const std::string& error);
 
-    Session session_;
+    Libssh2Session session_;
     std::string role_;
     io::Wakeup wakeup_;
     std::mutex mutex_; // guards requests_, listen_requests_, stopping_ and failure_

@@ -31,21 +31,21 @@ std::string CommandResult::reason() const {
 }
 
 CommandResult run_remote(Session& session, const std::string& command, std::string_view input) {
-    Channel channel(session, command);
+    const auto channel = session.start(command);
     if (!input.empty()) {
-        channel.input().write(input);
+        channel->input().write(input);
     }
-    channel.send_eof();
+    channel->send_eof();
     CommandResult result;
     std::array<char, 16 * 1024> buffer{};
-    while (const std::size_t n = channel.output().read_some(buffer)) {
+    while (const std::size_t n = channel->output().read_some(buffer)) {
         result.output.append(buffer.data(), n);
         if (result.output.size() > max_output_bytes) {
             result.output.erase(0, result.output.size() - max_output_bytes);
         }
     }
-    result.exit_status = channel.exit_status();
-    result.error = channel.error_output();
+    result.exit_status = channel->exit_status();
+    result.error = channel->error_output();
     return result;
 }
 

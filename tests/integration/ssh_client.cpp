@@ -3,11 +3,12 @@
 //
 //   ssh_client --address A[,B...] [--port P] --user U [--identity F] [--known-hosts K]
 //              [--accept-new] [--connect-timeout-ms N] [--io-timeout-ms N]
-//              [--parallel N] [--stdin | --echo] --report FILE -- COMMAND
+//              [--parallel N] [--stdin | --echo] [--ssh-program P] --report FILE -- COMMAND
 //
 // --stdin sends our stdin to the command; --echo sends it in chunks and reads
 // each chunk back before the next (for `cat`), as a protocol would. The
-// command's stdout goes to our stdout (single session only).
+// command's stdout goes to our stdout (single session only). --ssh-program
+// uses the OpenSSH transport.
 #include "io/fd_stream.hpp"
 #include "ssh/channel.hpp"
 #include "ssh/connector.hpp"
@@ -85,6 +86,8 @@ Arguments parse(int argc, char** argv) {
             args.input = InputMode::whole;
         } else if (flag == "--echo") {
             args.input = InputMode::echo;
+        } else if (flag == "--ssh-program") {
+            args.options.ssh_program = value();
         } else if (flag == "--report") {
             args.report = value();
         } else {
@@ -119,8 +122,9 @@ json run_one(ssh::Connector& connector, ssh::ConnectOptions options, const Argum
     const auto start = std::chrono::steady_clock::now();
     json result{{"address", options.address}};
     try {
-        ssh::Session session(connector, std::move(options));
-        ssh::Channel channel(session, args.command);
+        const auto session = connector.open(options);
+        const auto channel_pointer = session->start(args.command);
+        auto& channel = *channel_pointer;
         if (args.input != InputMode::none) {
             send_input(args.input, channel);
         }

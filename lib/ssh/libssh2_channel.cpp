@@ -1,7 +1,7 @@
-#include "ssh/channel.hpp"
+#include "ssh/libssh2_channel.hpp"
 
+#include "ssh/libssh2_session.hpp"
 #include "ssh/privileged_command.hpp"
-#include "ssh/session.hpp"
 #include "util/units.hpp"
 
 #include <array>
@@ -33,11 +33,11 @@ bool command_ended(LIBSSH2_CHANNEL* channel) {
     return libssh2_channel_window_write(channel) == 0 && libssh2_channel_eof(channel) != 0;
 }
 
-// Session::retry, but giving up at `deadline` (returning LIBSSH2_ERROR_TIMEOUT)
+// Libssh2Session::retry, but giving up at `deadline` (returning LIBSSH2_ERROR_TIMEOUT)
 // even while the peer answers keepalives: for waits on the command itself,
 // which a live connection does not make any shorter.
 template <typename Attempt>
-auto retry_until(Session& session, Clock::time_point deadline, std::string_view doing,
+auto retry_until(Libssh2Session& session, Clock::time_point deadline, std::string_view doing,
                  Attempt attempt) {
     return session.retry(doing, [&] {
         const auto rc = attempt();
@@ -65,7 +65,7 @@ int signal_number(std::string_view name) {
 
 } // namespace
 
-Channel::Channel(Session& session, std::string command)
+Libssh2Channel::Libssh2Channel(Libssh2Session& session, std::string command)
     : session_(session),
       command_(session.options().sudo ? with_sudo(command) : std::move(command)) {
     session_.retry(fmt::format("opening a channel for '{}'", command_), [&] {
@@ -86,16 +86,16 @@ Channel::Channel(Session& session, std::string command)
     }
 }
 
-Channel::~Channel() {
+Libssh2Channel::~Libssh2Channel() {
     session_.blocking(std::chrono::seconds(2), [&] { libssh2_channel_free(channel_); });
 }
 
-void Channel::fail(std::string_view doing) const {
+void Libssh2Channel::fail(std::string_view doing) const {
     throw util::Error(fmt::format("{}: {} '{}': {}", session_.destination(), doing, command_,
                                   session_.last_error()));
 }
 
-void Channel::drain_stderr() {
+void Libssh2Channel::drain_stderr() {
     // libssh2 may be finishing a half-sent packet of ours; reading could then
     // need to send a window adjustment in between, which libssh2 forbids.
     if ((libssh2_session_block_directions(session_.handle()) & LIBSSH2_SESSION_BLOCK_OUTBOUND) !=
@@ -115,7 +115,7 @@ void Channel::drain_stderr() {
     }
 }
 
-std::size_t Channel::read_some(std::span<char> buffer) {
+std::size_t Libssh2Channel::read_some(std::span<char> buffer) {
     const std::string doing = fmt::format("reading the output of '{}'", command_);
     const auto read = [&] {
         drain_stderr();
@@ -136,7 +136,7 @@ std::size_t Channel::read_some(std::span<char> buffer) {
     }
 }
 
-void Channel::write(std::span<const char> data) {
+void Libssh2Channel::write(std::span<const char> data) {
     if (eof_sent_) {
         throw util::Error(fmt::format("{}: writing to '{}' after its end of input",
                                       session_.destination(), command_));
@@ -147,7 +147,7 @@ void Channel::write(std::span<const char> data) {
     }
 }
 
-void Channel::flush() {
+void Libssh2Channel::flush() {
     pending_input_.insert(pending_input_.end(), queued_input_.begin(), queued_input_.end());
     queued_input_.clear();
     const std::string doing = fmt::format("sending input to '{}'", command_);
@@ -185,7 +185,7 @@ void Channel::flush() {
     pending_input_.clear();
 }
 
-std::optional<std::size_t> Channel::read_available(std::span<char> buffer) {
+std::optional<std::size_t> Libssh2Channel::read_available(std::span<char> buffer) {
     // As in drain_stderr: the half-sent packet goes first (send_available).
     if ((libssh2_session_block_directions(session_.handle()) & LIBSSH2_SESSION_BLOCK_OUTBOUND) !=
         0) {
@@ -206,7 +206,7 @@ std::optional<std::size_t> Channel::read_available(std::span<char> buffer) {
     return static_cast<std::size_t>(n);
 }
 
-void Channel::queue_input(std::string_view data) {
+void Libssh2Channel::queue_input(std::string_view data) {
     if (eof_sent_) {
         throw util::Error(fmt::format("{}: writing to '{}' after its end of input",
                                       session_.destination(), command_));
@@ -214,7 +214,7 @@ void Channel::queue_input(std::string_view data) {
     queued_input_.append(data);
 }
 
-bool Channel::send_available() {
+bool Libssh2Channel::send_available() {
     for (;;) {
         if (pending_input_.empty()) {
             if (queued_input_.empty()) {
@@ -243,7 +243,7 @@ bool Channel::send_available() {
     }
 }
 
-void Channel::send_eof() {
+void Libssh2Channel::send_eof() {
     if (eof_sent_) {
         return;
     }
@@ -258,7 +258,7 @@ void Channel::send_eof() {
     eof_sent_ = true;
 }
 
-int Channel::exit_status() {
+int Libssh2Channel::exit_status() {
     if (exit_status_) {
         return *exit_status_;
     }
@@ -319,7 +319,15 @@ int Channel::exit_status() {
     return *exit_status_;
 }
 
-std::string Channel::error_output() const {
+pollfd Libssh2Channel::poll_target() const {
+    return pollfd{session_.socket(), session_.poll_events(), 0};
+}
+
+std::size_t Libssh2Channel::unacknowledged_bytes() const {
+    return session_.unacknowledged_bytes();
+}
+
+std::string Libssh2Channel::error_output() const {
     const auto first = stderr_text_.find_first_not_of(" \n\r\t");
     if (first == std::string::npos) {
         return {};

@@ -1,10 +1,11 @@
-#include "ssh/session.hpp"
+#include "ssh/libssh2_session.hpp"
 
 #include "ssh/authenticator.hpp"
 #include "ssh/connector.hpp"
 #include "ssh/error.hpp"
 #include "ssh/key_blob.hpp"
 #include "ssh/known_hosts.hpp"
+#include "ssh/libssh2_channel.hpp"
 #include "util/units.hpp"
 
 #include <algorithm>
@@ -29,17 +30,18 @@ unsigned keepalive_interval_seconds(milliseconds io_timeout) {
 
 } // namespace
 
-void Session::SessionFree::operator()(LIBSSH2_SESSION* session) const {
+void Libssh2Session::SessionFree::operator()(LIBSSH2_SESSION* session) const {
     // Bounded: a dead peer must not hold up our exit.
     libssh2_session_set_timeout(session, 2000);
     libssh2_session_set_blocking(session, 1);
     libssh2_session_free(session);
 }
 
-Session::Session(Connector& connector, ConnectOptions options)
-    : Session(connector.library(), options, connector.connect(options)) {}
+Libssh2Session::Libssh2Session(Connector& connector, ConnectOptions options)
+    : Libssh2Session(connector.library(), options, connector.connect(options)) {}
 
-Session::Session(const Library& /*library*/, ConnectOptions options, io::UniqueFd connected)
+Libssh2Session::Libssh2Session(const Library& /*library*/, ConnectOptions options,
+                               io::UniqueFd connected)
     : options_(std::move(options)), socket_(std::move(connected)) {
     options_.validate();
     destination_ = options_.destination();
@@ -58,7 +60,7 @@ Session::Session(const Library& /*library*/, ConnectOptions options, io::UniqueF
     spdlog::debug("{}: connected and authenticated", destination_);
 }
 
-Session::~Session() {
+Libssh2Session::~Libssh2Session() {
     // Bounded: a dead peer must not hold up our exit.
     libssh2_session_set_timeout(handle(), 2000);
     libssh2_session_set_blocking(handle(), 1);
@@ -70,14 +72,14 @@ Session::~Session() {
     ::shutdown(socket_.get(), SHUT_RDWR);
 }
 
-std::string Session::last_error() const {
+std::string Libssh2Session::last_error() const {
     char* message = nullptr;
     const int code = libssh2_session_last_error(handle(), &message, nullptr, 0);
     return fmt::format("{} (libssh2 error {})",
                        message != nullptr && *message != '\0' ? message : "unknown", code);
 }
 
-void Session::handshake(const KnownHosts& known_hosts) {
+void Libssh2Session::handshake(const KnownHosts& known_hosts) {
     // The server offers the key type we ask for first; ask for the one known_hosts can check.
     const std::string algorithms = known_hosts.key_algorithms(options_.address, options_.port);
     if (!algorithms.empty() &&
@@ -99,7 +101,7 @@ void Session::handshake(const KnownHosts& known_hosts) {
     }
 }
 
-void Session::verify_host_key(const KnownHosts& known_hosts) {
+void Libssh2Session::verify_host_key(const KnownHosts& known_hosts) {
     std::size_t length = 0;
     int type = 0;
     const char* raw = libssh2_session_hostkey(handle(), &length, &type);
@@ -142,7 +144,7 @@ void Session::verify_host_key(const KnownHosts& known_hosts) {
     }
 }
 
-void Session::send_keepalive_when_writable(int& seconds_to_next) {
+void Libssh2Session::send_keepalive_when_writable(int& seconds_to_next) {
     // libssh2 keeps a half-sent packet to finish on the next send; a keepalive
     // squeezed in then would break the pending write, so send only into a
     // writable socket, when no write of ours is waiting.
@@ -156,24 +158,28 @@ void Session::send_keepalive_when_writable(int& seconds_to_next) {
     }
 }
 
-std::size_t Session::unacknowledged_bytes() const {
+std::size_t Libssh2Session::unacknowledged_bytes() const {
     int bytes = 0;
     // An error reads as nothing outstanding: the next read or write reports it.
     return ::ioctl(socket_.get(), SIOCOUTQ, &bytes) == 0 ? static_cast<std::size_t>(bytes) : 0;
 }
 
-short Session::poll_events() const {
+short Libssh2Session::poll_events() const {
     const int directions = libssh2_session_block_directions(handle());
     return (directions & LIBSSH2_SESSION_BLOCK_OUTBOUND) != 0 ? POLLIN | POLLOUT : POLLIN;
 }
 
-int Session::keepalive() {
+std::unique_ptr<Channel> Libssh2Session::start(std::string command) {
+    return std::make_unique<Libssh2Channel>(*this, std::move(command));
+}
+
+int Libssh2Session::keepalive() {
     int seconds_to_next = 1;
     send_keepalive_when_writable(seconds_to_next);
     return std::max(seconds_to_next, 1);
 }
 
-void Session::wait_for_socket(std::string_view doing, Clock::time_point& deadline) {
+void Libssh2Session::wait_for_socket(std::string_view doing, Clock::time_point& deadline) {
     const int directions = libssh2_session_block_directions(handle());
     short events = 0;
     if ((directions & LIBSSH2_SESSION_BLOCK_INBOUND) != 0) {

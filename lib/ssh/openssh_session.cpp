@@ -1,0 +1,108 @@
+#include "ssh/openssh_session.hpp"
+
+#include "ssh/error.hpp"
+#include "ssh/openssh_arguments.hpp"
+#include "ssh/openssh_channel.hpp"
+#include "util/units.hpp"
+
+#include <chrono>
+#include <csignal>
+#include <cstdlib>
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+#include <thread>
+
+namespace shoal::ssh {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// A directory only we can enter, for the control socket: nobody else may
+// connect to the master, which runs commands as the host's user.
+std::filesystem::path make_private_directory() {
+    std::string pattern = (std::filesystem::temp_directory_path() / "shoal-ssh.XXXXXX").string();
+    if (::mkdtemp(pattern.data()) == nullptr) {
+        util::throw_errno("creating a directory for an ssh control socket");
+    }
+    return pattern;
+}
+
+bool says(const std::string& text, std::string_view what) {
+    return text.find(what) != std::string::npos;
+}
+
+} // namespace
+
+OpenSshSession::OpenSshSession(ConnectOptions options)
+    : options_(std::move(options)), destination_(options_.destination()),
+      control_directory_(make_private_directory()), control_path_(control_directory_ / "master") {
+    try {
+        master_ =
+            std::make_unique<io::ChildProcess>(openssh_master_arguments(options_, control_path_));
+    } catch (const util::Error& e) {
+        std::filesystem::remove_all(control_directory_);
+        throw util::Error(fmt::format("{}: {}: install OpenSSH's client, or name it with "
+                                      "--ssh-program",
+                                      destination_, e.what()));
+    }
+    spdlog::debug("{}: {}", destination_, master_->command_line());
+    // The master opens its control socket once it has logged in.
+    const auto patience = options_.connect_timeout + options_.io_timeout;
+    const auto deadline = Clock::now() + patience;
+    for (;;) {
+        if (const auto code = master_->exit_code_if_ended()) {
+            fail_login(*code);
+        }
+        std::error_code ignored;
+        if (std::filesystem::is_socket(control_path_, ignored)) {
+            return;
+        }
+        if (Clock::now() >= deadline) {
+            const std::string said = master_->error_output();
+            master_.reset();
+            std::filesystem::remove_all(control_directory_);
+            throw util::Error(fmt::format(
+                "{}: '{}' did not log in within {}{}", destination_, options_.ssh_program,
+                util::format_seconds(std::chrono::duration<double>(patience).count()),
+                said.empty() ? "" : ": " + said));
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+}
+
+void OpenSshSession::fail_login(int exit_code) {
+    const std::string said = master_->error_output();
+    master_.reset();
+    std::filesystem::remove_all(control_directory_);
+    const auto message =
+        fmt::format("{}: '{}' could not log in (exit status {}){}", destination_,
+                    options_.ssh_program, exit_code, said.empty() ? "" : ": " + said);
+    if (says(said, "Host key verification failed") || says(said, "HOST IDENTIFICATION HAS")) {
+        throw HostKeyError(message);
+    }
+    if (says(said, "Permission denied")) {
+        throw AuthenticationError(message);
+    }
+    throw util::Error(message);
+}
+
+OpenSshSession::~OpenSshSession() {
+    if (master_ && !master_->exit_code_if_ended()) {
+        // The master exits on SIGTERM, closing its connection and socket.
+        ::kill(master_->pid(), SIGTERM);
+    }
+    master_.reset();
+    std::error_code ignored;
+    std::filesystem::remove_all(control_directory_, ignored);
+}
+
+std::unique_ptr<Channel> OpenSshSession::start(std::string command) {
+    return std::make_unique<OpenSshChannel>(*this, std::move(command));
+}
+
+int OpenSshSession::keepalive() {
+    constexpr int never_due = 3600;
+    return never_due;
+}
+
+} // namespace shoal::ssh

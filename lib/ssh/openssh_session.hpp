@@ -1,0 +1,46 @@
+#pragma once
+
+#include "io/child_process.hpp"
+#include "ssh/session.hpp"
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+namespace shoal::ssh {
+
+// A Session through the system's OpenSSH client, for what libssh2 cannot do
+// (RSA keys against OpenSSH 8.8 and later, certificates, ProxyCommand,
+// Match): a control master (ssh -M) logs in once, and each command runs as
+// a client of it (ssh -S), its stdin and stdout the channel's. A process per
+// host and per command: the compatible transport, not the scalable one.
+class OpenSshSession final : public Session {
+public:
+    // Starts the master and waits until it has logged in: at most the
+    // connect timeout plus the IO timeout. Throws HostKeyError,
+    // AuthenticationError or util::Error with what ssh said.
+    explicit OpenSshSession(ConnectOptions options);
+    ~OpenSshSession() override;
+    OpenSshSession(const OpenSshSession&) = delete;
+    OpenSshSession& operator=(const OpenSshSession&) = delete;
+
+    const ConnectOptions& options() const override { return options_; }
+    const std::string& destination() const override { return destination_; }
+    std::unique_ptr<Channel> start(std::string command) override;
+    // The master sends its own keepalives (ServerAliveInterval).
+    int keepalive() override;
+
+    const std::filesystem::path& control_path() const { return control_path_; }
+
+private:
+    // Why the master ended before it logged in, as the error to throw.
+    [[noreturn]] void fail_login(int exit_code);
+
+    ConnectOptions options_;
+    std::string destination_;
+    std::filesystem::path control_directory_; // private to this session, removed with it
+    std::filesystem::path control_path_;
+    std::unique_ptr<io::ChildProcess> master_;
+};
+
+} // namespace shoal::ssh
