@@ -15,7 +15,9 @@ HostConnections::HostConnections(
     const std::function<void(const HostConnections&, std::size_t)>& on_host)
     : hosts_(hosts), stores_(hosts.size()), diffs_(hosts.size()), errors_(hosts.size()) {
     util::run_parallel(hosts_.size(), jobs, [&](std::size_t i) {
-        for (const auto& note : hosts_[i].ssh_config_notes) {
+        // The system's ssh follows what shoal's own SSH does not.
+        const bool openssh = !options.ssh_program.empty() || hosts_[i].openssh;
+        for (const auto& note : openssh ? std::vector<std::string>() : hosts_[i].ssh_config_notes) {
             spdlog::warn("{}: {}", hosts_[i].name, note);
         }
         std::minstd_rand jitter(static_cast<std::minstd_rand::result_type>(i + 1));

@@ -39,7 +39,7 @@ public:
 private:
     std::vector<swarm::Endpoint> sources_;
     std::vector<std::vector<swarm::Endpoint>> tunnels_; // [receiver][slice], empty if none
-    std::vector<std::unique_ptr<ssh::Forwarder>> forwarders_;
+    std::vector<std::unique_ptr<ssh::RemoteForwarding>> forwarders_;
 };
 
 } // namespace shoal::push

@@ -36,7 +36,11 @@ io::UniqueFd Connector::connect(const ConnectOptions& options) {
     }
 }
 
-std::unique_ptr<Forwarder> Connector::forwarder(const ConnectOptions& options) {
+std::unique_ptr<RemoteForwarding> Connector::forwarder(const ConnectOptions& options) {
+    if (!options.ssh_program.empty()) {
+        options.validate();
+        return std::make_unique<OpenSshSession>(options);
+    }
     auto socket = connect(options);
     try {
         return std::make_unique<Forwarder>(library_, options, std::move(socket), "host");

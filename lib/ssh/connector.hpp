@@ -4,6 +4,7 @@
 #include "ssh/connect_options.hpp"
 #include "ssh/forwarder.hpp"
 #include "ssh/library.hpp"
+#include "ssh/remote_forwarding.hpp"
 #include "ssh/session.hpp"
 
 #include <exception>
@@ -34,7 +35,7 @@ public:
 
     // A session of its own to the host (through its bastions), to forward
     // connections to and from it; the host's other sessions are not touched.
-    std::unique_ptr<Forwarder> forwarder(const ConnectOptions& options);
+    std::unique_ptr<RemoteForwarding> forwarder(const ConnectOptions& options);
 
 private:
     struct Hop {

@@ -3,6 +3,7 @@
 #include "io/fd.hpp"
 #include "io/wakeup.hpp"
 #include "ssh/libssh2_session.hpp"
+#include "ssh/remote_forwarding.hpp"
 
 #include <chrono>
 #include <cstdint>
@@ -26,13 +27,13 @@ namespace shoal::ssh {
 // each connection made there to us (ssh -R). One thread pumps every
 // tunnel's bytes (libssh2 sessions are not thread-safe: it alone touches
 // this one after construction).
-class Forwarder {
+class Forwarder final : public RemoteForwarding {
 public:
     // Logs in over `connected` (a TCP socket, or the previous hop's tunnel);
     // `role` ("bastion") starts its messages.
     Forwarder(const Library& library, ConnectOptions options, io::UniqueFd connected,
               std::string role);
-    ~Forwarder();
+    ~Forwarder() override;
     Forwarder(const Forwarder&) = delete;
     Forwarder& operator=(const Forwarder&) = delete;
 
@@ -44,13 +45,8 @@ public:
     io::UniqueFd open_tunnel(const std::string& address, std::uint16_t port,
                              std::chrono::milliseconds timeout);
 
-    // Has the host listen on 127.0.0.1, on a port it picks, and connects
-    // each connection made there to address:port on this machine (ssh -R
-    // 0:address:port). Returns the host's port. Thread-safe; throws
-    // util::Error naming the host when it refuses (sshd's
-    // AllowTcpForwarding) or does not answer within `timeout`.
     std::uint16_t forward_remote(const std::string& address, std::uint16_t port,
-                                 std::chrono::milliseconds timeout);
+                                 std::chrono::milliseconds timeout) override;
 
 private:
     struct Request {

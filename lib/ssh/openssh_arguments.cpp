@@ -113,4 +113,19 @@ std::vector<std::string> openssh_command_arguments(const ConnectOptions& options
     return args;
 }
 
+std::vector<std::string> openssh_forward_arguments(const ConnectOptions& options,
+                                                   const std::filesystem::path& control_path,
+                                                   const std::string& address, std::uint16_t port) {
+    const auto host = address.find(':') == std::string::npos ? address : "[" + address + "]";
+    return {options.ssh_program,
+            "-S",
+            control_path.string(),
+            "-O",
+            "forward",
+            "-R",
+            fmt::format("127.0.0.1:0:{}:{}", host, port),
+            "--",
+            destination_argument(options)};
+}
+
 } // namespace shoal::ssh

@@ -25,4 +25,10 @@ std::vector<std::string> openssh_command_arguments(const ConnectOptions& options
                                                    const std::filesystem::path& control_path,
                                                    const std::string& command);
 
+// Asks the master to have the host listen on 127.0.0.1, on a port it picks
+// and prints, for connections to address:port here (ssh -O forward -R).
+std::vector<std::string> openssh_forward_arguments(const ConnectOptions& options,
+                                                   const std::filesystem::path& control_path,
+                                                   const std::string& address, std::uint16_t port);
+
 } // namespace shoal::ssh

@@ -5,11 +5,13 @@
 #include "ssh/openssh_channel.hpp"
 #include "util/units.hpp"
 
+#include <array>
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
+#include <sstream>
 #include <thread>
 
 namespace shoal::ssh {
@@ -25,6 +27,18 @@ std::filesystem::path make_private_directory() {
         util::throw_errno("creating a directory for an ssh control socket");
     }
     return pattern;
+}
+
+// ssh's messages, one per line, as one line for a host's reason.
+std::string one_line(const std::string& text) {
+    std::string result;
+    std::istringstream lines(text);
+    for (std::string line; std::getline(lines, line);) {
+        if (!line.empty()) {
+            result += (result.empty() ? "" : "; ") + line;
+        }
+    }
+    return result;
 }
 
 bool says(const std::string& text, std::string_view what) {
@@ -58,7 +72,7 @@ OpenSshSession::OpenSshSession(ConnectOptions options)
             return;
         }
         if (Clock::now() >= deadline) {
-            const std::string said = master_->error_output();
+            const std::string said = one_line(master_->error_output());
             master_.reset();
             std::filesystem::remove_all(control_directory_);
             throw util::Error(fmt::format(
@@ -71,7 +85,7 @@ OpenSshSession::OpenSshSession(ConnectOptions options)
 }
 
 void OpenSshSession::fail_login(int exit_code) {
-    const std::string said = master_->error_output();
+    const std::string said = one_line(master_->error_output());
     master_.reset();
     std::filesystem::remove_all(control_directory_);
     const auto message =
@@ -98,6 +112,32 @@ OpenSshSession::~OpenSshSession() {
 
 std::unique_ptr<Channel> OpenSshSession::start(std::string command) {
     return std::make_unique<OpenSshChannel>(*this, std::move(command));
+}
+
+std::uint16_t OpenSshSession::forward_remote(const std::string& address, std::uint16_t port,
+                                             std::chrono::milliseconds /*timeout*/) {
+    // The master bounds the wait for the host's answer with its keepalives.
+    io::ChildProcess ask(openssh_forward_arguments(options_, control_path_, address, port));
+    std::string printed;
+    std::array<char, 256> buffer{};
+    while (const auto n = ask.output().read_some(buffer)) {
+        printed.append(buffer.data(), n);
+    }
+    const int status = ask.wait();
+    unsigned long host_port = 0;
+    try {
+        host_port = std::stoul(printed);
+    } catch (const std::exception&) {
+        host_port = 0;
+    }
+    if (status != 0 || host_port == 0 || host_port > 65535) {
+        const auto said = ask.error_output();
+        throw util::Error(fmt::format("{}: the host did not listen for {}:{} (ssh -O forward -R, "
+                                      "exit status {}): {}",
+                                      destination_, address, port, status,
+                                      said.empty() ? printed : said));
+    }
+    return static_cast<std::uint16_t>(host_port);
 }
 
 int OpenSshSession::keepalive() {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "io/child_process.hpp"
+#include "ssh/remote_forwarding.hpp"
 #include "ssh/session.hpp"
 
 #include <filesystem>
@@ -14,7 +15,7 @@ namespace shoal::ssh {
 // Match): a control master (ssh -M) logs in once, and each command runs as
 // a client of it (ssh -S), its stdin and stdout the channel's. A process per
 // host and per command: the compatible transport, not the scalable one.
-class OpenSshSession final : public Session {
+class OpenSshSession final : public Session, public RemoteForwarding {
 public:
     // Starts the master and waits until it has logged in: at most the
     // connect timeout plus the IO timeout. Throws HostKeyError,
@@ -29,6 +30,10 @@ public:
     std::unique_ptr<Channel> start(std::string command) override;
     // The master sends its own keepalives (ServerAliveInterval).
     int keepalive() override;
+
+    // Asks the master: `ssh -O forward -R 127.0.0.1:0:address:port`.
+    std::uint16_t forward_remote(const std::string& address, std::uint16_t port,
+                                 std::chrono::milliseconds timeout) override;
 
     const std::filesystem::path& control_path() const { return control_path_; }
 

@@ -11,10 +11,9 @@
 #                             stdin: host hN at the fleet's N-th address, ITEMS and
 #                             DEFAULTS being YAML flow-mapping items such as
 #                             'closure: /nix/store/..., tags: [canary]'.
-#   run_shoal RUN COMMAND ARGS...
-#                             shoal COMMAND --json ARGS in the deployer namespace:
-#                             events to RUN.json, human text to RUN.txt, exit code
-#                             in $rc. push_direct RUN ARGS... is `push --direct`.
+#   push_direct RUN ARGS...   `shoal push --json --direct ARGS` with fleet.sh's
+#                             run_shoal: events to RUN.json, text to RUN.txt, exit
+#                             code in $rc.
 #   expect_rc RUN CODE        fails unless RUN exited CODE.
 #   expect RUN JQ MESSAGE     fails with MESSAGE unless JQ (over the array of RUN's
 #                             events, jq -s) is true.
@@ -74,18 +73,10 @@ write_inventory() {
   } >"$file"
 }
 
-run_shoal() {
-  local run=$1 command=$2
-  shift 2
-  set +e
-  in_deployer "$SHOAL" "$command" --json "$@" >"$run.json" 2>"$run.txt"
-  rc=$?
-  set -e
-}
 push_direct() {
   local run=$1
   shift
-  run_shoal "$run" push --direct "$@"
+  run_shoal "$run" push --json --direct "$@"
 }
 
 expect_rc() {

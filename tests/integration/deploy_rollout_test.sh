@@ -163,7 +163,7 @@ assert_events_match_hosts percent shoal-test
 #    runs a GC loop the whole time, so its copy waits unrooted for its turn.
 gc_loop_start 4
 gc_before=$(gc_count 4)
-run_shoal swarm push -i fleet.yaml --staging "$TEST_TMP/staging" --remote-staging "$TEST_TMP/remote" \
+run_shoal swarm push --json -i fleet.yaml --staging "$TEST_TMP/staging" --remote-staging "$TEST_TMP/remote" \
   --linger 30 "${deploy[@]}" --health-check "sleep 1; $CHECK" --batch-size 50% "$swarm"
 gc_during=$(($(gc_count 4) - gc_before))
 gc_loop_stop 4 >/dev/null

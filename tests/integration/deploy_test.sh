@@ -51,7 +51,7 @@ grep -q -- '--profile' no-profile-act.txt || fail "--activate without --profile:
 push_direct no-profile-check -i fleet.yaml --health-check "$CHECK" "$sys0"
 expect_rc no-profile-check 2
 grep -q -- '--profile' no-profile-check.txt || fail "--health-check without --profile: the message does not name --profile: $(cat no-profile-check.txt)"
-run_shoal rollback-usage rollback -i fleet.yaml
+run_shoal rollback-usage rollback --json -i fleet.yaml
 expect_rc rollback-usage 2
 for n in 1 2 3; do
   ! valid_on $n "$sys0" || fail "h$n got $sys0 from a push that was a usage error"
@@ -186,19 +186,19 @@ done
 assert_events_match_hosts keys shoal-test
 
 # 9. shoal rollback: one generation back, activated with --activate, not without.
-run_shoal rollback rollback -i fleet.yaml --hosts h1 --profile shoal-test --activate "$ACTIVATE"
+run_shoal rollback rollback --json -i fleet.yaml --hosts h1 --profile shoal-test --activate "$ACTIVATE"
 expect_rc rollback 0
 expect_event rollback host-rolled-back h1 '.generation == 1'
 expect_summary rollback '.failed_hosts == []'
 assert_host 1 shoal-test "1 2" 1 "$sys1"
 [[ $(activations 1 | tail -n 1) == "$sys1 one $sys1 $P 1" ]] || fail "h1: rollback activated: $(activations 1 | tail -n 1)"
 for n in 2 3; do assert_host $n shoal-test "1 2" 2 "$sys3"; done
-run_shoal rollback-quiet rollback -i fleet.yaml --hosts h2 --profile "$P"
+run_shoal rollback-quiet rollback --json -i fleet.yaml --hosts h2 --profile "$P"
 expect_rc rollback-quiet 0
 expect_event rollback-quiet host-rolled-back h2 '.generation == 1'
 [[ $(current_generation 2 shoal-test) == 1 && $(marker 2) == "$sys3" ]] ||
   fail "h2: rollback without --activate: generation $(current_generation 2 shoal-test), marker $(marker 2)"
-run_shoal rollback-none rollback -i fleet.yaml --hosts h1 --profile shoal-test --activate "$ACTIVATE"
+run_shoal rollback-none rollback --json -i fleet.yaml --hosts h1 --profile shoal-test --activate "$ACTIVATE"
 expect_rc rollback-none 1
 [[ $(failed_hosts rollback-none) == h1 ]] || fail "rollback from the first generation: failed_hosts '$(failed_hosts rollback-none)'"
 assert_host 1 shoal-test "1 2" 1 "$sys1"

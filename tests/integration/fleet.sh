@@ -7,6 +7,9 @@
 #   on_host N CMD...            runs CMD on fleet host N over SSH (from the bastion
 #                               with fleet-up --bastion: the deployer cannot reach it).
 #   assert_has_closure N PATHS  fails unless host N has PATHS intact.
+#   run_shoal OUT ARGS...       runs shoal ARGS as the deployer: stdout (JSON events
+#                               with --json) to OUT.json, stderr to OUT.txt, exit code in rc.
+#   host_event FILE TYPE HOST   the JSON events of TYPE about HOST in FILE.
 #
 # A test that needs its own EXIT work adds it with fleet_on_exit 'command'.
 
@@ -54,4 +57,18 @@ assert_has_closure() {
   # shellcheck disable=SC2086
   [[ $(on_host "$n" nix-store -q --hash $paths) == "$(nix-store -q --hash $paths)" ]] ||
     fail "h$n: NAR hashes differ from the source's"
+}
+
+# shellcheck disable=SC2034 # rc is for the caller
+run_shoal() {
+  local out=$1
+  shift
+  set +e
+  in_deployer "$SHOAL" "$@" >"$out.json" 2>"$out.txt"
+  rc=$?
+  set -e
+}
+
+host_event() {
+  jq -c "select(.event == \"$2\" and .host == \"$3\")" "$1"
 }

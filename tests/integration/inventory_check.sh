@@ -42,7 +42,7 @@ expect_status 0 "check ci-fleet.yaml --json"
 [[ $(jq '[.hosts[] | {site, rack}] | unique | length' "$work/out") -eq 8 ]] ||
   fail "ci-fleet.yaml does not have 2 sites x 4 racks"
 sample=$(jq -c '.hosts[] | select(.name == "fra-r2-05")' "$work/out")
-expected='{"name":"fra-r2-05","address":"10.1.2.15","port":22,"user":"deploy","jump":[],"become":"none","system":"","site":"fra","rack":"r2","bandwidth":10000000000,"groups":["fra","builders"],"tags":["builder","x86_64"]}'
+expected='{"name":"fra-r2-05","address":"10.1.2.15","port":22,"user":"deploy","jump":[],"become":"none","transport":"libssh2","system":"","site":"fra","rack":"r2","bandwidth":10000000000,"groups":["fra","builders"],"tags":["builder","x86_64"]}'
 [[ $sample == "$expected" ]] || fail "fra-r2-05 is $sample, expected $expected"
 
 # Selections: globs unite, --group and --tag intersect with them.

@@ -23,17 +23,6 @@ outside=${FLEET_BASTION_ADDRESS%.2}
 ! in_deployer bash -c "exec 3<>/dev/tcp/${address[0]}/22" 2>/dev/null ||
   fail "the deployer reaches ${address[0]} directly: the fleet has no bastion in the way"
 
-run_shoal() { # run_shoal OUT ARGS...: JSON events to OUT.json, text to OUT.txt, exit code in rc
-  local out=$1
-  shift
-  set +e
-  in_deployer "$SHOAL" "$@" >"$out.json" 2>"$out.txt"
-  rc=$?
-  set -e
-}
-event() { # event FILE TYPE HOST
-  jq -c "select(.event == \"$2\" and .host == \"$3\")" "$1"
-}
 
 # 1. The inventory's `jump:` (fleet-up writes it into the defaults).
 run_shoal check inventory check -i "$FLEET_INVENTORY" --json
@@ -106,8 +95,8 @@ run_shoal dead push --direct --json -i dead.yaml --connect-timeout 3 third
 ((rc == 1)) || fail "push with a dead bastion exited $rc: $(cat dead.txt)"
 assert_has_closure 1 "$third"
 for host in h2 h3; do
-  event dead.json host-failed $host | jq -r .error | grep -q "bastion root@$outside.250:22: cannot connect" ||
-    fail "$host's error does not name the dead bastion: $(event dead.json host-failed $host)"
+  host_event dead.json host-failed $host | jq -r .error | grep -q "bastion root@$outside.250:22: cannot connect" ||
+    fail "$host's error does not name the dead bastion: $(host_event dead.json host-failed $host)"
 done
 
 # 4. A bastion whose key known_hosts lacks is refused (and nothing moves behind it).
@@ -115,9 +104,9 @@ grep -v "^$FLEET_BASTION_ADDRESS " "$FLEET_KNOWN_HOSTS" >no_bastion_known_hosts
 sed "s|known_hosts: .*|known_hosts: $TEST_TMP/no_bastion_known_hosts|" dead.yaml >unknown.yaml
 run_shoal unknown push --direct --json -i unknown.yaml --hosts h1 result
 ((rc == 1)) || fail "an unknown bastion was not refused: $(cat unknown.txt)"
-event unknown.json host-failed h1 | jq -r .error |
+host_event unknown.json host-failed h1 | jq -r .error |
   grep -q "bastion root@$FLEET_BASTION_ADDRESS:22: unknown host" ||
-  fail "the refusal does not name the bastion: $(event unknown.json host-failed h1)"
+  fail "the refusal does not name the bastion: $(host_event unknown.json host-failed h1)"
 
 # 5. A swarm push: the hosts cannot connect back, so the deployer's slices go through SSH
 # tunnels (chosen by itself here; --tunnel asks for it), the hosts swap pieces among

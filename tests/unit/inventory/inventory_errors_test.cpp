@@ -34,11 +34,13 @@ TEST_CASE("unknown keys are named, with the close spelling suggested") {
           "fleet.yaml:2:3: unknown key 'prot' (did you mean 'port'?)");
     CHECK(error_of("groups:\n  web: {bandwith: 1gbit}\nhosts: {a: {}}\n") ==
           "fleet.yaml:2:9: unknown key 'bandwith' (did you mean 'bandwidth'?)");
-    CHECK(error_of("hosts:\n  a: {colour: red}\n") ==
-          "fleet.yaml:2:7: unknown key 'colour' (expected one of: address, port, user, identity, "
-          "known_hosts, jump, become, system, bandwidth, swarm_port, site, rack, closure, profile, "
-          "activate, "
-          "health_check, groups, tags)");
+    CHECK(
+        error_of("hosts:\n  a: {colour: red}\n") ==
+        "fleet.yaml:2:7: unknown key 'colour' (expected one of: address, port, user, identity, "
+        "known_hosts, jump, become, transport, system, bandwidth, swarm_port, site, rack, closure, "
+        "profile, "
+        "activate, "
+        "health_check, groups, tags)");
 }
 
 TEST_CASE("values of the wrong type are refused") {

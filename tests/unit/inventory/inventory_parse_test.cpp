@@ -221,3 +221,23 @@ hosts:
           "fleet.yaml:2:16: key 'system': 'arm64' is not a Nix system such as x86_64-linux or "
           "aarch64-linux");
 }
+
+TEST_CASE("transport: openssh reaches a host through the system's ssh") {
+    const auto hosts = parse(R"(
+defaults: { transport: openssh }
+hosts:
+  old: { transport: libssh2 }
+  new: { address: new.example }
+)")
+                           .hosts;
+    CHECK_FALSE(hosts[0].openssh);
+    CHECK(hosts[1].openssh);
+    // What ssh's own configuration matches: the address as written.
+    CHECK(hosts[1].ssh_config_name == "new.example");
+    CHECK(hosts[0].ssh_config_name == "old");
+    CHECK_FALSE(parse("hosts:\n  a: {}\n").hosts[0].openssh);
+    CHECK(error_of("hosts:\n  a: { transport: putty }\n") ==
+          "fleet.yaml:2:19: key 'transport': 'putty': expected openssh (run the system's ssh, for "
+          "RSA keys, certificates and all of ssh_config) or libssh2 (shoal's own SSH, the "
+          "default)");
+}

@@ -65,6 +65,7 @@ TEST_CASE("the host JSON keeps every field, bandwidth in bits per second") {
     CHECK(json["hosts"][1]["site"] == "");
     CHECK(json["hosts"][0]["jump"].empty());
     CHECK(json["hosts"][0]["become"] == "none");
+    CHECK(json["hosts"][0]["transport"] == "libssh2");
     CHECK(json["hosts"][0]["system"] == "");
     CHECK(json["hosts"][1]["jump"] == nlohmann::json({"ops@10.0.0.1:22"}));
 }
