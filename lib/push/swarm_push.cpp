@@ -11,6 +11,7 @@
 #include "push/plan_input.hpp"
 #include "push/slice_seeder.hpp"
 #include "push/source_address.hpp"
+#include "push/source_probe.hpp"
 #include "push/source_tunnels.hpp"
 #include "push/swarm_context.hpp"
 #include "push/swarm_driver.hpp"
@@ -142,7 +143,7 @@ void stage(SwarmContext& context, const std::vector<nix::PathInfo>& to_stage,
 void run_swarm(SwarmContext& context, const std::vector<Receiver>& receivers,
                const ReceiverPlan& plan, std::vector<report::HostOutcome>& outcomes,
                const std::vector<nix::PathInfo>& to_stage, const std::filesystem::path& staging,
-               bool tunnel, io::TerminationSignals& signals) {
+               const std::vector<std::size_t>& tunnelled, io::TerminationSignals& signals) {
     std::optional<SourceTunnels> tunnels; // outlives the driver, which may use it to the end
     SwarmDriver driver(context, receivers, outcomes,
                        std::clamp<std::size_t>(context.options.direct.jobs, 1, max_pool_threads));
@@ -155,8 +156,8 @@ void run_swarm(SwarmContext& context, const std::vector<Receiver>& receivers,
     source_options.upload_rate_limit = context.options.max_upload_rate;
     source_options.low_priority = context.options.low_priority;
     SliceSeeder sources(source_options, context.sources, wanted_by_slice(receivers, plan.fed));
-    if (tunnel) {
-        tunnels.emplace(context.connector, receivers, plan.fed, context.sources,
+    if (!tunnelled.empty()) {
+        tunnels.emplace(context.connector, receivers, tunnelled, context.sources,
                         context.options.direct.remote, context.options.direct.jobs);
         context.tunnels = &*tunnels;
     }
@@ -208,6 +209,31 @@ void choose_agents(std::vector<Receiver>& receivers, const SwarmPushOptions& opt
                           receiver.agent->command);
         }
     }
+}
+
+// The fed receivers that cannot connect to the deployer, each told in the log;
+// `how` then says the swarm runs tunnelled for them.
+std::vector<std::size_t> cut_off_hosts(const std::vector<Receiver>& receivers,
+                                       const std::vector<std::size_t>& fed,
+                                       const std::vector<swarm::Endpoint>& sources,
+                                       const DirectPushOptions& direct, std::string& how) {
+    // Long enough for a connection across a WAN, short beside a push.
+    const auto timeout =
+        std::clamp(std::chrono::ceil<std::chrono::seconds>(direct.remote.connect_timeout),
+                   std::chrono::seconds(1), std::chrono::seconds(5));
+    std::vector<std::size_t> tunnelled;
+    for (const auto& cut_off : probe_fed_hosts(receivers, fed, sources, direct.jobs, timeout)) {
+        spdlog::info("{}: cannot connect to the deployer ({}): its slice comes through SSH",
+                     receivers[cut_off.receiver].host->name, cut_off.why);
+        tunnelled.push_back(cut_off.receiver);
+    }
+    if (!tunnelled.empty()) {
+        how = fmt::format("{} of the {} hosts the deployer feeds cannot connect to it at {}: "
+                          "their slices reach them through SSH{}",
+                          tunnelled.size(), fed.size(), sources.front().address,
+                          tunnelled.size() < fed.size() ? ", the others' directly" : "");
+    }
+    return tunnelled;
 }
 
 } // namespace
@@ -275,15 +301,18 @@ std::vector<report::HostOutcome> push_swarm(fleet::HostConnections& connections,
     for (const auto& r : receivers) {
         receiver_hosts.push_back(r.host);
     }
-    const auto reach = swarm_reach(receiver_hosts, options.listen_address, options.tunnel);
-    const bool tunnel = reach.tunnel;
-    const auto& source_address = reach.address;
-    reporter.swarm_mode(tunnel ? "tunnelled" : "direct", reach.how);
+    auto reach = swarm_reach(receiver_hosts, options.listen_address, options.tunnel);
     std::vector<swarm::Endpoint> source_endpoints;
     for (std::size_t k = 0; k < plan.fed.size(); ++k) {
         source_endpoints.push_back(
-            {source_address, static_cast<std::uint16_t>(options.listen_port + k)});
+            {reach.address, static_cast<std::uint16_t>(options.listen_port + k)});
     }
+    // Fed hosts whose slices come through SSH: all of them, or those that turn out unable to
+    // connect here (the deployer behind NAT has a route to them, but they none back).
+    const auto tunnelled = reach.tunnel ? plan.fed
+                                        : cut_off_hosts(receivers, plan.fed, source_endpoints,
+                                                        options.direct, reach.how);
+    reporter.swarm_mode(tunnelled.empty() ? "direct" : "tunnelled", reach.how);
     SwarmContext context{start,
                          options,
                          closures,
@@ -303,7 +332,7 @@ std::vector<report::HostOutcome> push_swarm(fleet::HostConnections& connections,
         context.host_by_address[receivers[i].host->address].receiver = i;
     }
     std::vector<report::HostOutcome> receiver_outcomes(receivers.size());
-    run_swarm(context, receivers, plan, receiver_outcomes, to_stage, staging, tunnel, signals);
+    run_swarm(context, receivers, plan, receiver_outcomes, to_stage, staging, tunnelled, signals);
     for (std::size_t i = 0; i < receivers.size(); ++i) {
         outcomes[receiver_host[i]] = std::move(receiver_outcomes[i]);
     }

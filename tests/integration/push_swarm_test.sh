@@ -2,8 +2,9 @@
 # `shoal push` through the swarm on a real namespace fleet with 100 Mbit/s
 # links: agents (the real shoal binary, started over SSH) re-seed each other,
 # so the deployer sends the closure about once; per-host closures share what
-# they share; a killed agent's host is finished by a direct copy; and an
-# interrupted push resumes instead of starting over.
+# they share; a killed agent's host is finished by a direct copy; an
+# interrupted push resumes instead of starting over; and a deployer the hosts
+# cannot connect to (as behind NAT) is found out and tunnelled to.
 source "$(dirname "$0")/fleet.sh"
 : "${SHOAL:?}"
 
@@ -143,4 +144,21 @@ echo "hosts received $rx_first + $rx_rerun bytes for $needed needed"
 # resuming moves it about once (+ protocol overhead).
 (((rx_first + rx_rerun) * 10 <= needed * 12)) ||
   fail "the runs moved $rx_first + $rx_rerun bytes for $needed needed: the rerun did not resume"
+
+# 5. The deployer listens where the hosts have no route to (as a laptop behind
+# NAT: it reaches them, they cannot reach it). Found out before the swarm
+# starts; the fed hosts get the deployer's slices through SSH, and nobody
+# waits out a stall or falls back.
+nix_build_test_closure fifth
+in_deployer ip addr add 198.51.100.7/32 dev lo
+swarm_push "$FLEET_INVENTORY" natted --listen 198.51.100.7 fifth
+wait "$push_pid" || fail "the push from behind 'NAT' failed: $(tail -n 30 natted.txt)"
+for ((n = 1; n <= FLEET_HOSTS; n++)); do
+  assert_has_closure $n "$(nix-store -qR fifth)"
+done
+[[ -z $(jq -c 'select(.event == "host-fallback")' natted.json) ]] ||
+  fail "hosts fell back: $(jq -c 'select(.event == "host-fallback")' natted.json)"
+jq -se 'any(.[]; .event == "swarm-mode" and .mode == "tunnelled" and (.how | test("cannot connect to it at 198.51.100.7")))' \
+  natted.json >/dev/null || fail "the push did not find the hosts cut off: $(grep swarm: natted.txt)"
+grep "swarm:" natted.txt | tail -n 1
 echo "push_swarm_test: ok"
