@@ -92,7 +92,12 @@ void OpenSshSession::fail_login(int exit_code) {
         fmt::format("{}: '{}' could not log in (exit status {}){}", destination_,
                     options_.ssh_program, exit_code, said.empty() ? "" : ": " + said);
     if (says(said, "Host key verification failed") || says(said, "HOST IDENTIFICATION HAS")) {
-        throw HostKeyError(message);
+        const auto file = options_.known_hosts.empty() ? std::string("~/.ssh/known_hosts")
+                                                       : options_.known_hosts.string();
+        throw HostKeyError(fmt::format(
+            "{}: the host key is refused: add the host's key to known_hosts file {} (or fix its "
+            "line if the host was reinstalled), or allow accepting new host keys",
+            message, file));
     }
     if (says(said, "Permission denied")) {
         throw AuthenticationError(message);
