@@ -42,6 +42,8 @@ TEST_CASE("lab.yaml: three builders from a range and a NAS") {
     CHECK(nas.user == "admin");
     CHECK(nas.bandwidth_bps == 100'000'000);
     CHECK(nas.groups == Names{"storage"});
+    CHECK(nas.openssh);
+    CHECK_FALSE(lab2.openssh);
 }
 
 TEST_CASE("ci-fleet.yaml: 128 hosts, 2 sites x 4 racks x 16") {
