@@ -73,6 +73,7 @@ OpenSshSession::OpenSshSession(ConnectOptions options)
         }
         if (Clock::now() >= deadline) {
             const std::string said = one_line(master_->error_output());
+            ::kill(master_->pid(), SIGTERM); // it does not end with its input
             master_.reset();
             std::filesystem::remove_all(control_directory_);
             throw util::Error(fmt::format(
