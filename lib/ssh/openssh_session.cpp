@@ -101,7 +101,10 @@ void OpenSshSession::fail_login(int exit_code) {
             message, file));
     }
     if (says(said, "Permission denied")) {
-        throw AuthenticationError(message);
+        throw AuthenticationError(fmt::format(
+            "{}: authentication as '{}' failed through '{}': {}: check the identities it offers "
+            "(the inventory's identity, ssh_config's IdentityFile and CertificateFile, ssh-agent)",
+            destination_, options_.user, options_.ssh_program, said));
     }
     throw util::Error(message);
 }
