@@ -91,14 +91,28 @@ prepare_nix() {
   use_nix_conf "$work/nix-conf"
 }
 
-# One new closure: six paths with real references, the big one random bytes.
-closure_root="" closure_count=0 closure_bytes=0
+# One new closure. random (the default): six paths with real references, the
+# big one $size_mib MiB of random bytes. real (closure_kind=real, with
+# real_paths): a system-like closure of this machine's files under /usr,
+# $size_mib MiB in all (scripts/real-closure-manifest: planned once per run of
+# the script, built anew each time).
+closure_root="" closure_count=0 closure_bytes=0 closure_kind=random real_paths=1000
 build_closure() {
   local nonce
   nonce=bench-$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')
-  log "building a closure with a $size_mib MiB random file"
-  nix-build --quiet "$source_dir/tests/integration/test_closure.nix" \
-    --argstr nonce "$nonce" --arg bigMiB "$size_mib" -o "$work/closure" >/dev/null
+  if [[ $closure_kind == real ]]; then
+    if [[ ! -e $work/real-closure.json ]]; then
+      "$source_dir/scripts/real-closure-manifest" --paths "$real_paths" \
+        --total-mib "$size_mib" >"$work/real-closure.json"
+    fi
+    log "building a closure of $real_paths paths of real files, about $size_mib MiB"
+    nix-build --quiet "$source_dir/scripts/real_closure.nix" --argstr nonce "$nonce" \
+      --arg manifest "$work/real-closure.json" -o "$work/closure" >/dev/null
+  else
+    log "building a closure with a $size_mib MiB random file"
+    nix-build --quiet "$source_dir/tests/integration/test_closure.nix" \
+      --argstr nonce "$nonce" --arg bigMiB "$size_mib" -o "$work/closure" >/dev/null
+  fi
   closure_root=$(readlink "$work/closure")
   closure_paths=$(nix-store -qR "$closure_root" | tr '\n' ' ')
   closure_count=$(wc -w <<<"$closure_paths")
