@@ -7,13 +7,7 @@
 { manifest, nonce }:
 let
   plan = builtins.fromJSON (builtins.readFile manifest);
-  build = name: script: attrs: derivation ({
-    inherit name nonce;
-    system = builtins.currentSystem;
-    builder = "/bin/sh";
-    args = [ "-e" "-c" script ];
-    PATH = "/bin:/usr/bin";
-  } // attrs);
+  build = import ../tests/integration/shell_derivation.nix nonce;
   package = k: spec: build "shoal-real-${toString k}" ''
     for f in $files; do
       mkdir -p "$out$(dirname "$f")"

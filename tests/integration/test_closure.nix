@@ -3,13 +3,7 @@
 # multi-megabyte file. Only /bin tools and no stdenv: builds in seconds.
 { nonce, bigMiB ? 3 }:
 let
-  build = name: script: deps: derivation ({
-    inherit name nonce;
-    system = builtins.currentSystem;
-    builder = "/bin/sh";
-    args = [ "-e" "-c" script ];
-    PATH = "/bin:/usr/bin";
-  } // deps);
+  build = import ./shell_derivation.nix nonce;
 
   # A directory with a big random file.
   data = build "shoal-test-data" ''

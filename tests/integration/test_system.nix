@@ -11,13 +11,7 @@
 #                      names this very $out.
 { nonce, label ? "system", healthy ? true, activateFails ? false, activateSleep ? 0, dataKiB ? 64 }:
 let
-  build = name: script: deps: derivation ({
-    inherit name nonce;
-    system = builtins.currentSystem;
-    builder = "/bin/sh";
-    args = [ "-e" "-c" script ];
-    PATH = "/bin:/usr/bin";
-  } // deps);
+  build = import ./shell_derivation.nix nonce;
   flag = b: if b then "1" else "0";
 
   # Some incompressible bytes so that the closure has content to move.
