@@ -121,6 +121,15 @@ build_closure() {
   ((closure_count >= 5)) || fail "the closure has only $closure_count paths"
 }
 
+# Each host's cgroup CPU microseconds, one a line (nothing without cgroups).
+hosts_cpu_usec() {
+  [[ -n $FLEET_CGROUP ]] || return 0
+  local k
+  for ((k = 1; k <= FLEET_HOSTS; k++)); do
+    awk '$1 == "usage_usec" { print $2 }' "$FLEET_CGROUP/h$k/cpu.stat"
+  done
+}
+
 # --- one fleet at a time: every run starts from empty stores ---
 # fleet_up HOSTS TAG BANDWIDTH [FLEET-UP OPTIONS...]: fleet PREFIX-TAG, its
 # fleet.env sourced (FLEET_*).
