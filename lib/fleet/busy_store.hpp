@@ -2,8 +2,14 @@
 
 #include <chrono>
 #include <cstddef>
+#include <exception>
+#include <functional>
 #include <optional>
+#include <random>
+#include <spdlog/spdlog.h>
+#include <string>
 #include <string_view>
+#include <thread>
 
 namespace shoal::fleet {
 
@@ -20,5 +26,28 @@ bool store_was_busy(std::string_view error);
 // busy store refused, or nothing once the retries are spent. Doubling, with
 // `jitter` (in [0, 1)) spreading the retries of processes that collided.
 std::optional<std::chrono::milliseconds> busy_store_backoff(std::size_t retry, double jitter);
+
+// Returns what `attempt` returns, calling it again (after busy_store_backoff,
+// logged under `host_name`) while it fails only because a store was busy.
+// Any other failure, or the last busy one, propagates.
+template <typename Attempt> auto retry_while_busy(const std::string& host_name, Attempt attempt) {
+    std::minstd_rand jitter(
+        static_cast<std::minstd_rand::result_type>(std::hash<std::string>()(host_name) | 1U));
+    for (std::size_t retry = 0;; ++retry) {
+        try {
+            return attempt();
+        } catch (const std::exception& e) {
+            const auto delay =
+                store_was_busy(e.what())
+                    ? busy_store_backoff(retry, std::uniform_real_distribution<>()(jitter))
+                    : std::nullopt;
+            if (!delay) {
+                throw;
+            }
+            spdlog::info("{}: {}; trying again in {} ms", host_name, e.what(), delay->count());
+            std::this_thread::sleep_for(*delay);
+        }
+    }
+}
 
 } // namespace shoal::fleet

@@ -14,7 +14,6 @@ std::unique_ptr<Session> Connector::open(const ConnectOptions& options) {
     if (options.ssh_program.empty()) {
         return std::make_unique<Libssh2Session>(*this, options);
     }
-    options.validate();
     return std::make_unique<OpenSshSession>(options);
 }
 
@@ -38,7 +37,6 @@ io::UniqueFd Connector::connect(const ConnectOptions& options) {
 
 std::unique_ptr<RemoteForwarding> Connector::forwarder(const ConnectOptions& options) {
     if (!options.ssh_program.empty()) {
-        options.validate();
         return std::make_unique<OpenSshSession>(options);
     }
     auto socket = connect(options);

@@ -69,13 +69,13 @@ int OpenSshChannel::exit_status() {
     for (;;) {
         const auto left =
             std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-        if (left.count() <= 0 || !ready(client_.output_fd(), POLLIN, left)) {
-            if (Clock::now() < deadline) {
-                continue;
-            }
+        if (left.count() <= 0) {
             throw util::Error(fmt::format(
                 "{}: '{}' did not end within {} of the end of its input", session_.destination(),
                 command_, util::format_seconds(std::chrono::duration<double>(io_timeout).count())));
+        }
+        if (!ready(client_.output_fd(), POLLIN, left)) {
+            continue; // interrupted, or the deadline: the check above tells
         }
         const ssize_t n = ::read(client_.output_fd(), discard.data(), discard.size());
         if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN)) {

@@ -19,16 +19,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// A directory only we can enter, for the control socket: nobody else may
-// connect to the master, which runs commands as the host's user.
-std::filesystem::path make_private_directory() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "shoal-ssh.XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) {
-        util::throw_errno("creating a directory for an ssh control socket");
-    }
-    return pattern;
-}
-
 // ssh's messages, one per line, as one line for a host's reason.
 std::string one_line(const std::string& text) {
     std::string result;
@@ -47,14 +37,33 @@ bool says(const std::string& text, std::string_view what) {
 
 } // namespace
 
+OpenSshSession::ControlDirectory::ControlDirectory() {
+    std::string pattern = (std::filesystem::temp_directory_path() / "shoal-ssh.XXXXXX").string();
+    if (::mkdtemp(pattern.data()) == nullptr) {
+        util::throw_errno("creating a directory for an ssh control socket");
+    }
+    path_ = pattern;
+}
+
+OpenSshSession::ControlDirectory::~ControlDirectory() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path_, ignored);
+}
+
+void OpenSshSession::StopMaster::operator()(io::ChildProcess* master) const {
+    if (!master->exit_code_if_ended()) {
+        ::kill(master->pid(), SIGTERM);
+    }
+    delete master;
+}
+
 OpenSshSession::OpenSshSession(ConnectOptions options)
     : options_(std::move(options)), destination_(options_.destination()),
-      control_directory_(make_private_directory()), control_path_(control_directory_ / "master") {
+      control_path_(control_directory_.path() / "master") {
+    options_.validate();
     try {
-        master_ =
-            std::make_unique<io::ChildProcess>(openssh_master_arguments(options_, control_path_));
+        master_.reset(new io::ChildProcess(openssh_master_arguments(options_, control_path_)));
     } catch (const util::Error& e) {
-        std::filesystem::remove_all(control_directory_);
         throw util::Error(fmt::format("{}: {}: install OpenSSH's client, or name it with "
                                       "--ssh-program",
                                       destination_, e.what()));
@@ -73,9 +82,6 @@ OpenSshSession::OpenSshSession(ConnectOptions options)
         }
         if (Clock::now() >= deadline) {
             const std::string said = one_line(master_->error_output());
-            ::kill(master_->pid(), SIGTERM); // it does not end with its input
-            master_.reset();
-            std::filesystem::remove_all(control_directory_);
             throw util::Error(fmt::format(
                 "{}: '{}' did not log in within {}{}", destination_, options_.ssh_program,
                 util::format_seconds(std::chrono::duration<double>(patience).count()),
@@ -87,8 +93,6 @@ OpenSshSession::OpenSshSession(ConnectOptions options)
 
 void OpenSshSession::fail_login(int exit_code) {
     const std::string said = one_line(master_->error_output());
-    master_.reset();
-    std::filesystem::remove_all(control_directory_);
     const auto message =
         fmt::format("{}: '{}' could not log in (exit status {}){}", destination_,
                     options_.ssh_program, exit_code, said.empty() ? "" : ": " + said);
@@ -107,16 +111,6 @@ void OpenSshSession::fail_login(int exit_code) {
             destination_, options_.user, options_.ssh_program, said));
     }
     throw util::Error(message);
-}
-
-OpenSshSession::~OpenSshSession() {
-    if (master_ && !master_->exit_code_if_ended()) {
-        // The master exits on SIGTERM, closing its connection and socket.
-        ::kill(master_->pid(), SIGTERM);
-    }
-    master_.reset();
-    std::error_code ignored;
-    std::filesystem::remove_all(control_directory_, ignored);
 }
 
 std::unique_ptr<Channel> OpenSshSession::start(std::string command) {

@@ -17,11 +17,10 @@ namespace shoal::ssh {
 // host and per command: the compatible transport, not the scalable one.
 class OpenSshSession final : public Session, public RemoteForwarding {
 public:
-    // Starts the master and waits until it has logged in: at most the
-    // connect timeout plus the IO timeout. Throws HostKeyError,
-    // AuthenticationError or util::Error with what ssh said.
+    // Checks `options` (UsageError), starts the master and waits until it
+    // has logged in: at most the connect timeout plus the IO timeout. Throws
+    // HostKeyError, AuthenticationError or util::Error with what ssh said.
     explicit OpenSshSession(ConnectOptions options);
-    ~OpenSshSession() override;
     OpenSshSession(const OpenSshSession&) = delete;
     OpenSshSession& operator=(const OpenSshSession&) = delete;
 
@@ -38,14 +37,34 @@ public:
     const std::filesystem::path& control_path() const { return control_path_; }
 
 private:
+    // A directory only we can enter, for the control socket (nobody else may
+    // connect to the master, which runs commands as the host's user);
+    // removed with everything in it.
+    class ControlDirectory {
+    public:
+        ControlDirectory();
+        ~ControlDirectory();
+        ControlDirectory(const ControlDirectory&) = delete;
+        ControlDirectory& operator=(const ControlDirectory&) = delete;
+        const std::filesystem::path& path() const { return path_; }
+
+    private:
+        std::filesystem::path path_;
+    };
+    // The master does not end with its input: a running one gets SIGTERM,
+    // on which it closes its connection and socket.
+    struct StopMaster {
+        void operator()(io::ChildProcess* master) const;
+    };
+
     // Why the master ended before it logged in, as the error to throw.
     [[noreturn]] void fail_login(int exit_code);
 
     ConnectOptions options_;
     std::string destination_;
-    std::filesystem::path control_directory_; // private to this session, removed with it
+    ControlDirectory control_directory_; // before the master: it outlives the socket
     std::filesystem::path control_path_;
-    std::unique_ptr<io::ChildProcess> master_;
+    std::unique_ptr<io::ChildProcess, StopMaster> master_;
 };
 
 } // namespace shoal::ssh
