@@ -9,6 +9,7 @@
 #include "plan/planner.hpp"
 #include "plan/simulator.hpp"
 #include "plan/text_report.hpp"
+#include "push/compression_choice.hpp"
 #include "push/plan_input.hpp"
 #include "push/source_address.hpp"
 #include "target_options.hpp"
@@ -201,6 +202,8 @@ int run_plan(const std::vector<std::string>& args) {
     const plan::Plan plan = plan::make_plan(fleet, plan_options);
     spdlog::debug("planned {} hosts, {} waves deep", plan.hosts.size(), plan.depth);
     say_swarm_mode(hosts);
+    spdlog::info("compression: {} (push's default; the estimate counts uncompressed NARs)",
+                 push::choose_compression(push::CompressionMode::automatic, fleet).why);
 
     switch (format) {
     case Format::dot:

@@ -112,6 +112,7 @@ push::SwarmPushOptions swarm_options_from(const po::variables_map& values,
         options.source_bandwidth_bps =
             inventory::parse_bandwidth(values["source-bandwidth"].as<std::string>());
     }
+    options.compression = push::parse_compression_mode(values["compress"].as<std::string>());
     options.max_upload_rate = bytes_per_second(values, "max-upload-rate");
     options.max_download_rate = bytes_per_second(values, "max-download-rate");
     options.fallback = values.count("no-fallback") == 0U;
@@ -158,6 +159,10 @@ int run_push(const std::vector<std::string>& args) {
             .c_str())(
         "source-bandwidth", po::value<std::string>()->value_name("RATE"),
         "the deployer's uplink for the planner, e.g. 1gbit (default: the hosts' own)")(
+        "compress", po::value<std::string>()->default_value("auto")->value_name("zstd|none|auto"),
+        "how staged NARs travel: zstd (compressed once by the deployer, decompressed by agents "
+        "as they import; Nix checks every NAR hash), none, or auto: zstd when some link is slower "
+        "than the deployer compresses (about 1.5 Gbit/s per core)")(
         "tunnel",
         "the hosts cannot connect to this machine (it is behind NAT, or they are behind a "
         "bastion): the deployer's slices reach them through SSH tunnels; chosen by itself for "

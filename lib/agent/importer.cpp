@@ -1,9 +1,12 @@
 #include "agent/importer.hpp"
 
 #include "agent/staged_nar_source.hpp"
+#include "io/zstd_stream.hpp"
+#include "nix/nar_file.hpp"
 #include "util/error.hpp"
 
 #include <fmt/format.h>
+#include <optional>
 #include <spdlog/spdlog.h>
 
 namespace shoal::agent {
@@ -60,13 +63,21 @@ void Importer::run(std::stop_token stop) {
 
 void Importer::import(const AssignedPath& path, std::stop_token stop) {
     const std::filesystem::path file = files_directory_ / path.file;
-    StagedNarSource nar(file, std::move(stop));
-    if (nar.size() != path.info.nar_size) {
-        throw util::Error(fmt::format("{} has {} bytes, but the NAR has {}", file.string(),
-                                      nar.size(), path.info.nar_size));
+    StagedNarSource staged(file, std::move(stop));
+    std::optional<io::ZstdSource> decompressed;
+    std::uint64_t nar_size = staged.size();
+    if (nix::nar_file_compression(path.file) == nix::NarCompression::zstd) {
+        decompressed.emplace(staged, file.string());
+        // Checked before Nix reads a byte; Nix checks the hash and size again.
+        nar_size = decompressed->content_size().value_or(0);
+    }
+    if (nar_size != path.info.nar_size) {
+        throw util::Error(fmt::format("{} holds {} bytes of NAR, but the path's NAR has {}",
+                                      file.string(), nar_size, path.info.nar_size));
     }
     spdlog::debug("importing {} from {}", path.info.path, file.string());
-    store_->connection().add_to_store_nar(path.info, nar);
+    store_->connection().add_to_store_nar(
+        path.info, decompressed ? static_cast<io::Source&>(*decompressed) : staged);
     spdlog::info("imported {}", path.info.path);
 }
 

@@ -2,8 +2,8 @@
 
 #include "nix/closure.hpp"
 #include "nix/local_store.hpp"
+#include "nix/nar_file.hpp"
 #include "push/direct_copy.hpp"
-#include "push/nar_staging.hpp"
 #include "util/error.hpp"
 #include "util/units.hpp"
 
@@ -76,7 +76,7 @@ agent::Assignment assignment_for(const SwarmContext& context, const Receiver& re
     assignment.listen = {receiver.host->address, receiver.host->swarm_port};
     assignment.staging = agent_staging(context, *receiver.host);
     for (const auto& info : receiver.missing) {
-        assignment.paths.push_back({info, nar_file_name(info.path)});
+        assignment.paths.push_back({info, nix::nar_file_name(info.path, context.compression)});
     }
     assignment.relay_files = receiver.relay_files;
     assignment.low_priority = context.options.low_priority;

@@ -2,11 +2,13 @@
 
 #include "io/fd.hpp"
 #include "io/fd_stream.hpp"
+#include "io/zstd_stream.hpp"
 #include "nix/sha256.hpp"
 #include "util/error.hpp"
 
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <optional>
 #include <set>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
@@ -31,7 +33,7 @@ private:
 };
 
 void stage_one(nix::ServeConnection& local_store, const nix::PathInfo& info,
-               const std::filesystem::path& file) {
+               const std::filesystem::path& file, nix::NarCompression compression) {
     const auto partial = std::filesystem::path(file).concat(".part");
     io::UniqueFd fd(::open(partial.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
     if (!fd) {
@@ -40,8 +42,15 @@ void stage_one(nix::ServeConnection& local_store, const nix::PathInfo& info,
     std::string hash;
     {
         io::FdSink out(fd.get());
-        HashingSink hashing(out);
+        std::optional<io::ZstdSink> compressing;
+        if (compression == nix::NarCompression::zstd) {
+            compressing.emplace(out, info.nar_size);
+        }
+        HashingSink hashing(compressing ? static_cast<io::Sink&>(*compressing) : out);
         local_store.dump_store_path(info.path, hashing);
+        if (compressing) {
+            compressing->finish();
+        }
         out.flush();
         hash = hashing.finish();
     }
@@ -57,20 +66,38 @@ void stage_one(nix::ServeConnection& local_store, const nix::PathInfo& info,
     std::filesystem::rename(partial, file);
 }
 
-} // namespace
-
-std::string nar_file_name(const std::string& store_path) {
-    return std::filesystem::path(store_path).filename().string() + ".nar";
+// A staged file is complete once it has its final name (stage_one renames it
+// only when verified); its size, or the size its zstd frame declares, guards
+// against a file changed since.
+bool already_staged(const std::filesystem::path& file, const nix::PathInfo& info,
+                    nix::NarCompression compression) {
+    std::error_code error;
+    const auto size = std::filesystem::file_size(file, error);
+    if (error || compression == nix::NarCompression::none) {
+        return !error && size == info.nar_size;
+    }
+    io::UniqueFd fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!fd) {
+        return false;
+    }
+    io::FdSource in(fd.get());
+    try {
+        return io::ZstdSource(in, file.string()).content_size() == info.nar_size;
+    } catch (const util::Error&) {
+        return false;
+    }
 }
 
+} // namespace
+
 void stage_nars(nix::ServeConnection& local_store, const std::vector<nix::PathInfo>& paths,
-                const std::filesystem::path& directory) {
+                const std::filesystem::path& directory, nix::NarCompression compression) {
     std::filesystem::create_directories(directory);
     std::filesystem::permissions(directory, std::filesystem::perms::owner_all);
     // The torrent takes every file here: leftovers of earlier pushes must go.
     std::set<std::string> expected;
     for (const auto& info : paths) {
-        expected.insert(nar_file_name(info.path));
+        expected.insert(nix::nar_file_name(info.path, compression));
     }
     for (const auto& entry : std::filesystem::directory_iterator(directory)) {
         if (expected.count(entry.path().filename().string()) == 0) {
@@ -78,14 +105,13 @@ void stage_nars(nix::ServeConnection& local_store, const std::vector<nix::PathIn
         }
     }
     for (const auto& info : paths) {
-        const auto file = directory / nar_file_name(info.path);
-        std::error_code error;
-        if (std::filesystem::file_size(file, error) == info.nar_size && !error) {
+        const auto file = directory / nix::nar_file_name(info.path, compression);
+        if (already_staged(file, info, compression)) {
             spdlog::debug("staging: {} already there", file.string());
             continue;
         }
         try {
-            stage_one(local_store, info, file);
+            stage_one(local_store, info, file, compression);
         } catch (const nix::ServeError& e) {
             // What shoal pushes is pinned against garbage collection, but not
             // against a path removed behind Nix's back.

@@ -3,6 +3,7 @@
 #include "fleet/host_closures.hpp"
 #include "fleet/remote_store.hpp"
 #include "inventory/host.hpp"
+#include "nix/nar_file.hpp"
 #include "nix/path_info.hpp"
 #include "push/swarm_coordinator.hpp"
 #include "push/swarm_push.hpp"
@@ -41,7 +42,8 @@ struct SwarmContext {
     const fleet::HostClosures& closures;
     report::PushReporter& reporter;
     ssh::Connector& connector;
-    std::string key; // the deployment's, in staging paths and the torrent's name
+    std::string key;                 // the deployment's, in staging paths and the torrent's name
+    nix::NarCompression compression; // of the staged NARs, which their file names say
     swarm::CertificateAuthority ca;
     swarm::BuiltTorrent torrent;          // once staged
     std::vector<swarm::Endpoint> sources; // one per slice of the deployer; together, every piece

@@ -5,6 +5,7 @@
 #include "plan/estimate.hpp"
 #include "plan/planner.hpp"
 #include "push/agent_start.hpp"
+#include "push/compression_choice.hpp"
 #include "push/direct_push.hpp"
 #include "push/executable_system.hpp"
 #include "push/nar_staging.hpp"
@@ -61,6 +62,7 @@ std::string torrent_name_for(const std::string& key) {
 struct ReceiverPlan {
     std::vector<std::size_t> fed; // the receivers the deployer feeds, by slice
     int piece_size = 0;           // the torrent's
+    CompressionChoice compression;
 };
 
 // Plans the fan-out over the receivers and derives each one's peers and the
@@ -76,13 +78,14 @@ ReceiverPlan plan_receivers(std::vector<Receiver>& receivers, const SwarmPushOpt
     plan_options.piece_size = swarm_piece_size(fleet);
     plan_options.jobs = std::max<std::size_t>(options.direct.jobs, 1);
     auto plan = plan::make_plan(fleet, plan_options);
+    auto compression = choose_compression(options.compression, fleet);
 
     std::map<std::string, std::size_t> receiver_by_name;
     for (std::size_t i = 0; i < receivers.size(); ++i) {
         receiver_by_name[receivers[i].host->name] = i;
     }
     const auto routes = swarm_routes(plan);
-    ReceiverPlan decided{{}, static_cast<int>(plan_options.piece_size)};
+    ReceiverPlan decided{{}, static_cast<int>(plan_options.piece_size), std::move(compression)};
     auto& fed = decided.fed;
     for (std::size_t k = 0; k < routes.sourced.size(); ++k) {
         fed.push_back(receiver_by_name.at(plan.hosts[routes.sourced[k]].name));
@@ -96,7 +99,8 @@ ReceiverPlan plan_receivers(std::vector<Receiver>& receivers, const SwarmPushOpt
                                         : receiver_by_name.at(plan.hosts[node].name));
         }
         for (const auto id : plan.sets.paths(routes.relays[j])) {
-            r.relay_files.push_back(nar_file_name(fleet.paths.name(id)));
+            r.relay_files.push_back(
+                nix::nar_file_name(fleet.paths.name(id), decided.compression.compression));
         }
     }
     spdlog::info("plan: {} receivers, {} waves, fan-out {}, {} fed by the deployer",
@@ -106,13 +110,14 @@ ReceiverPlan plan_receivers(std::vector<Receiver>& receivers, const SwarmPushOpt
 
 // The files each fed receiver downloads, by slice.
 std::vector<std::set<std::string>> wanted_by_slice(const std::vector<Receiver>& receivers,
-                                                   const std::vector<std::size_t>& fed) {
+                                                   const std::vector<std::size_t>& fed,
+                                                   nix::NarCompression compression) {
     std::vector<std::set<std::string>> wanted;
     for (const auto i : fed) {
         auto& files =
             wanted.emplace_back(receivers[i].relay_files.begin(), receivers[i].relay_files.end());
         for (const auto& info : receivers[i].missing) {
-            files.insert(nar_file_name(info.path));
+            files.insert(nix::nar_file_name(info.path, compression));
         }
     }
     return wanted;
@@ -120,17 +125,25 @@ std::vector<std::set<std::string>> wanted_by_slice(const std::vector<Receiver>& 
 
 // Stages every NAR that some receiver lacks and builds the push's torrent.
 void stage(SwarmContext& context, const std::vector<nix::PathInfo>& to_stage,
-           const std::filesystem::path& staging, int piece_size) {
+           const std::filesystem::path& staging, const ReceiverPlan& plan) {
     const auto torrent_name = torrent_name_for(context.key);
     {
         nix::LocalStore local_store;
-        stage_nars(local_store.connection(), to_stage, staging / torrent_name);
+        stage_nars(local_store.connection(), to_stage, staging / torrent_name,
+                   plan.compression.compression);
     }
     spdlog::info("staged {} NARs in {}", to_stage.size(), staging.string());
     spdlog::debug("timeline: staged, {} into the push",
                   util::format_seconds(util::seconds_since(context.start)));
     context.torrent =
-        swarm::build_torrent(staging / torrent_name, context.ca.certificate_pem(), piece_size);
+        swarm::build_torrent(staging / torrent_name, context.ca.certificate_pem(), plan.piece_size);
+    std::uint64_t nar_bytes = 0;
+    for (const auto& info : to_stage) {
+        nar_bytes += info.nar_size;
+    }
+    context.reporter.staged(to_stage.size(), nar_bytes, context.torrent.total_size,
+                            nix::compression_name(plan.compression.compression),
+                            plan.compression.why);
     // Public data only (file hashes, the CA's certificate): lets an operator
     // inspect the push, or test that a client holding it is refused.
     swarm::write_file_atomically(staging / (torrent_name + ".torrent"), context.torrent.bytes);
@@ -148,14 +161,15 @@ void run_swarm(SwarmContext& context, const std::vector<Receiver>& receivers,
     SwarmDriver driver(context, receivers, outcomes,
                        std::clamp<std::size_t>(context.options.direct.jobs, 1, max_pool_threads));
     driver.start_agents();
-    stage(context, to_stage, staging, plan.piece_size);
+    stage(context, to_stage, staging, plan);
     swarm::SwarmOptions source_options;
     source_options.torrent = context.torrent.bytes;
     source_options.save_path = staging;
     source_options.certificate = context.ca.issue("@source", context.torrent.name);
     source_options.upload_rate_limit = context.options.max_upload_rate;
     source_options.low_priority = context.options.low_priority;
-    SliceSeeder sources(source_options, context.sources, wanted_by_slice(receivers, plan.fed));
+    SliceSeeder sources(source_options, context.sources,
+                        wanted_by_slice(receivers, plan.fed, context.compression));
     if (!tunnelled.empty()) {
         tunnels.emplace(context.connector, receivers, tunnelled, context.sources,
                         context.options.direct.remote, context.options.direct.jobs);
@@ -319,6 +333,7 @@ std::vector<report::HostOutcome> push_swarm(fleet::HostConnections& connections,
                          reporter,
                          connections.connector(),
                          key,
+                         plan.compression.compression,
                          std::move(ca),
                          {},
                          source_endpoints,

@@ -6,6 +6,7 @@
 #include "io/termination_signals.hpp"
 #include "plan/plan_options.hpp"
 #include "push/agent_program.hpp"
+#include "push/compression_choice.hpp"
 #include "push/direct_push.hpp"
 #include "report/push_reporter.hpp"
 #include "swarm/endpoint.hpp"
@@ -42,6 +43,9 @@ struct SwarmPushOptions {
     bool tunnel = false;
     std::uint16_t listen_port = inventory::default_swarm_port;
     unsigned fanout = plan::default_fanout;
+    // How the staged NARs travel: auto compresses when a link is slower than
+    // the deployer compresses (see choose_compression).
+    CompressionMode compression = CompressionMode::automatic;
     std::uint64_t source_bandwidth_bps = 0; // 0: assume the hosts' own link speed
     bool fallback = true;
     bool keep_cache = false;

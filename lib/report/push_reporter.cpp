@@ -157,6 +157,24 @@ void PushReporter::swarm_mode(std::string_view mode, std::string_view how) {
     }
 }
 
+void PushReporter::staged(std::size_t paths, std::uint64_t nar_bytes, std::uint64_t staged_bytes,
+                          std::string_view compression, std::string_view why) {
+    const double ratio = staged_bytes == 0
+                             ? 1.0
+                             : static_cast<double>(nar_bytes) / static_cast<double>(staged_bytes);
+    staging_ =
+        fmt::format("staged: {} NARs, {} as {} ({:.2f}x); compression: {}", paths,
+                    util::format_bytes(nar_bytes), util::format_bytes(staged_bytes), ratio, why);
+    say(staging_);
+    if (events_) {
+        events_->write("staged", {{"paths", paths},
+                                  {"nar_bytes", nar_bytes},
+                                  {"staged_bytes", staged_bytes},
+                                  {"compression", compression},
+                                  {"why", why}});
+    }
+}
+
 void PushReporter::peer_banned(std::string_view host, std::string_view peer,
                                std::string_view endpoint) {
     const auto who = peer.empty() ? fmt::format("{}, outside the inventory", endpoint)
@@ -325,6 +343,9 @@ void PushReporter::summary(const std::vector<HostOutcome>& outcomes, double seco
                          util::format_seconds(seconds));
     if (!swarm_mode_.empty()) {
         table += "\n" + swarm_mode_;
+    }
+    if (!staging_.empty()) {
+        table += "\n" + staging_;
     }
     if (activated + rolled_back + not_activated > 0) {
         table += fmt::format("\nactivation: {} activated, {} rolled back, {} not activated",

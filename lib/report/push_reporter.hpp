@@ -78,6 +78,11 @@ public:
     // swarm: how the deployer's slices reach the hosts ("direct": they
     // connect to it; "tunnelled": through SSH), said once, and again in the summary.
     void swarm_mode(std::string_view mode, std::string_view how);
+    // swarm: the deployer staged `paths` NARs of `nar_bytes` as `staged_bytes`
+    // of files, compressed as `compression` says (`why`: how it was chosen);
+    // said once, and again in the summary.
+    void staged(std::size_t paths, std::uint64_t nar_bytes, std::uint64_t staged_bytes,
+                std::string_view compression, std::string_view why);
     // `host`'s swarm refuses `peer` (an inventory host's name, or empty for
     // an address outside the inventory) from now on: its data failed a hash check.
     void peer_banned(std::string_view host, std::string_view peer, std::string_view endpoint);
@@ -106,6 +111,7 @@ private:
     std::ostream& human_;
     std::mutex human_mutex_;
     std::string swarm_mode_;            // for the summary; empty: no swarm ran
+    std::string staging_;               // likewise
     std::uint64_t last_downloaded_ = 0; // for the rate between progress reports
     double last_progress_seconds_ = 0;
 };

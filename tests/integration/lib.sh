@@ -12,7 +12,8 @@
 #                             builds a closure of six new store paths (references,
 #                             executables, symlinks, subdirectories, a 3 MiB file)
 #                             with OUT_LINK pointing at its top; deletes them on exit.
-#                             NIX_TEST_BIG_MIB=N makes the big file N MiB.
+#                             NIX_TEST_BIG_MIB=N makes the big file N MiB;
+#                             NIX_TEST_BIG_KIND=text makes it compressible.
 #   chroot_store_setup DIR    registers DIR (a `nix-store --store DIR` chroot store)
 #                             for deletion on exit.
 
@@ -77,7 +78,8 @@ nix_build_test_closure() {
   local out_link=$1 nonce paths
   nonce=$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')
   nix-build --quiet "$SHOAL_SOURCE_DIR/tests/integration/test_closure.nix" \
-    --argstr nonce "$nonce" --arg bigMiB "${NIX_TEST_BIG_MIB:-3}" -o "$out_link" >/dev/null
+    --argstr nonce "$nonce" --arg bigMiB "${NIX_TEST_BIG_MIB:-3}" \
+    --argstr bigKind "${NIX_TEST_BIG_KIND:-random}" -o "$out_link" >/dev/null
   paths=$(nix-store -qR "$out_link" | tr '\n' ' ')
   on_exit "rm -f '$out_link'; nix_delete_paths $paths"
 }

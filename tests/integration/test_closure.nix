@@ -1,14 +1,17 @@
 # A small closure with real references, new on every build (nonce): six
 # store paths with directories, executables, symlinks, empty files and a
 # multi-megabyte file. Only /bin tools and no stdenv: builds in seconds.
-{ nonce, bigMiB ? 3 }:
+# bigKind "text" makes the big file compressible (numbered lines) instead.
+{ nonce, bigMiB ? 3, bigKind ? "random" }:
 let
   build = import ./shell_derivation.nix nonce;
 
   # A directory with a big random file.
   data = build "shoal-test-data" ''
     mkdir -p $out/share/data
-    dd if=/dev/urandom of=$out/share/data/blob bs=1M count=${toString bigMiB} 2>/dev/null
+    ${if bigKind == "text"
+      then "seq 1 100000000 | head -c ${toString (bigMiB * 1048576)} > $out/share/data/blob"
+      else "dd if=/dev/urandom of=$out/share/data/blob bs=1M count=${toString bigMiB} 2>/dev/null"}
     echo "$nonce" > $out/share/data/nonce
   '' { };
 

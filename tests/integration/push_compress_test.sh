@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# `shoal push --compress`: the deployer stages each NAR zstd-compressed once,
+# the swarm carries the compressed files, agents decompress while importing and
+# Nix checks every NAR hash. On a fleet with 100 Mbit/s links `auto` chooses
+# zstd; a compressible closure then leaves the deployer in fewer bytes than its
+# NARs; a rerun reuses the staged, compressed NARs; `none` stages plain NARs.
+source "$(dirname "$0")/fleet.sh"
+: "${SHOAL:?}"
+
+nix_test_setup
+fleet_start 5 100mbit
+cd "$TEST_TMP"
+
+# A closure whose 24 MiB file is numbered lines: zstd makes it several times smaller.
+NIX_TEST_BIG_MIB=24 NIX_TEST_BIG_KIND=text nix_build_test_closure result
+closure=$(nix-store -qR result)
+paths=$(wc -l <<<"$closure")
+
+deployer_tx() { in_deployer cat /sys/class/net/eth0/statistics/tx_bytes; }
+push() { # push OUT ARGS...
+  local out=$1
+  shift
+  run_shoal "$out" push -i "$FLEET_INVENTORY" --json --staging "$TEST_TMP/staging" \
+    --remote-staging "$TEST_TMP/remote" --linger 10 "$@" "$(readlink result)"
+  ((rc == 0)) || fail "push $out failed ($rc): $(tail -n 30 "$out.txt")"
+  [[ -z $(jq -c 'select(.event == "host-fallback")' "$out.json") ]] ||
+    fail "$out: a host fell back: $(jq -c 'select(.event == "host-fallback")' "$out.json")"
+}
+staged() { jq -r "select(.event == \"staged\") | .$2" "$1.json"; } # staged OUT FIELD
+
+# 1. zstd to h1 and h2, keeping the staged NARs: compressed files travel, and
+# the deployer sends fewer bytes than the closure's NARs.
+tx_before=$(deployer_tx)
+push first --compress zstd --keep-cache --hosts "*-h1,*-h2"
+tx=$(($(deployer_tx) - tx_before))
+for n in 1 2; do assert_has_closure $n "$closure"; done
+[[ $(staged first compression) == zstd ]] || fail "not staged with zstd: $(grep staged first.json)"
+nar_bytes=$(staged first nar_bytes)
+staged_bytes=$(staged first staged_bytes)
+echo "staged $nar_bytes bytes of NARs as $staged_bytes; the deployer sent $tx bytes"
+((staged_bytes * 3 < nar_bytes)) || fail "zstd staged $staged_bytes bytes for $nar_bytes of NARs"
+((tx < nar_bytes / 2)) || fail "the deployer sent $tx bytes for $nar_bytes bytes of NARs"
+(($(find "$TEST_TMP/staging" -name '*.nar.zst' | wc -l) == paths)) ||
+  fail "the staging does not hold one .nar.zst per path: $(find "$TEST_TMP/staging" -type f)"
+(($(jq -c 'select(.event == "path-imported")' first.json | wc -l) == 2 * paths)) ||
+  fail "not every path was imported by an agent"
+grep -q "compression: zstd (--compress zstd)" first.txt || fail "the summary does not say zstd"
+
+# 2. The default (auto) on 100 Mbit/s links compresses too, and reuses what
+# the first push staged: nothing is compressed again.
+push second -v --hosts "*-h1,*-h2,*-h3,*-h4"
+for n in 3 4; do assert_has_closure $n "$closure"; done
+[[ $(staged second compression) == zstd ]] || fail "auto did not choose zstd"
+staged second why | grep -q "auto: the slowest link, .*100 Mbit/s, is slower than zstd" ||
+  fail "auto's reason is not the links: $(staged second why)"
+(($(grep -c "already there" second.txt) == paths)) ||
+  fail "the rerun staged again: $(grep -c "already there" second.txt) of $paths NARs reused"
+[[ -z $(find "$TEST_TMP/staging" -name '*.nar*') ]] ||
+  fail "staged NARs were kept after a successful push without --keep-cache"
+
+# 3. none: plain NARs, as many bytes as the NARs.
+push third --compress none --hosts "*-h5"
+assert_has_closure 5 "$closure"
+[[ $(staged third compression) == none ]] || fail "--compress none compressed"
+(($(staged third staged_bytes) == nar_bytes)) || fail "--compress none staged other bytes"
+
+# 4. A wrong value is refused before anything connects.
+run_shoal bad push -i "$FLEET_INVENTORY" --compress xz "$(readlink result)"
+((rc == 2)) || fail "--compress xz exited $rc"
+grep -q -- "--compress must be zstd, none or auto, not 'xz'" bad.txt ||
+  fail "unclear error for --compress xz: $(cat bad.txt)"
+echo "push_compress_test: all checks passed"
