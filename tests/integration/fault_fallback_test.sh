@@ -42,7 +42,7 @@ held_by_all() {
 }
 (
   wait_for 60 held_by_all || exit 1
-  find staging -name '*.nar' -delete
+  find staging -name '*.nar*' -delete # .nar, or .nar.zst when compressed
   touch gate/go
 ) &
 push vanished --stall-timeout 40 --linger 60
