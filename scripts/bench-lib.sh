@@ -133,14 +133,17 @@ hosts_cpu_usec() {
 # --- one fleet at a time: every run starts from empty stores ---
 # fleet_up HOSTS TAG BANDWIDTH [FLEET-UP OPTIONS...]: fleet PREFIX-TAG, its
 # fleet.env sourced (FLEET_*).
+# Each fleet's hosts get a file system of their own (fleet-up --disk), sparse,
+# with room for 4 copies of the closure per host (store, staging, slack).
 fleet_up() {
-  local hosts=$1 tag=$2 bandwidth=$3
+  local hosts=$1 tag=$2 bandwidth=$3 disk_gib
   shift 3
   fleet_name=$name_prefix-$tag
   fleet_dir=$work/fleet-$tag
-  log "fleet $fleet_name: $hosts host(s) at $bandwidth${*:+ ($*)}"
+  disk_gib=$((hosts * size_mib * 4 / 1024 + 4))
+  log "fleet $fleet_name: $hosts host(s) at $bandwidth${*:+ ($*)}, a ${disk_gib}G disk"
   "$source_dir/scripts/fleet-up" --name "$fleet_name" --hosts "$hosts" --bandwidth "$bandwidth" \
-    --dir "$fleet_dir" "$@" >/dev/null
+    --dir "$fleet_dir" --disk "${disk_gib}G" "$@" >/dev/null
   # shellcheck disable=SC1091
   source "$fleet_dir/fleet.env"
 }
