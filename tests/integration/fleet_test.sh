@@ -71,10 +71,18 @@ qdiscs() { ip netns exec "$1" tc qdisc show dev "$2"; }
 [[ $(qdiscs "$FLEET_NAME-h1" eth0) == *"pfifo 10: parent 1:1 limit 256p"* ]] ||
   fail "no 256-packet queue behind h1's tbf: $(qdiscs "$FLEET_NAME-h1" eth0)"
 
-# A second fleet coexists on its own subnet.
-fleet_start 1
+# A second fleet coexists on its own subnet; --disk gives its host a file
+# system of its own for /nix and /var/tmp.
+fleet_start 1 "" --disk 1G
 [[ $FLEET_SUBNET != $(grep FLEET_SUBNET= "$first_dir/fleet.env" | cut -d= -f2) ]] || fail "fleets share a subnet"
 [[ $(ssh_to "$FLEET_ADDRESSES" nix-store --version) == "nix-store (Nix) "* ]] || fail "second fleet unreachable"
+# (Bind mounts of its subdirectories: SOURCE reads /dev/loopN[/h1/nix], MAJ:MIN is the device's.)
+[[ $(ssh_to "$FLEET_ADDRESSES" findmnt -n -o SOURCE --target /nix/store) == /dev/loop* ]] ||
+  fail "--disk: the host's /nix is not on a loop device"
+disk=$(ssh_to "$FLEET_ADDRESSES" findmnt -n -o MAJ:MIN --target /nix/store)
+[[ $(ssh_to "$FLEET_ADDRESSES" findmnt -n -o MAJ:MIN --target /var/tmp) == "$disk" ]] ||
+  fail "--disk: the host's /var/tmp is not on its own disk"
+[[ $(findmnt -n -o MAJ:MIN --target /nix/store) != "$disk" ]] || fail "--disk: the machine's /nix moved"
 second_name=$FLEET_NAME second_dir=$FLEET_DIR
 
 # fleet-down removes everything, twice in a row without complaint.
@@ -136,5 +144,13 @@ sitelink_name=$FLEET_NAME sitelink_dir=$FLEET_DIR
 "$fleet_scripts/fleet-down" --name "$sitelink_name" --dir "$sitelink_dir"
 left=$(fleet_leftovers "$sitelink_name" "$sitelink_dir")
 [[ -z $left ]] || fail "after fleet-down of a --site-link fleet: $left"
+
+# fleet-down of a --disk fleet unmounts its file system and frees the loop device.
+"$fleet_scripts/fleet-down" --name "$second_name" --dir "$second_dir"
+left=$(fleet_leftovers "$second_name" "$second_dir")
+[[ -z $left ]] || fail "after fleet-down of a --disk fleet: $left"
+! findmnt -n "$second_dir/hosts" >/dev/null || fail "fleet-down left $second_dir/hosts mounted"
+wait_for 10 eval '[[ -z $(losetup -a | grep -F "$second_dir/") ]]' ||
+  fail "fleet-down left a loop device: $(losetup -a | grep -F "$second_dir/")"
 
 echo "fleet test passed"
