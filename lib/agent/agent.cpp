@@ -8,6 +8,7 @@
 #include "swarm/swarm_session.hpp"
 #include "util/error.hpp"
 
+#include <algorithm>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <new>
@@ -230,13 +231,23 @@ void Agent::advance_imports(const swarm::SwarmStatus& status, Importer& importer
         schedule.mark_imported(path);
         events_.write(PathImported{path});
     }
-    std::set<std::string> complete_files;
-    for (const swarm::FileProgress& file : status.files) {
-        if (file.complete()) {
-            complete_files.insert(file.name);
+    // Files only complete over time: while their number stands still, nothing
+    // became importable (this runs on every alert, and with a thousand paths a
+    // full pass was the agent's main cost).
+    const auto complete_count = static_cast<std::size_t>(
+        std::count_if(status.files.begin(), status.files.end(),
+                      [](const swarm::FileProgress& file) { return file.complete(); }));
+    std::vector<AssignedPath> batch;
+    if (complete_count != complete_files_seen_) {
+        complete_files_seen_ = complete_count;
+        std::set<std::string> complete_files;
+        for (const swarm::FileProgress& file : status.files) {
+            if (file.complete()) {
+                complete_files.insert(file.name);
+            }
         }
+        batch = schedule.take_importable(complete_files);
     }
-    const std::vector<AssignedPath> batch = schedule.take_importable(complete_files);
     for (const AssignedPath& path : batch) {
         importer.add(path);
     }

@@ -55,6 +55,7 @@ private:
     EventWriter& events_;
     io::TerminationSignals& signals_;
     bool ready_ = false;
+    std::size_t complete_files_seen_ = 0; // complete files when imports were last looked for
     std::vector<swarm::Endpoint> peers_before_ready_;
 };
 

@@ -10,8 +10,9 @@ ImportSchedule::ImportSchedule(std::vector<AssignedPath> paths,
                                const std::set<std::string>& valid_paths)
     : paths_(std::move(paths)), valid_before_(valid_paths) {
     for (const AssignedPath& assigned : paths_) {
-        states_[assigned.info.path] =
-            valid_paths.contains(assigned.info.path) ? State::valid : State::missing;
+        const bool valid = valid_paths.contains(assigned.info.path);
+        states_[assigned.info.path] = valid ? State::valid : State::missing;
+        valid_count_ += valid ? 1 : 0;
     }
 }
 
@@ -62,12 +63,13 @@ ImportSchedule::take_importable(const std::set<std::string>& complete_files) {
 }
 
 void ImportSchedule::mark_imported(const std::string& path) {
-    states_.at(path) = State::valid;
+    State& state = states_.at(path);
+    valid_count_ += state == State::valid ? 0 : 1;
+    state = State::valid;
 }
 
 bool ImportSchedule::all_valid() const {
-    return std::all_of(states_.begin(), states_.end(),
-                       [](const auto& entry) { return entry.second == State::valid; });
+    return valid_count_ == states_.size();
 }
 
 std::vector<std::string> ImportSchedule::unimportable() const {

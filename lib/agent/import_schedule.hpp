@@ -47,6 +47,7 @@ private:
     std::vector<AssignedPath> paths_;
     std::set<std::string> valid_before_;
     std::map<std::string, State> states_;
+    std::size_t valid_count_ = 0; // states_ that are valid: all_valid runs on every alert
 };
 
 } // namespace shoal::agent
