@@ -8,6 +8,11 @@
 namespace shoal::io {
 namespace {
 
+// A zstd frame as ZstdSink writes it starts with ZSTD_MAGICNUMBER, little-endian.
+// (libzstd would also decode legacy formats, which do not check their
+// declared size: shoal never writes them.)
+constexpr std::string_view frame_magic("\x28\xb5\x2f\xfd", 4);
+
 // The longest frame header zstd writes (ZSTD_FRAMEHEADERSIZE_MAX, which zstd.h
 // only shows to static linking): enough input to read the content size.
 constexpr std::size_t frame_header_max = 18;
@@ -75,8 +80,9 @@ ZstdSource::ZstdSource(Source& from, std::string what)
     }
     while (input_end_ < frame_header_max && refill()) {
     }
+    const std::string_view start(input_.data(), input_end_);
     const unsigned long long size = ZSTD_getFrameContentSize(input_.data(), input_end_);
-    if (size == ZSTD_CONTENTSIZE_ERROR) {
+    if (size == ZSTD_CONTENTSIZE_ERROR || !start.starts_with(frame_magic)) {
         fail(input_end_ == 0 ? "it is empty" : "it does not start with a zstd frame");
     }
     if (size != ZSTD_CONTENTSIZE_UNKNOWN) {
@@ -122,6 +128,12 @@ std::size_t ZstdSource::read_some(std::span<char> buffer) {
         }
         input_begin_ = input.pos;
         frame_done_ = result == 0;
+        produced_ += output.pos;
+        if (content_size_ &&
+            (produced_ > *content_size_ || (frame_done_ && produced_ != *content_size_))) {
+            fail(fmt::format("its frame declares {} bytes but holds {}{}", *content_size_,
+                             frame_done_ ? "" : "more than ", produced_));
+        }
         if (output.pos > 0) {
             return output.pos;
         }

@@ -39,8 +39,9 @@ private:
 };
 
 // Decompresses one zstd frame read from `from`. Fails with util::Error naming
-// `what` on corrupt input, a stream that ends inside the frame, or data after
-// it: a NAR is always exactly one frame.
+// `what` on corrupt input, a frame that holds other than the size it declares,
+// a stream that ends inside the frame, or data after it: a NAR is always
+// exactly one frame.
 class ZstdSource : public Source {
 public:
     ZstdSource(Source& from, std::string what);
@@ -67,6 +68,7 @@ private:
     std::size_t input_end_ = 0;
     bool frame_done_ = false;
     std::optional<std::uint64_t> content_size_;
+    std::uint64_t produced_ = 0; // decompressed so far, checked against content_size_
 };
 
 } // namespace shoal::io

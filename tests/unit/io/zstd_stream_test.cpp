@@ -103,6 +103,9 @@ TEST_CASE("damaged input fails naming the file, never returns wrong data silentl
     CHECK(decompress_error("nix-archive-1 and so on") ==
           prefix + "it does not start with a zstd frame");
     CHECK(decompress_error("") == prefix + "it is empty");
+    // A legacy (v0.6) frame, which libzstd decodes without checking its declared size.
+    CHECK(decompress_error(std::string("\x26\xb5\x2f\xfd\x84\x0e\xa1\xe8\x4f\x94", 10)) ==
+          prefix + "it does not start with a zstd frame");
     auto damaged = compressed;
     for (std::size_t at = 100; at < damaged.size() - 10; at += 50) {
         damaged[at] = static_cast<char>(damaged[at] ^ 0x5a);
