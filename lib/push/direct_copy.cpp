@@ -1,5 +1,6 @@
 #include "push/direct_copy.hpp"
 
+#include "fleet/busy_store.hpp"
 #include "nix/local_store.hpp"
 #include "ssh/remote_command.hpp"
 #include "util/shell_quote.hpp"
@@ -15,7 +16,9 @@ namespace shoal::push {
 DirectCopy::DirectCopy(ssh::Connector& connector, const inventory::Host& host,
                        const fleet::RemoteOptions& remote, report::PushReporter& reporter)
     : host_name_(host.name), reporter_(reporter),
-      own_target_(std::make_unique<fleet::RemoteStore>(connector, host, remote)),
+      own_target_(fleet::retry_while_busy(
+          host.name,
+          [&] { return std::make_unique<fleet::RemoteStore>(connector, host, remote); })),
       target_(*own_target_) {
     reporter_.host_connected(host_name_, target_.destination());
 }
