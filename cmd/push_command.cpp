@@ -79,6 +79,10 @@ std::vector<push::AgentProgram> agent_programs(const po::variables_map& values) 
     return programs;
 }
 
+push::CompressionMode compression_mode(const po::variables_map& values) {
+    return push::parse_compression_mode(values["compress"].as<std::string>());
+}
+
 push::SwarmPushOptions swarm_options_from(const po::variables_map& values,
                                           push::DirectPushOptions direct) {
     push::SwarmPushOptions options;
@@ -112,7 +116,7 @@ push::SwarmPushOptions swarm_options_from(const po::variables_map& values,
         options.source_bandwidth_bps =
             inventory::parse_bandwidth(values["source-bandwidth"].as<std::string>());
     }
-    options.compression = push::parse_compression_mode(values["compress"].as<std::string>());
+    options.compression = compression_mode(values);
     options.max_upload_rate = bytes_per_second(values, "max-upload-rate");
     options.max_download_rate = bytes_per_second(values, "max-download-rate");
     options.fallback = values.count("no-fallback") == 0U;
@@ -137,6 +141,12 @@ int run_push(const std::vector<std::string>& args) {
         "diff (and with --direct, copy to) at most N hosts at once")(
         "substitute-on-destination,s", "let targets first fetch what their own substituters have")(
         "json", "write JSON events to stdout, one per line (human text goes to stderr)")(
+        "compress", po::value<std::string>()->default_value("auto")->value_name("zstd|none|auto"),
+        "how NARs travel: zstd (the swarm's NARs compressed once by the deployer, decompressed "
+        "by agents as they import; Nix checks every NAR hash; direct copies over compressed "
+        "SSH), none, or auto: zstd when some link is slower than the deployer compresses "
+        "(about 1.5 Gbit/s per core), and SSH compression for direct copies when some link is "
+        "slower than zlib (about 150 Mbit/s)")(
         "path", po::value<std::vector<std::string>>()->value_name("PATH"),
         "store paths (or symlinks such as ./result) whose closure every host gets, "
         "unless the inventory gives a host its own `closure:`");
@@ -159,10 +169,6 @@ int run_push(const std::vector<std::string>& args) {
             .c_str())(
         "source-bandwidth", po::value<std::string>()->value_name("RATE"),
         "the deployer's uplink for the planner, e.g. 1gbit (default: the hosts' own)")(
-        "compress", po::value<std::string>()->default_value("auto")->value_name("zstd|none|auto"),
-        "how staged NARs travel: zstd (compressed once by the deployer, decompressed by agents "
-        "as they import; Nix checks every NAR hash), none, or auto: zstd when some link is slower "
-        "than the deployer compresses (about 1.5 Gbit/s per core)")(
         "tunnel",
         "the hosts cannot connect to this machine (it is behind NAT, or they are behind a "
         "bastion): the deployer's slices reach them through SSH tunnels; chosen by itself for "
@@ -214,8 +220,12 @@ int run_push(const std::vector<std::string>& args) {
     if (use_swarm) {
         swarm_options = swarm_options_from(values, direct);
     }
+    const auto compression = compression_mode(values);
     const auto deploy_options = deploy_options_from(values, direct.remote, direct.jobs);
     const auto hosts = selected_hosts(values);
+    if (!use_swarm) {
+        direct.remote.compress = push::compress_direct_connections(hosts, compression);
+    }
     const auto paths = values.count("path") != 0U ? values["path"].as<std::vector<std::string>>()
                                                   : std::vector<std::string>{};
 

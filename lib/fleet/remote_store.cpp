@@ -27,6 +27,7 @@ ssh::ConnectOptions connect_options(const inventory::Host& host, const RemoteOpt
     ssh::ConnectOptions result;
     set_endpoint(result, host);
     result.sudo = options.sudo || host.become_sudo;
+    result.compress = options.compress;
     result.ssh_program = !options.ssh_program.empty() ? options.ssh_program
                          : host.openssh               ? "ssh"
                                                       : "";
@@ -44,7 +45,8 @@ ssh::ConnectOptions connect_options(const inventory::Host& host, const RemoteOpt
     for (const auto& hop : host.jump) {
         ssh::ConnectOptions via = result; // the timeouts and host key policy
         via.jump.clear();
-        via.sudo = false; // a bastion only forwards
+        via.sudo = false; // a bastion only forwards, what the host's own connection compressed
+        via.compress = false;
         set_endpoint(via, hop);
         result.jump.push_back(std::move(via));
     }

@@ -23,7 +23,8 @@ struct RemoteOptions {
     bool accept_new_host_keys = false;
     std::chrono::milliseconds connect_timeout = std::chrono::seconds(10);
     std::chrono::milliseconds io_timeout = std::chrono::seconds(60);
-    bool sudo = false; // --sudo: as `become: sudo` for every host
+    bool sudo = false;     // --sudo: as `become: sudo` for every host
+    bool compress = false; // SSH compression (see ssh::ConnectOptions::compress)
     // --ssh-program: every host through this OpenSSH client (`transport:
     // openssh` hosts run "ssh" unless it is given).
     std::string ssh_program;

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 #include <limits>
+#include <utility>
 
 namespace shoal::push {
 
@@ -22,13 +23,14 @@ CompressionMode parse_compression_mode(std::string_view text) {
         fmt::format("--compress must be zstd, none or auto, not '{}'", std::string(text)));
 }
 
-CompressionChoice choose_compression(CompressionMode mode, const plan::Fleet& fleet) {
-    if (mode == CompressionMode::none) {
-        return {nix::NarCompression::none, "none (--compress none)"};
-    }
-    if (mode == CompressionMode::zstd) {
-        return {nix::NarCompression::zstd, "zstd (--compress zstd)"};
-    }
+namespace {
+
+// Whether `compressor`, compressing `compressor_bps`, gains on the fleet's
+// slowest link (the deployer's uplink, a host's link, a site's declared
+// uplink), and a clause saying why.
+std::pair<bool, std::string> gains_on_slowest_link(const plan::Fleet& fleet,
+                                                   std::string_view compressor,
+                                                   std::uint64_t compressor_bps) {
     std::uint64_t slowest = std::numeric_limits<std::uint64_t>::max();
     std::string which;
     const auto consider = [&](std::uint64_t bps, const std::string& name) {
@@ -45,17 +47,37 @@ CompressionChoice choose_compression(CompressionMode mode, const plan::Fleet& fl
         consider(bps, "site " + site + "'s uplink");
     }
     if (which.empty()) {
-        return {nix::NarCompression::none, "none (auto: no link speed is known)"};
+        return {false, "auto: no link speed is known"};
     }
-    const auto speeds = fmt::format("{}, {}, is {} than zstd compresses here (about {})", which,
-                                    util::format_bandwidth(slowest),
-                                    slowest < zstd_compress_bps ? "slower" : "not slower",
-                                    util::format_bandwidth(zstd_compress_bps));
-    if (slowest < zstd_compress_bps) {
-        return {nix::NarCompression::zstd,
-                fmt::format("zstd (auto: the slowest link, {})", speeds)};
+    const bool gains = slowest < compressor_bps;
+    return {gains,
+            fmt::format("auto: the slowest link, {}, {}, is {} than {} compresses here "
+                        "(about {})",
+                        which, util::format_bandwidth(slowest), gains ? "slower" : "not slower",
+                        compressor, util::format_bandwidth(compressor_bps))};
+}
+
+} // namespace
+
+CompressionChoice choose_compression(CompressionMode mode, const plan::Fleet& fleet) {
+    if (mode == CompressionMode::none) {
+        return {nix::NarCompression::none, "none (--compress none)"};
     }
-    return {nix::NarCompression::none, fmt::format("none (auto: the slowest link, {})", speeds)};
+    if (mode == CompressionMode::zstd) {
+        return {nix::NarCompression::zstd, "zstd (--compress zstd)"};
+    }
+    const auto [gains, why] = gains_on_slowest_link(fleet, "zstd", zstd_compress_bps);
+    return {gains ? nix::NarCompression::zstd : nix::NarCompression::none,
+            fmt::format("{} ({})", gains ? "zstd" : "none", why)};
+}
+
+SshCompressionChoice choose_ssh_compression(CompressionMode mode, const plan::Fleet& fleet) {
+    if (mode != CompressionMode::automatic) {
+        const bool on = mode == CompressionMode::zstd;
+        return {on, fmt::format("{} (--compress {})", on ? "on" : "off", on ? "zstd" : "none")};
+    }
+    const auto [gains, why] = gains_on_slowest_link(fleet, "SSH's zlib", zlib_compress_bps);
+    return {gains, fmt::format("{} ({})", gains ? "on" : "off", why)};
 }
 
 } // namespace shoal::push

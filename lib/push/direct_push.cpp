@@ -3,6 +3,7 @@
 #include "fleet/lasting_failure.hpp"
 #include "io/descriptor_limit.hpp"
 #include "push/direct_copy.hpp"
+#include "push/plan_input.hpp"
 #include "ssh/connector.hpp"
 #include "util/parallel.hpp"
 #include "util/units.hpp"
@@ -75,6 +76,17 @@ std::unique_ptr<fleet::HostConnections> connect_hosts(const std::vector<inventor
     spdlog::debug("timeline: {} hosts connected, pinned and diffed in {}", hosts.size(),
                   util::format_seconds(util::seconds_since(start)));
     return connections;
+}
+
+bool compress_direct_connections(const std::vector<inventory::Host>& hosts, CompressionMode mode) {
+    plan::Fleet links;
+    for (const auto& host : hosts) {
+        add_to_plan(links, host, {});
+    }
+    links.source_bandwidth_bps = source_bandwidth(links, 0);
+    const auto choice = choose_ssh_compression(mode, links);
+    spdlog::info("SSH compression: {}", choice.why);
+    return choice.compress;
 }
 
 report::HostOutcome unreached_outcome(const fleet::HostConnections& connections, std::size_t host,

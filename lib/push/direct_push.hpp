@@ -4,6 +4,7 @@
 #include "fleet/host_connections.hpp"
 #include "fleet/remote_store.hpp"
 #include "inventory/host.hpp"
+#include "push/compression_choice.hpp"
 #include "report/push_reporter.hpp"
 #include "ssh/connector.hpp"
 
@@ -34,6 +35,10 @@ std::unique_ptr<fleet::HostConnections> connect_hosts(const std::vector<inventor
                                                       const fleet::HostClosures& closures,
                                                       const DirectPushOptions& options,
                                                       report::PushReporter& reporter);
+
+// Whether a `--direct` push compresses its SSH connections to `hosts`, as
+// choose_ssh_compression decides from their links for `mode` (logged).
+bool compress_direct_connections(const std::vector<inventory::Host>& hosts, CompressionMode mode);
 
 // The outcome of a host that `connections` could not reach, reported.
 report::HostOutcome unreached_outcome(const fleet::HostConnections& connections, std::size_t host,

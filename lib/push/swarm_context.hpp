@@ -39,6 +39,7 @@ struct Receiver {
 struct SwarmContext {
     std::chrono::steady_clock::time_point start; // of the push: the timeline counts from here
     const SwarmPushOptions& options;
+    DirectPushOptions fallback; // options.direct, with the SSH compression chosen for fallbacks
     const fleet::HostClosures& closures;
     report::PushReporter& reporter;
     ssh::Connector& connector;

@@ -412,7 +412,7 @@ report::HostOutcome SwarmDriver::recover(std::size_t receiver, std::string error
     context_.reporter.host_fallback(host.name, error);
     // Once the host has its closure, the failed agent's downloads are only in the way.
     return push_host_direct(context_.connector, host, context_.closures.closure_of(host.name),
-                            context_.options.direct, context_.reporter,
+                            context_.fallback, context_.reporter,
                             Fallback{agent_staging(context_, host), context_.start});
 }
 

@@ -63,6 +63,7 @@ struct ReceiverPlan {
     std::vector<std::size_t> fed; // the receivers the deployer feeds, by slice
     int piece_size = 0;           // the torrent's
     CompressionChoice compression;
+    SshCompressionChoice fallback_compression; // of direct copies to hosts whose swarm failed
 };
 
 // Plans the fan-out over the receivers and derives each one's peers and the
@@ -85,7 +86,11 @@ ReceiverPlan plan_receivers(std::vector<Receiver>& receivers, const SwarmPushOpt
         receiver_by_name[receivers[i].host->name] = i;
     }
     const auto routes = swarm_routes(plan);
-    ReceiverPlan decided{{}, static_cast<int>(plan_options.piece_size), std::move(compression)};
+    ReceiverPlan decided{{},
+                         static_cast<int>(plan_options.piece_size),
+                         std::move(compression),
+                         choose_ssh_compression(options.compression, fleet)};
+    spdlog::debug("SSH compression of fallback copies: {}", decided.fallback_compression.why);
     auto& fed = decided.fed;
     for (std::size_t k = 0; k < routes.sourced.size(); ++k) {
         fed.push_back(receiver_by_name.at(plan.hosts[routes.sourced[k]].name));
@@ -327,8 +332,11 @@ std::vector<report::HostOutcome> push_swarm(fleet::HostConnections& connections,
                                         : cut_off_hosts(receivers, plan.fed, source_endpoints,
                                                         options.direct, reach.how);
     reporter.swarm_mode(tunnelled.empty() ? "direct" : "tunnelled", reach.how);
+    auto fallback = options.direct;
+    fallback.remote.compress = plan.fallback_compression.compress;
     SwarmContext context{start,
                          options,
+                         std::move(fallback),
                          closures,
                          reporter,
                          connections.connector(),

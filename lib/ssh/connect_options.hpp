@@ -29,6 +29,9 @@ struct ConnectOptions {
     static constexpr std::chrono::seconds min_io_timeout{5};
     // Every command runs as root through `sudo -n` (see with_sudo).
     bool sudo = false;
+    // Compress the whole connection with zlib (SSH's Compression): worth its
+    // CPU only on links slower than zlib, for data that is not compressed yet.
+    bool compress = false;
     // Bastions to go through, first hop first (OpenSSH's ProxyJump); the
     // hops' own `jump` is unused.
     std::vector<ConnectOptions> jump;

@@ -52,12 +52,18 @@ Libssh2Session::Libssh2Session(const Library& /*library*/, ConnectOptions option
         throw util::Error(destination_ + ": cannot create an SSH session");
     }
     libssh2_session_set_blocking(handle(), 0);
+    if (options_.compress) {
+        // Only offers zlib: a server that refuses compression still connects, uncompressed.
+        libssh2_session_flag(handle(), LIBSSH2_FLAG_COMPRESS, 1);
+    }
     const KnownHosts known_hosts(handle(), known_hosts_path);
     handshake(known_hosts);
     verify_host_key(known_hosts);
     libssh2_keepalive_config(handle(), 1, keepalive_interval_seconds(options_.io_timeout));
     Authenticator(*this).run();
-    spdlog::debug("{}: connected and authenticated", destination_);
+    const char* compression = libssh2_session_methods(handle(), LIBSSH2_METHOD_COMP_CS);
+    spdlog::debug("{}: connected and authenticated (compression: {})", destination_,
+                  compression != nullptr ? compression : "none");
 }
 
 Libssh2Session::~Libssh2Session() {

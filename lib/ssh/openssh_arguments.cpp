@@ -53,6 +53,9 @@ std::vector<std::string> login_arguments(const ConnectOptions& options, std::siz
         option("UserKnownHostsFile", config_value(options.known_hosts.string()));
     }
     option("StrictHostKeyChecking", options.accept_new_host_keys ? "accept-new" : "yes");
+    if (options.compress) {
+        option("Compression", "yes"); // otherwise whatever the user's ssh_config says
+    }
     if (hops > 0) {
         option("ProxyCommand", proxy_command(options, hops));
     }

@@ -4,11 +4,13 @@
 # Nix checks every NAR hash. On a fleet with 100 Mbit/s links `auto` chooses
 # zstd; a compressible closure then leaves the deployer in fewer bytes than its
 # NARs; a rerun reuses the staged, compressed NARs; `none` stages plain NARs.
+# Direct copies (--direct) compress their SSH connections instead, with
+# libssh2 and with OpenSSH's client.
 source "$(dirname "$0")/fleet.sh"
 : "${SHOAL:?}"
 
 nix_test_setup
-fleet_start 5 100mbit
+fleet_start 8 100mbit
 cd "$TEST_TMP"
 
 # A closure whose 24 MiB file is numbered lines: zstd makes it several times smaller.
@@ -31,7 +33,7 @@ staged() { jq -r "select(.event == \"staged\") | .$2" "$1.json"; } # staged OUT 
 # 1. zstd to h1 and h2, keeping the staged NARs: compressed files travel, and
 # the deployer sends fewer bytes than the closure's NARs.
 tx_before=$(deployer_tx)
-push first --compress zstd --keep-cache --hosts "*-h1,*-h2"
+push first -v --compress zstd --keep-cache --hosts "*-h1,*-h2"
 tx=$(($(deployer_tx) - tx_before))
 for n in 1 2; do assert_has_closure $n "$closure"; done
 [[ $(staged first compression) == zstd ]] || fail "not staged with zstd: $(grep staged first.json)"
@@ -45,6 +47,8 @@ echo "staged $nar_bytes bytes of NARs as $staged_bytes; the deployer sent $tx by
 (($(jq -c 'select(.event == "path-imported")' first.json | wc -l) == 2 * paths)) ||
   fail "not every path was imported by an agent"
 grep -q "compression: zstd (--compress zstd)" first.txt || fail "the summary does not say zstd"
+grep -q "SSH compression of fallback copies: on (--compress zstd)" first.txt ||
+  fail "fallback copies would not compress: $(grep "SSH compression" first.txt)"
 
 # 2. The default (auto) on 100 Mbit/s links compresses too, and reuses what
 # the first push staged: nothing is compressed again.
@@ -64,7 +68,34 @@ assert_has_closure 5 "$closure"
 [[ $(staged third compression) == none ]] || fail "--compress none compressed"
 (($(staged third staged_bytes) == nar_bytes)) || fail "--compress none staged other bytes"
 
-# 4. A wrong value is refused before anything connects.
+# 4. --direct: NARs go plain through `nix-store --serve`, so on these 100 Mbit/s
+# links auto compresses the SSH connection itself (slower than zlib): libssh2
+# to h6, OpenSSH's client to h7. `none` (h8) does not.
+direct() { # direct OUT HOST ARGS...
+  local out=$1 host=$2
+  shift 2
+  tx_before=$(deployer_tx)
+  run_shoal "$out" push -v --direct -i "$FLEET_INVENTORY" --hosts "*-$host" "$@" "$(readlink result)"
+  ((rc == 0)) || fail "push $out failed ($rc): $(tail -n 30 "$out.txt")"
+  tx=$(($(deployer_tx) - tx_before))
+  echo "$out: the deployer sent $tx bytes for $nar_bytes bytes of NARs"
+}
+direct direct-libssh2 h6
+assert_has_closure 6 "$closure"
+grep -q "SSH compression: on (auto: the slowest link, .*100 Mbit/s, is slower than SSH's zlib" \
+  direct-libssh2.txt || fail "auto did not compress SSH: $(grep "SSH compression" direct-libssh2.txt)"
+grep -q "connected and authenticated (compression: zlib" direct-libssh2.txt ||
+  fail "libssh2 did not negotiate compression: $(grep "authenticated" direct-libssh2.txt)"
+((tx < nar_bytes / 2)) || fail "a compressed direct copy sent $tx bytes for $nar_bytes of NARs"
+direct direct-openssh h7 --ssh-program ssh
+assert_has_closure 7 "$closure"
+((tx < nar_bytes / 2)) || fail "a compressed OpenSSH copy sent $tx bytes for $nar_bytes of NARs"
+direct direct-plain h8 --compress none
+assert_has_closure 8 "$closure"
+grep -q "SSH compression: off (--compress none)" direct-plain.txt || fail "none compressed SSH"
+((tx > nar_bytes)) || fail "an uncompressed direct copy sent only $tx bytes for $nar_bytes of NARs"
+
+# 5. A wrong value is refused before anything connects.
 run_shoal bad push -i "$FLEET_INVENTORY" --compress xz "$(readlink result)"
 ((rc == 2)) || fail "--compress xz exited $rc"
 grep -q -- "--compress must be zstd, none or auto, not 'xz'" bad.txt ||

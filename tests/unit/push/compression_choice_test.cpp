@@ -61,3 +61,21 @@ TEST_CASE("auto counts the deployer's uplink and declared site uplinks") {
     CHECK(choice.compression == NarCompression::zstd);
     CHECK(choice.why.find("site west's uplink, 50 Mbit/s") != std::string::npos);
 }
+
+TEST_CASE("direct copies compress their SSH connections on links slower than zlib") {
+    using shoal::push::choose_ssh_compression;
+    const auto slow =
+        choose_ssh_compression(CompressionMode::automatic, fleet_of(10'000'000'000, 100'000'000));
+    CHECK(slow.compress);
+    CHECK(slow.why == "on (auto: the slowest link, h1's link, 100 Mbit/s, is slower than SSH's "
+                      "zlib compresses here (about 150 Mbit/s))");
+    const auto fast =
+        choose_ssh_compression(CompressionMode::automatic, fleet_of(10'000'000'000, 1'000'000'000));
+    CHECK_FALSE(fast.compress);
+    CHECK(fast.why.starts_with("off (auto: the slowest link, h1's link, 1 Gbit/s, is not slower"));
+    CHECK(choose_ssh_compression(CompressionMode::zstd, fleet_of(0, 0)).why ==
+          "on (--compress zstd)");
+    CHECK_FALSE(choose_ssh_compression(CompressionMode::none, fleet_of(1'000, 1'000)).compress);
+    CHECK(choose_ssh_compression(CompressionMode::automatic, fleet_of(0, 0)).why ==
+          "off (auto: no link speed is known)");
+}

@@ -55,8 +55,15 @@ TEST_CASE("the control master logs in with every setting shoal resolved") {
     CHECK(option(args, "ServerAliveCountMax") == "3");
     CHECK(option(args, "ControlPersist") == "no");
     CHECK(option(args, "ProxyCommand").empty());
+    CHECK(option(args, "Compression").empty()); // the user's ssh_config decides
     CHECK(has(args, {"--", "10.0.0.5"}));
     CHECK(args.back() == "10.0.0.5");
+}
+
+TEST_CASE("a compressed connection asks ssh for compression") {
+    auto options = host();
+    options.compress = true;
+    CHECK(option(openssh_master_arguments(options, "/c"), "Compression") == "yes");
 }
 
 TEST_CASE("ssh matches its own configuration against the name the inventory wrote") {
