@@ -79,14 +79,12 @@ std::vector<push::AgentProgram> agent_programs(const po::variables_map& values) 
     return programs;
 }
 
-push::CompressionMode compression_mode(const po::variables_map& values) {
-    return push::parse_compression_mode(values["compress"].as<std::string>());
-}
-
 push::SwarmPushOptions swarm_options_from(const po::variables_map& values,
-                                          push::DirectPushOptions direct) {
+                                          push::DirectPushOptions direct,
+                                          push::CompressionMode compression) {
     push::SwarmPushOptions options;
     options.direct = std::move(direct);
+    options.compression = compression;
     options.agents = agent_programs(values);
     options.ask_systems = values.count("agent") != 0U;
     options.staging = values.count("staging") != 0U
@@ -116,7 +114,6 @@ push::SwarmPushOptions swarm_options_from(const po::variables_map& values,
         options.source_bandwidth_bps =
             inventory::parse_bandwidth(values["source-bandwidth"].as<std::string>());
     }
-    options.compression = compression_mode(values);
     options.max_upload_rate = bytes_per_second(values, "max-upload-rate");
     options.max_download_rate = bytes_per_second(values, "max-download-rate");
     options.fallback = values.count("no-fallback") == 0U;
@@ -216,11 +213,11 @@ int run_push(const std::vector<std::string>& args) {
         throw util::UsageError("--jobs must be at least 1");
     }
     const bool use_swarm = values.count("direct") == 0U;
+    const auto compression = push::parse_compression_mode(values["compress"].as<std::string>());
     push::SwarmPushOptions swarm_options;
     if (use_swarm) {
-        swarm_options = swarm_options_from(values, direct);
+        swarm_options = swarm_options_from(values, direct, compression);
     }
-    const auto compression = compression_mode(values);
     const auto deploy_options = deploy_options_from(values, direct.remote, direct.jobs);
     const auto hosts = selected_hosts(values);
     if (!use_swarm) {

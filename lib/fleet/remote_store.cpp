@@ -45,8 +45,8 @@ ssh::ConnectOptions connect_options(const inventory::Host& host, const RemoteOpt
     for (const auto& hop : host.jump) {
         ssh::ConnectOptions via = result; // the timeouts and host key policy
         via.jump.clear();
-        via.sudo = false; // a bastion only forwards, what the host's own connection compressed
-        via.compress = false;
+        via.sudo = false;     // a bastion only forwards
+        via.compress = false; // what the host's own connection compressed already
         set_endpoint(via, hop);
         result.jump.push_back(std::move(via));
     }
