@@ -177,6 +177,7 @@ Agent::Outcome Agent::serve(swarm::SwarmSession& session, Importer& importer,
         if (ready_) {
             advance_imports(status, importer, schedule);
         }
+        release_peers_when_fed(session, status);
         const Clock::time_point now = Clock::now();
         if (ready_ && !complete && schedule.all_valid()) {
             complete = true;
@@ -211,17 +212,42 @@ bool Agent::handle_commands(swarm::SwarmSession& session) {
             session.block(ban->address);
             continue;
         }
-        for (const swarm::Endpoint& peer : std::get<Connect>(command).peers) {
-            spdlog::info("connecting to {}", peer.to_string());
-            if (ready_) {
-                session.connect(peer);
-            } else {
-                // Connecting while the torrent is still being checked may be lost.
-                peers_before_ready_.push_back(peer);
-            }
-        }
+        connect_peers(session, std::get<Connect>(command));
     }
     return false;
+}
+
+void Agent::connect_peers(swarm::SwarmSession& session, const Connect& order) {
+    const bool hold = order.deployer && assignment_.peer_limit_while_fed != 0 &&
+                      !session.status().wanted_files_complete();
+    for (const swarm::Endpoint& peer : order.peers) {
+        spdlog::info("connecting to {}{}", peer.to_string(),
+                     order.deployer ? " (the deployer)" : "");
+        if (hold) {
+            session.prefer(peer.address);
+        }
+        if (ready_) {
+            session.connect(peer);
+        } else {
+            // Connecting while the torrent is still being checked may be lost.
+            peers_before_ready_.push_back(peer);
+        }
+    }
+    if (hold && !holding_peers_) {
+        session.limit_other_downloads(assignment_.peer_limit_while_fed);
+        holding_peers_ = true;
+        spdlog::info("other peers may send at most {} bytes/s until the deployer's slice is in",
+                     assignment_.peer_limit_while_fed);
+    }
+}
+
+void Agent::release_peers_when_fed(swarm::SwarmSession& session, const swarm::SwarmStatus& status) {
+    if (holding_peers_ &&
+        (status.wanted_files_complete() || !session.preferred_peers_have_more())) {
+        session.limit_other_downloads(0);
+        holding_peers_ = false;
+        spdlog::info("the deployer has nothing more for this host: other peers are no longer held");
+    }
 }
 
 void Agent::advance_imports(const swarm::SwarmStatus& status, Importer& importer,

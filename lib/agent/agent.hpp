@@ -46,6 +46,9 @@ private:
     Outcome serve(swarm::SwarmSession& session, Importer& importer, ImportSchedule& schedule);
     // Applies the controller's commands; true once it said finish.
     bool handle_commands(swarm::SwarmSession& session);
+    void connect_peers(swarm::SwarmSession& session, const Connect& order);
+    // Lifts the hold on other peers once the deployer has nothing more for us.
+    void release_peers_when_fed(swarm::SwarmSession& session, const swarm::SwarmStatus& status);
     void advance_imports(const swarm::SwarmStatus& status, Importer& importer,
                          ImportSchedule& schedule);
 
@@ -57,6 +60,7 @@ private:
     bool ready_ = false;
     std::size_t complete_files_seen_ = 0; // complete files when imports were last looked for
     std::vector<swarm::Endpoint> peers_before_ready_;
+    bool holding_peers_ = false; // other peers held to peer_limit_while_fed
 };
 
 // The whole `shoal agent`: reads the assignment from stdin, runs the agent,

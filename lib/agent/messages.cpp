@@ -245,6 +245,7 @@ std::string encode(const Assignment& assignment) {
                           {"relay_files", assignment.relay_files},
                           {"upload_limit", assignment.upload_limit},
                           {"download_limit", assignment.download_limit},
+                          {"peer_limit_while_fed", assignment.peer_limit_while_fed},
                           {"linger_seconds", assignment.linger.count()},
                           {"keep_cache", assignment.keep_cache},
                           {"low_priority", assignment.low_priority}};
@@ -252,20 +253,22 @@ std::string encode(const Assignment& assignment) {
 }
 
 std::string encode(const Command& command) {
-    return line_of(std::visit(Overloaded{[](const Connect& connect) {
-                                             json peers = json::array();
-                                             for (const swarm::Endpoint& peer : connect.peers) {
-                                                 peers.push_back(endpoint_json(peer));
-                                             }
-                                             return json{{"type", "connect"}, {"peers", peers}};
-                                         },
-                                         [](const Finish&) {
-                                             return json{{"type", "finish"}};
-                                         },
-                                         [](const Ban& ban) {
-                                             return json{{"type", "ban"}, {"address", ban.address}};
-                                         }},
-                              command));
+    return line_of(std::visit(
+        Overloaded{
+            [](const Connect& connect) {
+                json peers = json::array();
+                for (const swarm::Endpoint& peer : connect.peers) {
+                    peers.push_back(endpoint_json(peer));
+                }
+                return json{{"type", "connect"}, {"peers", peers}, {"deployer", connect.deployer}};
+            },
+            [](const Finish&) {
+                return json{{"type", "finish"}};
+            },
+            [](const Ban& ban) {
+                return json{{"type", "ban"}, {"address", ban.address}};
+            }},
+        command));
 }
 
 std::string encode(const Event& event) {
@@ -319,6 +322,7 @@ Assignment parse_assignment(std::string_view line) {
     assignment.relay_files = read_relay_files(fields, assignment.paths);
     assignment.upload_limit = fields.unsigned_integer("upload_limit");
     assignment.download_limit = fields.unsigned_integer("download_limit");
+    assignment.peer_limit_while_fed = fields.unsigned_integer("peer_limit_while_fed");
     assignment.linger = std::chrono::seconds(static_cast<std::int64_t>(
         fields.unsigned_integer("linger_seconds", std::numeric_limits<std::uint32_t>::max())));
     assignment.keep_cache = fields.boolean("keep_cache");
@@ -336,6 +340,7 @@ Command parse_command(std::string_view line) {
         for (FieldReader& peer : fields.objects("peers")) {
             connect.peers.push_back(read_endpoint(std::move(peer), 1));
         }
+        connect.deployer = fields.boolean("deployer");
         fields.check_no_other_fields();
         return connect;
     }

@@ -20,7 +20,7 @@
 // fault, so a well-typed message is also a valid one.
 namespace shoal::agent {
 
-inline constexpr std::uint64_t protocol_version = 1;
+inline constexpr std::uint64_t protocol_version = 2;
 
 // One store path a host is to receive: its path info (download_size is not
 // carried) and the name of its NAR's file in the torrent.
@@ -42,6 +42,11 @@ struct Assignment {
     std::vector<std::string> relay_files;
     std::uint64_t upload_limit = 0; // bytes per second, 0 for none
     std::uint64_t download_limit = 0;
+    // A host the deployer feeds: while the deployer's slice still has pieces
+    // it lacks, every other peer together may send it at most this many bytes
+    // per second, so that the slice (bytes no other host has yet) keeps its
+    // share of the host's link. 0: no such limit.
+    std::uint64_t peer_limit_while_fed = 0;
     std::chrono::seconds linger{0};
     bool keep_cache = false;
     bool low_priority = false; // mark peer traffic as background (DSCP Lower Effort)
@@ -50,6 +55,7 @@ struct Assignment {
 // Controller -> agent, later lines.
 struct Connect {
     std::vector<swarm::Endpoint> peers;
+    bool deployer = false; // the peers are the deployer's slices
 };
 struct Finish {};
 // Refuse every connection from or to this address from now on: another

@@ -29,4 +29,13 @@ std::vector<std::size_t> deployer_slice_hosts(const Plan& plan) {
     return fed;
 }
 
+std::uint64_t peer_limit_while_fed(std::uint64_t host_bps, std::uint64_t deployer_bps,
+                                   std::size_t slices) {
+    if (host_bps == 0 || deployer_bps == 0 || slices == 0) {
+        return 0;
+    }
+    const std::uint64_t slice_bps = std::min(host_bps, deployer_bps / slices);
+    return std::max((host_bps - slice_bps) / 10 * 9, host_bps / 10);
+}
+
 } // namespace shoal::plan

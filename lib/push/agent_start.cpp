@@ -82,6 +82,7 @@ agent::Assignment assignment_for(const SwarmContext& context, const Receiver& re
     assignment.low_priority = context.options.low_priority;
     assignment.upload_limit = context.options.max_upload_rate;
     assignment.download_limit = context.options.max_download_rate;
+    assignment.peer_limit_while_fed = receiver.peer_limit_while_fed;
     assignment.linger = context.options.linger;
     assignment.keep_cache = context.options.keep_cache;
     return assignment;

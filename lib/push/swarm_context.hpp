@@ -28,11 +28,12 @@ struct Receiver {
     fleet::RemoteStore* store = nullptr; // the push's own connection to it
     std::vector<nix::PathInfo> missing;  // dependencies first
     std::uint64_t missing_bytes = 0;
-    std::vector<std::string> relay_files; // fetched only to pass on, per the plan
-    std::string system;                   // the Nix system it runs; empty: not known
-    const AgentProgram* agent = nullptr;  // the one for its system; null: none runs there
-    ReceiverRoute route;                  // its peers, and its slice of the deployer if fed
-    swarm::CertificateAndKey certificate; // its ticket into the swarm
+    std::vector<std::string> relay_files;   // fetched only to pass on, per the plan
+    std::string system;                     // the Nix system it runs; empty: not known
+    const AgentProgram* agent = nullptr;    // the one for its system; null: none runs there
+    ReceiverRoute route;                    // its peers, and its slice of the deployer if fed
+    std::uint64_t peer_limit_while_fed = 0; // bytes per second, agent::Assignment's
+    swarm::CertificateAndKey certificate;   // its ticket into the swarm
 };
 
 // Everything one push's swarm shares.

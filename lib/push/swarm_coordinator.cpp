@@ -122,20 +122,31 @@ bool SwarmCoordinator::peer_banned(const std::string& address, std::optional<std
     return true;
 }
 
-// Its planned peers that listen; the deployer's slice when it is fed. A
-// receiver whose peers all failed to start takes the bytes from the deployer.
-std::vector<swarm::Endpoint> SwarmCoordinator::first_peers(std::size_t receiver) const {
-    std::vector<swarm::Endpoint> endpoints;
+// Its planned peers that listen, and the deployer's slice when it is fed (a
+// command of its own: the agent keeps room for it). A receiver whose peers
+// all failed to start takes the bytes from the deployer.
+void SwarmCoordinator::give_first_peers(std::size_t receiver) {
+    std::vector<swarm::Endpoint> peers;
+    std::optional<swarm::Endpoint> slice;
     const auto& route = routes_[receiver];
     for (const auto peer : route.peers) {
         if (peer == deployer_peer) {
-            endpoints.push_back(sources_.at(route.slice.value()));
+            slice = sources_.at(route.slice.value());
         } else if (receivers_.at(peer).phase == Phase::ready ||
                    receivers_.at(peer).phase == Phase::complete) {
-            endpoints.push_back(receivers_[peer].endpoint);
+            peers.push_back(receivers_[peer].endpoint);
         }
     }
-    return endpoints.empty() ? sources_ : endpoints;
+    if (peers.empty() && !slice) {
+        order(receiver, agent::Connect{sources_, true});
+        return;
+    }
+    if (!peers.empty()) {
+        order(receiver, agent::Connect{std::move(peers), false});
+    }
+    if (slice) {
+        order(receiver, agent::Connect{{*slice}, true});
+    }
 }
 
 // A fed receiver after `failed` (cyclically) that has not failed itself, so
@@ -169,11 +180,11 @@ void SwarmCoordinator::hand_over_slice(std::size_t failed) {
     }
     const auto& orphan = sources_.at(*routes_[failed].slice);
     if (const auto heir = slice_heir(failed)) {
-        order(*heir, agent::Connect{{orphan}});
+        order(*heir, agent::Connect{{orphan}, true});
         return;
     }
     for (std::size_t i = 0; i < receivers_.size(); ++i) {
-        order(i, agent::Connect{{orphan}});
+        order(i, agent::Connect{{orphan}, true});
     }
 }
 
@@ -200,7 +211,7 @@ Decisions SwarmCoordinator::decide(Time now) {
             ++opened;
             receivers_[i].given_sources = true;
             decisions.opened.push_back(i);
-            order(i, agent::Connect{sources_});
+            order(i, agent::Connect{sources_, true});
         }
     }
     // Peers learn each other only once all are listening: a peer that
@@ -210,7 +221,7 @@ Decisions SwarmCoordinator::decide(Time now) {
         peers_given_at_ = now;
         decisions.peers_given = true;
         for (std::size_t i = 0; i < receivers_.size(); ++i) {
-            order(i, agent::Connect{first_peers(i)});
+            give_first_peers(i);
         }
     }
     if (peers_given_) {

@@ -117,7 +117,7 @@ private:
     void order(std::size_t receiver, agent::Command command);
     void give_up(std::size_t receiver, std::string reason, Time now);
     void set_phase(std::size_t receiver, Phase phase, Time now);
-    std::vector<swarm::Endpoint> first_peers(std::size_t receiver) const;
+    void give_first_peers(std::size_t receiver);
     std::optional<std::size_t> slice_heir(std::size_t failed) const;
     bool peers_ahead(std::size_t receiver) const;
     void hand_over_slice(std::size_t failed);

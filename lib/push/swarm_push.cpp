@@ -2,6 +2,7 @@
 
 #include "nix/local_store.hpp"
 #include "nix/sha256.hpp"
+#include "plan/deployer_slices.hpp"
 #include "plan/estimate.hpp"
 #include "plan/planner.hpp"
 #include "push/agent_start.hpp"
@@ -93,8 +94,13 @@ ReceiverPlan plan_receivers(std::vector<Receiver>& receivers, const SwarmPushOpt
     spdlog::debug("SSH compression of fallback copies: {}", decided.fallback_compression.why);
     auto& fed = decided.fed;
     for (std::size_t k = 0; k < routes.sourced.size(); ++k) {
-        fed.push_back(receiver_by_name.at(plan.hosts[routes.sourced[k]].name));
+        const auto& host = plan.hosts[routes.sourced[k]];
+        fed.push_back(receiver_by_name.at(host.name));
         receivers[fed.back()].route.slice = k;
+        receivers[fed.back()].peer_limit_while_fed =
+            plan::peer_limit_while_fed(host.bandwidth_bps, plan.source_bandwidth_bps,
+                                       routes.sourced.size()) /
+            8;
     }
     for (std::size_t j = 0; j < plan.hosts.size(); ++j) {
         auto& r = receivers[receiver_by_name.at(plan.hosts[j].name)];

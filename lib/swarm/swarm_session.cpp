@@ -14,6 +14,7 @@
 #include <libtorrent/extensions/smart_ban.hpp>
 #include <libtorrent/ip_filter.hpp>
 #include <libtorrent/peer_class.hpp>
+#include <libtorrent/peer_info.hpp>
 #include <libtorrent/posix_disk_io.hpp>
 #include <libtorrent/read_resume_data.hpp>
 #include <libtorrent/session.hpp>
@@ -27,6 +28,7 @@
 #include <openssl/dh.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
+#include <optional>
 #include <set>
 #include <spdlog/spdlog.h>
 #include <thread>
@@ -148,6 +150,10 @@ struct SwarmSession::State {
     std::set<int> flushing;                  // verified files the flush in flight covers
     bool flush_in_flight = false;
     std::vector<Endpoint> banned;
+    std::uint64_t upload_rate_limit = 0; // SwarmOptions': every peer class keeps them
+    std::uint64_t download_rate_limit = 0;
+    std::optional<lt::peer_class_t> preferred_class;
+    std::set<lt::address> preferred;
 
     void handle_alert(lt::alert* alert);
     // A slice whose files changed since staging comes out of libtorrent's
@@ -210,6 +216,8 @@ SwarmSession::SwarmSession(const SwarmOptions& options) : state_(std::make_uniqu
     state.downloads = !options.seed && !options.slice_pieces;
     state.certificate = options.certificate;
     state.resume_save_interval = options.resume_save_interval;
+    state.upload_rate_limit = options.upload_rate_limit;
+    state.download_rate_limit = options.download_rate_limit;
     state.next_resume_save = Clock::now() + options.resume_save_interval;
 
     lt::session_params params(session_settings(options));
@@ -425,6 +433,59 @@ void SwarmSession::connect(const Endpoint& peer) {
         throw util::UsageError("invalid peer address '" + peer.address + "'");
     }
     state_->handle.connect_peer(lt::tcp::endpoint(address, peer.port));
+}
+
+void SwarmSession::prefer(const std::string& address) {
+    State& state = *state_;
+    lt::error_code error;
+    const lt::address parsed = lt::make_address(address, error);
+    if (error) {
+        throw util::UsageError("invalid peer address '" + address + "'");
+    }
+    if (!state.preferred_class) {
+        state.preferred_class = state.session->create_peer_class("preferred");
+        lt::peer_class_info info = state.session->get_peer_class(*state.preferred_class);
+        info.upload_limit = rate_limit(state.upload_rate_limit);
+        info.download_limit = rate_limit(state.download_rate_limit);
+        state.session->set_peer_class(*state.preferred_class, info);
+    }
+    // The rule replaces the address's classes (global or local): it is in
+    // the preferred one alone.
+    lt::ip_filter classes = state.session->get_peer_class_filter();
+    classes.add_rule(parsed, parsed, 1U << static_cast<std::uint32_t>(*state.preferred_class));
+    state.session->set_peer_class_filter(classes);
+    state.preferred.insert(parsed);
+}
+
+void SwarmSession::limit_other_downloads(std::uint64_t bytes_per_second) {
+    State& state = *state_;
+    std::uint64_t limit = state.download_rate_limit;
+    if (bytes_per_second != 0) {
+        limit = limit == 0 ? bytes_per_second : std::min(limit, bytes_per_second);
+    }
+    for (const lt::peer_class_t id :
+         {lt::session::global_peer_class_id, lt::session::local_peer_class_id}) {
+        lt::peer_class_info info = state.session->get_peer_class(id);
+        info.download_limit = rate_limit(limit);
+        state.session->set_peer_class(id, info);
+    }
+}
+
+bool SwarmSession::preferred_peers_have_more() const {
+    const State& state = *state_;
+    std::vector<lt::peer_info> peers;
+    state.handle.get_peer_info(peers);
+    bool announced = false;
+    for (const lt::peer_info& peer : peers) {
+        if (!state.preferred.contains(peer.ip.address()) || peer.pieces.none_set()) {
+            continue;
+        }
+        announced = true;
+        if (peer.flags & lt::peer_info::interesting) {
+            return true;
+        }
+    }
+    return !announced;
 }
 
 SwarmStatus SwarmSession::status() const {

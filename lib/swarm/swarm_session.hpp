@@ -95,6 +95,19 @@ public:
 
     void connect(const Endpoint& peer);
 
+    // Puts the peers at `address` (numeric) outside the limit that
+    // limit_other_downloads() sets; SwarmOptions' own limits still hold.
+    // For connections made from now on: call it before connect().
+    void prefer(const std::string& address);
+    // Holds what all peers but the preferred ones may send this session
+    // together to `bytes_per_second` (never above SwarmOptions'
+    // download_rate_limit); 0 lifts the hold.
+    void limit_other_downloads(std::uint64_t bytes_per_second);
+    // Whether a preferred peer may still send something wanted: true while
+    // none is connected with its pieces announced, or one has a wanted piece
+    // this session lacks.
+    bool preferred_peers_have_more() const;
+
     // Files as of the last poll(); payload counters and peers as of now.
     SwarmStatus status() const;
 

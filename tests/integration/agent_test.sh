@@ -4,7 +4,9 @@
 # over loopback, driven through their stdin like `shoal push` drives them.
 #  1. Two agents, B connected only to A: both stores get the whole closure
 #     with the source's hashes (B's bytes came through A), the events come in
-#     protocol order, and `finish` removes the staging directories.
+#     protocol order, and `finish` removes the staging directories. A, fed by
+#     the seed as the deployer, holds its other peers until the seed has
+#     nothing more for it.
 #  2. An agent whose stdin closes mid-transfer, then one stopped by SIGTERM,
 #     stop within seconds keeping staging; reruns resume from it, the last
 #     one even with a different torrent over the same files, and complete;
@@ -84,12 +86,13 @@ assignment() {
   jq -nc --arg host "$1" --arg address "$(address_of "$1")" --argjson port "$2" \
     --arg staging "$TEST_TMP/agents/$1/staging" --arg torrent "$(base64 -w0 "$3")" \
     --rawfile cert "certs/$1.crt" --rawfile key "certs/$1.key" --slurpfile closure closure.json '
-    {type: "assignment", version: 1, host: $host, torrent: $torrent,
+    {type: "assignment", version: 2, host: $host, torrent: $torrent,
      certificate: $cert, private_key: $key, listen: {address: $address, port: $port},
      staging: $staging,
      paths: [$closure[0].paths[] | {path, file: ((.path | ltrimstr("/nix/store/")) + ".nar"),
              deriver, references, nar_size, nar_hash, ca: "", sigs}],
-     relay_files: [], upload_limit: 0, download_limit: 0, linger_seconds: 60,
+     relay_files: [], upload_limit: 0, download_limit: 0, peer_limit_while_fed: 0,
+     linger_seconds: 60,
      keep_cache: false, low_priority: false}'
 }
 
@@ -157,17 +160,23 @@ for store in store-a store-b store-c; do chroot_store_setup "$TEST_TMP/$store"; 
 start_seed first.torrent 127.0.40.1:7401
 start_agent a "$TEST_TMP/store-a"
 start_agent b "$TEST_TMP/store-b"
-send a "$(assignment a 7402 first.torrent)"
+# a is fed by the deployer (the seed), like the first hosts of a push:
+# other peers are held to its peer_limit_while_fed until the seed has nothing more.
+send a "$(assignment a 7402 first.torrent | jq -c '.peer_limit_while_fed = 1000000')"
 send b "$(assignment b 7403 first.torrent)"
 wait_event a ready 30
 wait_event b ready 30
 [[ $(ready_port a) == 7402 && $(ready_port b) == 7403 ]] || fail "ready events name other ports"
-send a '{"type": "connect", "peers": [{"address": "127.0.40.1", "port": 7401}]}'
-send b '{"type": "connect", "peers": [{"address": "127.0.40.2", "port": 7402}]}'
+send a '{"type": "connect", "peers": [{"address": "127.0.40.1", "port": 7401}], "deployer": true}'
+send b '{"type": "connect", "peers": [{"address": "127.0.40.2", "port": 7402}], "deployer": false}'
 wait_event a complete 60
 wait_event b complete 60
 check_store "$TEST_TMP/store-a"
 check_store "$TEST_TMP/store-b"
+grep -qF 'other peers may send at most 1000000 bytes/s until the deployer' a.log ||
+  fail "a did not hold its other peers while fed"
+grep -qF 'the deployer has nothing more for this host' a.log || fail "a never released the hold"
+! grep -qF 'other peers may send' b.log || fail "b, fed by no deployer, held its peers"
 for run in a b; do
   # Protocol order: ready, then imports, then complete; heartbeats throughout.
   [[ $(types $run | grep -v '^progress$' | uniq | tr '\n' ' ') == "ready path-imported complete " ]] ||
@@ -192,7 +201,7 @@ echo "re-seeding: ok (a uploaded $(last_progress a uploaded) bytes to b)"
 # --- 2. interruptions and resumes ---------------------------------------------
 # 400 kB/s from the seed: the closure takes about 8 s.
 start_seed first.torrent 127.0.40.1:7401 --upload-limit 400000
-connect_seed='{"type": "connect", "peers": [{"address": "127.0.40.1", "port": 7401}]}'
+connect_seed='{"type": "connect", "peers": [{"address": "127.0.40.1", "port": 7401}], "deployer": false}'
 
 start_agent c1 "$TEST_TMP/store-c"
 send c1 "$(assignment c 7404 first.torrent)"

@@ -36,6 +36,7 @@ Assignment example_assignment() {
     assignment.paths = {lib, app};
     assignment.upload_limit = 1000;
     assignment.download_limit = 2000;
+    assignment.peer_limit_while_fed = 1500;
     assignment.linger = std::chrono::seconds(120);
     assignment.keep_cache = true;
     assignment.relay_files = {"0c7w9z3r6dz8rzm4y2bgxj0m7yk6s0zv-data.nar"};
@@ -94,6 +95,7 @@ TEST_CASE("an assignment survives encoding and parsing unchanged") {
     }
     CHECK(parsed.upload_limit == 1000);
     CHECK(parsed.download_limit == 2000);
+    CHECK(parsed.peer_limit_while_fed == 1500);
     CHECK(parsed.linger == std::chrono::seconds(120));
     CHECK(parsed.keep_cache);
     CHECK(parsed.relay_files == original.relay_files);
@@ -103,7 +105,8 @@ TEST_CASE("an assignment survives encoding and parsing unchanged") {
 TEST_CASE("the assignment's wire format is the documented one") {
     const json message = json::parse(encode(example_assignment()));
     CHECK(message["type"] == "assignment");
-    CHECK(message["version"] == 1);
+    CHECK(message["version"] == 2);
+    CHECK(message["peer_limit_while_fed"] == 1500);
     CHECK(message["torrent"] == "ZDQ6aW5mbwD/");
     CHECK(message["listen"] == json{{"address", "10.0.1.11"}, {"port", 7400}});
     CHECK(message["paths"][1]["references"] == json{lib_path, app_path});
@@ -115,8 +118,11 @@ TEST_CASE("commands survive encoding and parsing") {
     const std::string line = encode(connect);
     CHECK(json::parse(line) ==
           json::parse(R"({"type":"connect","peers":[{"address":"10.0.1.12","port":7400},)"
-                      R"({"address":"::1","port":7401}]})"));
+                      R"({"address":"::1","port":7401}],"deployer":false})"));
     CHECK(std::get<Connect>(parse_command(line)).peers == std::get<Connect>(connect).peers);
+    CHECK_FALSE(std::get<Connect>(parse_command(line)).deployer);
+    const Command slice = Connect{{{"127.0.0.1", 40001}}, true};
+    CHECK(std::get<Connect>(parse_command(encode(slice))).deployer);
     CHECK(encode(Command{Finish{}}) == R"({"type":"finish"})");
     CHECK(std::holds_alternative<Finish>(parse_command(R"({"type": "finish"})")));
 }
@@ -147,8 +153,8 @@ TEST_CASE("events survive encoding and parsing") {
 TEST_CASE("every malformed assignment field is named in the error") {
     const std::pair<std::string, std::string> cases[] = {
         {error_with("/type", "connect"), "assignment: field 'type' must be \"assignment\""},
-        {error_with("/version", 2),
-         "assignment: field 'version' is 2, but this agent speaks version 1"},
+        {error_with("/version", 1),
+         "assignment: field 'version' is 1, but this agent speaks version 2"},
         {error_with("/version", "1"), "assignment: field 'version' must be a non-negative integer"},
         {error_with("/host", ""), "assignment: field 'host' must not be empty"},
         {error_with("/torrent", "not base64!"), "assignment: field 'torrent' must be base64"},
@@ -201,6 +207,8 @@ TEST_CASE("every malformed assignment field is named in the error") {
         {error_with("/surprise", 1), "assignment: field 'surprise' is unknown"},
         {error_without("private_key"), "assignment: field 'private_key' is missing"},
         {error_without("download_limit"), "assignment: field 'download_limit' is missing"},
+        {error_without("peer_limit_while_fed"),
+         "assignment: field 'peer_limit_while_fed' is missing"},
     };
     for (const auto& [error, expected] : cases) {
         CAPTURE(expected);
@@ -221,6 +229,8 @@ TEST_CASE("lines that are no message at all are refused") {
     CHECK_THROWS_WITH_AS(
         parse_command(R"({"type":"connect","peers":[{"address":"10.0.0.1","port":0}]})"),
         "connect: field 'peers[0].port' must be at least 1", ProtocolError);
+    CHECK_THROWS_WITH_AS(parse_command(R"({"type":"connect","peers":[]})"),
+                         "connect: field 'deployer' is missing", ProtocolError);
     CHECK_THROWS_WITH_AS(parse_command(R"({"type":"finish","now":true})"),
                          "finish: field 'now' is unknown", ProtocolError);
     CHECK(std::get<Ban>(parse_command(encode(Command{Ban{"10.0.0.7"}}))).address == "10.0.0.7");

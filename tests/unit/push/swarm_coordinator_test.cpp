@@ -57,10 +57,15 @@ std::vector<agent::Command> commands_for(const Decisions& decisions, std::size_t
     return commands;
 }
 
+// Every peer the receiver was told to connect to, its planned peers before the deployer's.
 std::vector<Endpoint> connect_peers(const Decisions& decisions, std::size_t receiver) {
-    const auto commands = commands_for(decisions, receiver);
-    REQUIRE(commands.size() == 1);
-    return std::get<agent::Connect>(commands.front()).peers;
+    std::vector<Endpoint> peers;
+    for (const auto& command : commands_for(decisions, receiver)) {
+        const auto& connect = std::get<agent::Connect>(command);
+        peers.insert(peers.end(), connect.peers.begin(), connect.peers.end());
+    }
+    REQUIRE(!peers.empty());
+    return peers;
 }
 
 std::optional<std::string> give_up_reason(const Decisions& decisions, std::size_t receiver) {
@@ -94,6 +99,24 @@ TEST_CASE("peers are given once every agent listens, each its planned ones") {
     CHECK(connect_peers(decisions, 3) == std::vector{host_endpoint(2)});
     CHECK(coordinator.decide(t0 + 5s).orders.empty()); // once
     CHECK_FALSE(coordinator.decide(t0 + 6s).peers_given);
+}
+
+TEST_CASE("a fed receiver is told which of its peers is the deployer's slice") {
+    std::vector<ReceiverRoute> routes(2);
+    routes[0] = {{deployer_peer, 1}, 0};
+    routes[1] = {{0}, std::nullopt};
+    SwarmCoordinator coordinator(routes, {slice_endpoint(0)}, {}, t0);
+    all_ready(coordinator, t0);
+    const auto decisions = coordinator.decide(t0);
+    const auto fed = commands_for(decisions, 0);
+    REQUIRE(fed.size() == 2);
+    CHECK(std::get<agent::Connect>(fed[0]).peers == std::vector{host_endpoint(1)});
+    CHECK_FALSE(std::get<agent::Connect>(fed[0]).deployer);
+    CHECK(std::get<agent::Connect>(fed[1]).peers == std::vector{slice_endpoint(0)});
+    CHECK(std::get<agent::Connect>(fed[1]).deployer);
+    const auto other = commands_for(decisions, 1);
+    REQUIRE(other.size() == 1);
+    CHECK_FALSE(std::get<agent::Connect>(other[0]).deployer);
 }
 
 TEST_CASE("a receiver whose planned peers all failed takes every slice of the deployer") {
