@@ -140,10 +140,10 @@ int run_push(const std::vector<std::string>& args) {
         "json", "write JSON events to stdout, one per line (human text goes to stderr)")(
         "compress", po::value<std::string>()->default_value("auto")->value_name("zstd|none|auto"),
         "how NARs travel: zstd (the swarm's NARs compressed once by the deployer, decompressed "
-        "by agents as they import; Nix checks every NAR hash; direct copies over compressed "
-        "SSH), none, or auto: zstd when some link is slower than the deployer compresses "
-        "(about 1.5 Gbit/s per core), and SSH compression for direct copies when some link is "
-        "slower than zlib (about 150 Mbit/s)")(
+        "by agents as they import; Nix checks every NAR hash; direct copies through OpenSSH's "
+        "client over compressed SSH), none, or auto: zstd when some link is slower than the "
+        "deployer compresses (about 1.5 Gbit/s per core), and SSH compression for those direct "
+        "copies when some link is slower than zlib (about 150 Mbit/s)")(
         "path", po::value<std::vector<std::string>>()->value_name("PATH"),
         "store paths (or symlinks such as ./result) whose closure every host gets, "
         "unless the inventory gives a host its own `closure:`");

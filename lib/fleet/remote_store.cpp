@@ -27,10 +27,10 @@ ssh::ConnectOptions connect_options(const inventory::Host& host, const RemoteOpt
     ssh::ConnectOptions result;
     set_endpoint(result, host);
     result.sudo = options.sudo || host.become_sudo;
-    result.compress = options.compress;
     result.ssh_program = !options.ssh_program.empty() ? options.ssh_program
                          : host.openssh               ? "ssh"
                                                       : "";
+    result.compress = options.compress && !result.ssh_program.empty(); // see its comment
     result.config_file = host.ssh_config_file;
     result.accept_new_host_keys =
         options.accept_new_host_keys || host.accept_new_host_keys.value_or(false);

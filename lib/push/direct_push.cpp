@@ -85,7 +85,10 @@ bool compress_direct_connections(const std::vector<inventory::Host>& hosts, Comp
     }
     links.source_bandwidth_bps = source_bandwidth(links, 0);
     const auto choice = choose_ssh_compression(mode, links);
-    spdlog::info("SSH compression: {}", choice.why);
+    spdlog::info("SSH compression: {}{}", choice.why,
+                 choice.compress ? "; only where OpenSSH's client connects (--ssh-program, "
+                                   "transport: openssh): shoal's own SSH never compresses"
+                                 : "");
     return choice.compress;
 }
 

@@ -31,6 +31,9 @@ struct ConnectOptions {
     bool sudo = false;
     // Compress the whole connection with zlib (SSH's Compression): worth its
     // CPU only on links slower than zlib, for data that is not compressed yet.
+    // OpenSSH's client only: libssh2 1.10's zlib@openssh.com broke 5 to 22 of
+    // 64-100 sessions copying at once (sshd: "invalid format"), so shoal's own
+    // SSH never asks for it.
     bool compress = false;
     // Bastions to go through, first hop first (OpenSSH's ProxyJump); the
     // hops' own `jump` is unused.

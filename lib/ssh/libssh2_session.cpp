@@ -52,10 +52,6 @@ Libssh2Session::Libssh2Session(const Library& /*library*/, ConnectOptions option
         throw util::Error(destination_ + ": cannot create an SSH session");
     }
     libssh2_session_set_blocking(handle(), 0);
-    if (options_.compress) {
-        // Only offers zlib: a server that refuses compression still connects, uncompressed.
-        libssh2_session_flag(handle(), LIBSSH2_FLAG_COMPRESS, 1);
-    }
     const KnownHosts known_hosts(handle(), known_hosts_path);
     handshake(known_hosts);
     verify_host_key(known_hosts);
