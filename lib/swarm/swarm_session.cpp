@@ -63,6 +63,16 @@ int rate_limit(std::uint64_t bytes_per_second) {
         std::min<std::uint64_t>(bytes_per_second, std::numeric_limits<int>::max()));
 }
 
+// A peer's numeric address, as connect() and prefer() are given it.
+lt::address peer_address(const std::string& address) {
+    lt::error_code error;
+    const lt::address parsed = lt::make_address(address, error);
+    if (error) {
+        throw util::UsageError("invalid peer address '" + address + "'");
+    }
+    return parsed;
+}
+
 bool is_unspecified(const std::string& address) {
     lt::error_code error;
     return lt::make_address(address, error).is_unspecified() && !error;
@@ -427,21 +437,12 @@ std::uint16_t SwarmSession::listen_port() const {
 }
 
 void SwarmSession::connect(const Endpoint& peer) {
-    lt::error_code error;
-    const lt::address address = lt::make_address(peer.address, error);
-    if (error) {
-        throw util::UsageError("invalid peer address '" + peer.address + "'");
-    }
-    state_->handle.connect_peer(lt::tcp::endpoint(address, peer.port));
+    state_->handle.connect_peer(lt::tcp::endpoint(peer_address(peer.address), peer.port));
 }
 
 void SwarmSession::prefer(const std::string& address) {
     State& state = *state_;
-    lt::error_code error;
-    const lt::address parsed = lt::make_address(address, error);
-    if (error) {
-        throw util::UsageError("invalid peer address '" + address + "'");
-    }
+    const lt::address parsed = peer_address(address);
     if (!state.preferred_class) {
         state.preferred_class = state.session->create_peer_class("preferred");
         lt::peer_class_info info = state.session->get_peer_class(*state.preferred_class);
