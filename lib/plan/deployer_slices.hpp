@@ -12,10 +12,11 @@ namespace shoal::plan {
 inline constexpr std::size_t max_deployer_slices = 8;
 
 // The hosts that fetch a slice of the deployer each (push::slice_pieces):
-// the tree's roots, then hosts of their zones, rack-mates first. The
+// the tree's roots (one per zone the deployer feeds), then hosts of their
+// zones, rack-mates first, each zone an equal part of the slices. The
 // deployer's bytes enter each zone as they would through the tree, but spread
 // over several hosts, none of which has to pass everything on by itself, and
-// every byte still leaves the deployer once.
+// every byte still leaves the deployer once per zone it feeds.
 std::vector<std::size_t> deployer_slice_hosts(const Plan& plan);
 
 // A host that fetches a slice gets it as one TCP flow among those of all its

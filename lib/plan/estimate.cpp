@@ -59,6 +59,29 @@ double site_link_seconds(const Plan& plan) {
     return slowest;
 }
 
+// The most each host the deployer feeds directly gets from its uplink: the
+// tree's roots share it max-min fairly, each capped by its own link and its
+// site's uplink. Infinite when the uplink can fill every root's way in.
+double deployer_share_level(const Plan& plan) {
+    std::vector<double> caps;
+    for (const auto& host : plan.hosts) {
+        if (host.tree_parent == source_node) {
+            caps.push_back(
+                std::min(bytes_per_second(host.bandwidth_bps), site_link_cap(plan, nullptr, host)));
+        }
+    }
+    std::sort(caps.begin(), caps.end());
+    double left = bytes_per_second(plan.source_bandwidth_bps);
+    for (std::size_t i = 0; i < caps.size(); ++i) {
+        const double fair = left / static_cast<double>(caps.size() - i);
+        if (caps[i] >= fair) {
+            return fair;
+        }
+        left -= caps[i];
+    }
+    return std::numeric_limits<double>::infinity();
+}
+
 // Pieces never span two paths, so small paths make small pieces, and a
 // piece's hop through a wave takes its own size's time.
 double mean_piece_bytes(const Plan& plan, PathSetId set, std::map<PathSetId, double>& cache) {
@@ -105,6 +128,8 @@ SwarmSeconds swarm_seconds(const Plan& plan) {
     std::vector<double> latency(plan.hosts.size(), 0.0);
     std::vector<double> relay(plan.hosts.size(), 0.0);
     std::map<std::size_t, double> zone_rate;
+    const double deployer_rate =
+        std::min(bytes_per_second(plan.source_bandwidth_bps), deployer_share_level(plan));
     double slowest = 0;
     double deepest = 0;
     for (std::size_t i = 0; i < plan.hosts.size(); ++i) {
@@ -118,7 +143,7 @@ SwarmSeconds swarm_seconds(const Plan& plan) {
                 parent.node == source_node ? nullptr : &plan.hosts[parent.node];
             // `piece_rate` carries one piece on; `edge` is the rate the share
             // streams at, which in a zone is no more than its entry receives.
-            double piece_rate = bytes_per_second(plan.source_bandwidth_bps);
+            double piece_rate = deployer_rate;
             double edge = piece_rate;
             if (from != nullptr) {
                 const double from_link = bytes_per_second(from->bandwidth_bps);

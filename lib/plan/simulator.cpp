@@ -47,7 +47,11 @@ public:
         const std::size_t nodes = plan.hosts.size() + 1; // node 0 is the deployer
         have_.assign(nodes * words_, 0);
         missing_.assign(nodes * words_, 0);
-        given_.assign(nodes * words_, 0);
+        std::size_t zones = 1;
+        for (const auto& host : plan.hosts) {
+            zones = std::max(zones, host.zone + 1);
+        }
+        given_.assign((nodes + zones) * words_, 0);
         free_up_.assign(nodes, 0);
         free_down_.assign(nodes, 0);
         up_.assign(nodes, 0);
@@ -173,7 +177,7 @@ private:
     std::optional<std::uint32_t> pick(std::size_t from, std::size_t to, const Word* allowed) const {
         const Word* have = &have_[from * words_];
         const Word* missing = &missing_[to * words_];
-        const Word* given = &given_[from * words_];
+        const Word* given = &given_[given_row(from, to) * words_];
         std::optional<std::uint32_t> resend;
         for (std::size_t w = 0; w < words_; ++w) {
             Word candidates = have[w] & missing[w];
@@ -189,11 +193,17 @@ private:
             if ((candidates & ~given[w]) != 0) {
                 return first(candidates & ~given[w]);
             }
-            if (!resend && from != 0) { // the deployer sends each byte once
+            if (!resend && from != 0) { // the deployer sends each byte once per zone
                 resend = first(candidates);
             }
         }
         return resend;
+    }
+
+    // The row of given_ with what `from` has sent anyone; for the deployer,
+    // anyone in `to`'s zone (rows after the nodes', one per zone).
+    std::size_t given_row(std::size_t from, std::size_t to) const {
+        return from == 0 ? in_.size() + plan_.hosts[to - 1].zone : from;
     }
 
     bool try_start(std::size_t from, const Link& link) {
@@ -208,7 +218,8 @@ private:
         }
         missing_[to * words_ + *piece / word_bits] &= ~(Word{1} << (*piece % word_bits));
         --unrequested_[to];
-        given_[from * words_ + *piece / word_bits] |= Word{1} << (*piece % word_bits);
+        given_[given_row(from, to) * words_ + *piece / word_bits] |= Word{1}
+                                                                     << (*piece % word_bits);
         free_up_[from] -= rate;
         free_down_[to] -= rate;
         running_.push({now_ + static_cast<double>(piece_bytes_[*piece]) / rate, sequence_++, from,
@@ -262,7 +273,8 @@ private:
     std::vector<std::uint64_t> piece_bytes_;
     std::vector<std::uint32_t> first_piece_; // per path, plus one past the end
     std::size_t words_ = 1;
-    std::vector<Word> have_, missing_, given_; // per node, words_ each
+    std::vector<Word> have_, missing_; // per node, words_ each
+    std::vector<Word> given_;          // per node, then the deployer's per zone
     std::map<PathSetId, std::vector<Word>> allowed_;
     std::vector<double> free_up_, free_down_, up_, down_; // bytes per second
     std::vector<std::size_t> remaining_, unrequested_;    // pieces per node

@@ -109,13 +109,20 @@ public:
 
     Tree build(const std::vector<Zone>& zones, const std::vector<PathSetId>& needs) {
         ExternalSlots slots;
+        // The deployer feeds the first zone, and each further zone while its
+        // uplink has room for that zone's way in: a zone behind a slow site
+        // link then gets its copy straight from the deployer, not from a host
+        // whose uplink also serves its own zone. Any other zone is entered
+        // from the cheapest free slot elsewhere.
+        std::uint64_t deployer_left = fleet_.source_bandwidth_bps;
         for (std::size_t z = 0; z < zones.size(); ++z) {
-            // The deployer feeds one host: it sends each byte once. Every
-            // other zone is entered from the cheapest free slot elsewhere.
+            const std::uint64_t way_in = zone_way_in(zones[z]);
             std::size_t feeder = source_node;
-            if (z > 0 && !slots.empty()) {
+            if (z > 0 && way_in > deployer_left && !slots.empty()) {
                 feeder = slots.top().node;
                 slots.pop();
+            } else {
+                deployer_left -= std::min(way_in, deployer_left);
             }
             build_zone(z, zones[z], needs, feeder, slots);
         }
@@ -128,6 +135,16 @@ private:
         tree_children_.push_back(0);
         outside_children_.push_back(0);
         return nodes_.size() - 1;
+    }
+
+    // The rate at which a zone can take bytes in: its entry's link (its
+    // fastest), or its site's declared uplink if slower.
+    std::uint64_t zone_way_in(const Zone& zone) const {
+        const std::uint64_t entry = fleet_.hosts[zone.hosts.front()].bandwidth_bps;
+        const auto uplink = fleet_.site_uplink_bps.find(zone.site);
+        return zone.site.empty() || uplink == fleet_.site_uplink_bps.end()
+                   ? entry
+                   : std::min(entry, uplink->second);
     }
 
     unsigned slow_link_halvings(const HostNeeds& host) const {

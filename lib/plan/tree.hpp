@@ -30,8 +30,9 @@ struct Tree {
 
 // The topology tree over `zones` (each host's needs in `needs`, one set per
 // Fleet::hosts entry): each zone is a breadth-first tree with K-1 children
-// per host, the first zone hangs off the deployer and every other one off a
-// free slot elsewhere (see docs/planning.md).
+// per host, the first zone hangs off the deployer, so does every other one
+// while the deployer's uplink has room for it, and the rest off a free slot
+// elsewhere (see docs/planning.md).
 Tree build_tree(const Fleet& fleet, const std::vector<Zone>& zones,
                 const std::vector<PathSetId>& needs, PathSetPool& sets, const PlanOptions& options);
 

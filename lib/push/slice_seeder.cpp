@@ -14,12 +14,13 @@ namespace shoal::push {
 SliceSeeder::SliceSeeder(const swarm::SwarmOptions& common,
                          const std::vector<swarm::Endpoint>& endpoints,
                          const std::vector<std::set<std::string>>& wanted,
+                         const std::vector<std::size_t>& groups,
                          std::chrono::milliseconds ready_timeout)
     : endpoints_(endpoints), files_(common.save_path.string()) {
     if (endpoints.size() != wanted.size()) {
         throw util::Error("every slice of the deployer needs an endpoint");
     }
-    const auto slices = slice_pieces(swarm::piece_layout(common.torrent), wanted);
+    const auto slices = slice_pieces(swarm::piece_layout(common.torrent), wanted, groups);
     for (std::size_t k = 0; k < slices.size(); ++k) {
         swarm::SwarmOptions options = common;
         options.listen = endpoints[k];

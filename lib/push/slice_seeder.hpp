@@ -19,11 +19,13 @@ namespace shoal::push {
 class SliceSeeder {
 public:
     // `common` has the torrent, files, certificate and limits; `wanted[k]`
-    // names the files the host fetching slice k downloads. Returns once
+    // names the files the host fetching slice k downloads, `groups[k]` the
+    // group whose slices together hold every piece (push::slice_pieces). Returns once
     // every session is ready to serve; throws util::Error, naming the slices
     // that are not, if that takes longer than `ready_timeout`.
     SliceSeeder(const swarm::SwarmOptions& common, const std::vector<swarm::Endpoint>& endpoints,
                 const std::vector<std::set<std::string>>& wanted,
+                const std::vector<std::size_t>& groups,
                 std::chrono::milliseconds ready_timeout = std::chrono::seconds(30));
 
     // Handles what every session reported, waiting up to `max_wait` in all.

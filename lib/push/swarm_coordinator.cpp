@@ -149,12 +149,14 @@ void SwarmCoordinator::give_first_peers(std::size_t receiver) {
     }
 }
 
-// A fed receiver after `failed` (cyclically) that has not failed itself, so
-// that several failures spread their slices over several heirs.
+// A fed receiver of the same zone after `failed` (cyclically) that has not
+// failed itself, so that several failures spread their slices over several
+// heirs. Another zone's would only fetch again what its zone has already.
 std::optional<std::size_t> SwarmCoordinator::slice_heir(std::size_t failed) const {
     for (std::size_t step = 1; step < receivers_.size(); ++step) {
         const std::size_t i = (failed + step) % receivers_.size();
-        if (routes_[i].slice && receivers_[i].phase != Phase::failed) {
+        if (routes_[i].slice && routes_[i].zone == routes_[failed].zone &&
+            receivers_[i].phase != Phase::failed) {
             return i;
         }
     }
@@ -171,9 +173,9 @@ bool SwarmCoordinator::peers_ahead(std::size_t receiver) const {
     });
 }
 
-// A failed receiver's slice would be missing from the swarm: another fed
-// receiver takes it over (one: several would fetch it twice), or, with none
-// left, everybody.
+// A failed receiver's slice would be missing from its zone: another fed
+// receiver of the zone takes it over (one: several would fetch it twice), or,
+// with none left, everybody in the zone.
 void SwarmCoordinator::hand_over_slice(std::size_t failed) {
     if (!routes_[failed].slice) {
         return;
@@ -184,7 +186,9 @@ void SwarmCoordinator::hand_over_slice(std::size_t failed) {
         return;
     }
     for (std::size_t i = 0; i < receivers_.size(); ++i) {
-        order(i, agent::Connect{{orphan}, true});
+        if (routes_[i].zone == routes_[failed].zone) {
+            order(i, agent::Connect{{orphan}, true});
+        }
     }
 }
 

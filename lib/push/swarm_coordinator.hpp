@@ -20,6 +20,9 @@ inline constexpr std::size_t deployer_peer = static_cast<std::size_t>(-1);
 struct ReceiverRoute {
     std::vector<std::size_t> peers;   // receiver indices, or `deployer_peer`
     std::optional<std::size_t> slice; // which of the deployer's slices it fetches
+    // The plan's zone: its hosts trade among themselves and the slices of
+    // the zone's fed hosts hold every piece (push::slice_pieces).
+    std::size_t zone = 0;
 };
 
 struct CoordinatorTimeouts {

@@ -61,8 +61,9 @@ std::string torrent_name_for(const std::string& key) {
 
 // What the plan decided that the rest of the push follows.
 struct ReceiverPlan {
-    std::vector<std::size_t> fed; // the receivers the deployer feeds, by slice
-    int piece_size = 0;           // the torrent's
+    std::vector<std::size_t> fed;         // the receivers the deployer feeds, by slice
+    std::vector<std::size_t> slice_zones; // each slice's zone: its group (push::slice_pieces)
+    int piece_size = 0;                   // the torrent's
     CompressionChoice compression;
     SshCompressionChoice fallback_compression; // of direct copies to hosts whose swarm failed
 };
@@ -88,6 +89,7 @@ ReceiverPlan plan_receivers(std::vector<Receiver>& receivers, const SwarmPushOpt
     }
     const auto routes = swarm_routes(plan);
     ReceiverPlan decided{{},
+                         {},
                          static_cast<int>(plan_options.piece_size),
                          std::move(compression),
                          choose_ssh_compression(options.compression, fleet)};
@@ -96,6 +98,7 @@ ReceiverPlan plan_receivers(std::vector<Receiver>& receivers, const SwarmPushOpt
     for (std::size_t k = 0; k < routes.sourced.size(); ++k) {
         const auto& host = plan.hosts[routes.sourced[k]];
         fed.push_back(receiver_by_name.at(host.name));
+        decided.slice_zones.push_back(host.zone);
         receivers[fed.back()].route.slice = k;
         receivers[fed.back()].peer_limit_while_fed =
             plan::peer_limit_while_fed(host.bandwidth_bps, plan.source_bandwidth_bps,
@@ -104,6 +107,7 @@ ReceiverPlan plan_receivers(std::vector<Receiver>& receivers, const SwarmPushOpt
     }
     for (std::size_t j = 0; j < plan.hosts.size(); ++j) {
         auto& r = receivers[receiver_by_name.at(plan.hosts[j].name)];
+        r.route.zone = plan.hosts[j].zone;
         for (const auto node : routes.peers[j]) {
             r.route.peers.push_back(node == plan::source_node
                                         ? deployer_peer
@@ -180,7 +184,8 @@ void run_swarm(SwarmContext& context, const std::vector<Receiver>& receivers,
     source_options.upload_rate_limit = context.options.max_upload_rate;
     source_options.low_priority = context.options.low_priority;
     SliceSeeder sources(source_options, context.sources,
-                        wanted_by_slice(receivers, plan.fed, context.compression));
+                        wanted_by_slice(receivers, plan.fed, context.compression),
+                        plan.slice_zones);
     if (!tunnelled.empty()) {
         tunnels.emplace(context.connector, receivers, tunnelled, context.sources,
                         context.options.direct.remote, context.options.direct.jobs);

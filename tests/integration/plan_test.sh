@@ -54,6 +54,14 @@ entries=$(jq -c '(.hosts | map({key: .name, value: .site}) | from_entries) as $s
   | group_by(.) | map(length)' out)
 [[ $entries == "[1,1,1]" ]] || fail "sites are entered by $entries hosts, not once each"
 [[ $(jq '.links.cross_site' out) -eq $((2 * gib)) ]] || fail "more than one copy crosses a site link"
+# A deployer with room for every zone's way in (10 Gbit/s for s1's hosts, 1 Gbit/s for each site
+# link) feeds each zone itself: one copy into each, none between sites.
+run plan -i sites.yaml --assume-empty --closure-size 1GiB --closure-paths 50 --json --source-bandwidth 12gbit
+[[ $status -eq 0 ]] || fail "plan with sites and a fast deployer: exited $status: $(cat err)"
+[[ $(jq '[.hosts[] | select(.parents == ["@source"])] | length' out) -eq 3 ]] ||
+  fail "the deployer should feed one host per zone: $(jq -c '[.hosts[] | select(.parents == ["@source"]) | .name]' out)"
+[[ $(jq '.source.egress_bytes' out) -eq $((3 * gib)) ]] || fail "the deployer should send one copy per zone"
+[[ $(jq '.links.cross_site' out) -eq 0 ]] || fail "bytes cross between sites the deployer feeds"
 
 run plan -i fleet.yaml --assume-empty --closure-size 1GiB --simulate
 [[ $status -eq 0 ]] || fail "plan --simulate exited $status: $(cat err)"

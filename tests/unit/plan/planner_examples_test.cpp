@@ -3,6 +3,7 @@
 #include "random_fleet.hpp"
 
 #include <doctest/doctest.h>
+#include <set>
 
 namespace {
 
@@ -114,19 +115,30 @@ TEST_CASE("different needs: entries relay, and the deployer sends each path once
     CHECK(plan.links.cross_site == 40 * mib);
 }
 
-TEST_CASE("a path nobody upstream needs comes from the deployer, once") {
+namespace {
+
+// Sites x (x1, x2: path a), y (y1: a and b) and z (z1: b), each behind a
+// 100 Mbit/s uplink: each is its own zone, the largest (x) first.
+Fleet three_slow_sites(std::uint64_t deployer_bps) {
     Fleet fleet;
-    fleet.source_bandwidth_bps = gigabit;
+    fleet.source_bandwidth_bps = deployer_bps;
     const PathId a = fleet.paths.add("/nix/store/a", 10 * mib);
     const PathId b = fleet.paths.add("/nix/store/b", 20 * mib);
     fleet.hosts = {{"x1", "x", "r", gigabit, {a}},
                    {"x2", "x", "r", gigabit, {a}},
                    {"y1", "y", "r", gigabit, {a, b}},
                    {"z1", "z", "r", gigabit, {b}}};
-    // Slow site links: each site is its own zone, the largest (x) first.
     for (const char* site : {"x", "y", "z"}) {
         fleet.site_uplink_bps[site] = gigabit / 10;
     }
+    return fleet;
+}
+
+} // namespace
+
+TEST_CASE("a path nobody upstream needs comes from the deployer, once") {
+    // No faster than one site's link: the deployer feeds one zone.
+    const Fleet fleet = three_slow_sites(gigabit / 10);
     Plan plan = make_plan(fleet, {.fanout = 4});
     // y1 gets a from x2 and b from the deployer; z1 gets b from y1, not the
     // deployer.
@@ -134,4 +146,27 @@ TEST_CASE("a path nobody upstream needs comes from the deployer, once") {
           std::vector<std::string>{"x1<-@source@1", "x2<-x1@2", "y1<-x2+@source@3", "z1<-y1@4"});
     CHECK(plan.links.deployer_egress == 30 * mib);
     CHECK(plan.links.cross_site == 30 * mib);
+}
+
+TEST_CASE("a deployer with room for several slow site links feeds each site itself") {
+    SUBCASE("room for every site: each gets its union from the deployer, no byte crosses sites") {
+        Plan plan = make_plan(three_slow_sites(gigabit / 10 * 3), {.fanout = 4});
+        CHECK(shape(plan) == std::vector<std::string>{"x1<-@source@1", "y1<-@source@1",
+                                                      "z1<-@source@1", "x2<-x1@2"});
+        CHECK(plan.links.deployer_egress == 60 * mib);
+        CHECK(plan.links.cross_site == 0);
+        // One slice at least for each site's root, the rest spread.
+        std::set<std::string> sliced;
+        for (const auto i : plan.deployer_slice_hosts) {
+            sliced.insert(plan.hosts[i].name);
+        }
+        CHECK(sliced == std::set<std::string>{"x1", "x2", "y1", "z1"});
+    }
+    SUBCASE("room for two: the third site is entered from a host of another") {
+        Plan plan = make_plan(three_slow_sites(gigabit / 10 * 2), {.fanout = 4});
+        CHECK(shape(plan) ==
+              std::vector<std::string>{"x1<-@source@1", "y1<-@source@1", "x2<-x1@2", "z1<-y1@2"});
+        CHECK(plan.links.deployer_egress == 40 * mib);
+        CHECK(plan.links.cross_site == 20 * mib);
+    }
 }

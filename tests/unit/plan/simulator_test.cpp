@@ -121,3 +121,22 @@ TEST_CASE("a zero piece size is a usage error") {
     const Plan plan = make_plan(testing::uniform_fleet(2, 1, mib, gigabit), {});
     CHECK_THROWS_AS(simulate(plan, {.piece_size = 0}), shoal::util::UsageError);
 }
+
+TEST_CASE("two sites the deployer feeds itself: each gets every piece once, and completes") {
+    // 16 hosts at 1 Gbit/s in two sites behind 250 Mbit/s uplinks; the
+    // deployer's 1 Gbit/s has room for both.
+    Fleet fleet = testing::uniform_fleet(16, 8, 4 * mib, gigabit);
+    for (std::size_t i = 0; i < fleet.hosts.size(); ++i) {
+        fleet.hosts[i].site = i % 2 == 0 ? "a" : "b";
+    }
+    fleet.site_uplink_bps = {{"a", gigabit / 4}, {"b", gigabit / 4}};
+    const Plan plan = make_plan(fleet, {.piece_size = mib});
+    REQUIRE(plan.separated_sites.size() == 2);
+    // Each site's slices hold every piece: no host waits for the other site (a
+    // stall would throw).
+    SimulationResult result;
+    REQUIRE_NOTHROW(result = simulate(plan, {.piece_size = mib}));
+    CHECK(result.source_egress_bytes == 2 * plan.union_bytes);
+    CHECK(result.total_seconds >= physical_bound(plan));
+    CHECK(result.host_seconds.size() == 16);
+}

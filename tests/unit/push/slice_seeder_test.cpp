@@ -29,9 +29,10 @@ TEST_CASE("the deployer's slices are waited for, but not forever") {
     const auto options = staged_seed(directory.path());
     const std::vector<shoal::swarm::Endpoint> endpoints{{"127.0.0.1", 0}, {"127.0.0.1", 0}};
     const std::vector<std::set<std::string>> wanted{{"x.nar"}, {"x.nar"}};
+    const std::vector<std::size_t> groups{0, 0};
 
     SUBCASE("ready in time") {
-        CHECK_NOTHROW(shoal::push::SliceSeeder(options, endpoints, wanted));
+        CHECK_NOTHROW(shoal::push::SliceSeeder(options, endpoints, wanted, groups));
     }
     SUBCASE("not ready in time: an error naming where it listens") {
         // No session is ready before libtorrent has answered at least once.
@@ -39,13 +40,13 @@ TEST_CASE("the deployer's slices are waited for, but not forever") {
             "not ready to serve " + directory.path().string() +
             " after 0.0 s: not listening, or not done with its certificate or its files, on "
             "127.0.0.1:0, 127.0.0.1:0";
-        CHECK_THROWS_WITH_AS(
-            shoal::push::SliceSeeder(options, endpoints, wanted, std::chrono::milliseconds(0)),
-            doctest::Contains(expected.c_str()), shoal::util::Error);
+        CHECK_THROWS_WITH_AS(shoal::push::SliceSeeder(options, endpoints, wanted, groups,
+                                                      std::chrono::milliseconds(0)),
+                             doctest::Contains(expected.c_str()), shoal::util::Error);
     }
     SUBCASE("a staged NAR gone before the slices start: an error naming it, not an empty seed") {
         std::filesystem::remove(directory.path() / "shoal-test" / "x.nar");
-        CHECK_THROWS_WITH_AS(shoal::push::SliceSeeder(options, endpoints, wanted),
+        CHECK_THROWS_WITH_AS(shoal::push::SliceSeeder(options, endpoints, wanted, groups),
                              doctest::Contains("shoal-test/x.nar"), shoal::util::Error);
     }
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <doctest/doctest.h>
 #include <fmt/format.h>
+#include <map>
 #include <random>
 
 namespace {
@@ -31,32 +32,40 @@ const std::string* file_of(const shoal::swarm::PieceLayout& layout, int piece) {
 
 } // namespace
 
-TEST_CASE("slices are disjoint, cover every piece, and go to hosts that want them") {
+TEST_CASE("each group's slices are disjoint, cover every piece, and go to hosts that want them") {
     for (unsigned seed = 1; seed <= 200; ++seed) {
         std::mt19937 random(seed);
         const auto layout = random_layout(random, 1 + static_cast<int>(random() % 20));
         std::vector<std::set<std::string>> wanted(1 + random() % 8);
+        std::vector<std::size_t> groups;
+        const std::size_t group_count = 1 + random() % 3;
         for (auto& files : wanted) {
+            groups.push_back(random() % group_count);
             for (const auto& [name, file] : layout.files) {
                 if (random() % 3 != 0) {
                     files.insert(name);
                 }
             }
         }
-        const auto slices = shoal::push::slice_pieces(layout, wanted);
+        const auto slices = shoal::push::slice_pieces(layout, wanted, groups);
         REQUIRE(slices.size() == wanted.size());
-        std::vector<int> owners(static_cast<std::size_t>(layout.piece_count));
+        std::map<std::size_t, std::vector<int>> owners; // group -> slices holding each piece
         for (std::size_t k = 0; k < slices.size(); ++k) {
+            auto& owned = owners[groups[k]];
+            owned.resize(static_cast<std::size_t>(layout.piece_count));
             for (const int piece : slices[k]) {
-                ++owners.at(static_cast<std::size_t>(piece));
+                ++owned.at(static_cast<std::size_t>(piece));
                 const std::string& name = *file_of(layout, piece);
-                const bool anyone_wants =
-                    std::any_of(wanted.begin(), wanted.end(),
-                                [&](const auto& files) { return files.contains(name); });
+                bool anyone_wants = false;
+                for (std::size_t j = 0; j < wanted.size(); ++j) {
+                    anyone_wants |= groups[j] == groups[k] && wanted[j].contains(name);
+                }
                 CHECK((wanted[k].contains(name) || !anyone_wants));
             }
         }
-        CHECK(std::all_of(owners.begin(), owners.end(), [](int n) { return n == 1; }));
+        for (const auto& [group, owned] : owners) {
+            CHECK(std::all_of(owned.begin(), owned.end(), [](int n) { return n == 1; }));
+        }
     }
 }
 
@@ -70,7 +79,8 @@ TEST_CASE("hosts wanting everything get slices within one piece of each other") 
                 files.insert(name);
             }
         }
-        const auto slices = shoal::push::slice_pieces(layout, wanted);
+        const auto slices =
+            shoal::push::slice_pieces(layout, wanted, std::vector<std::size_t>(hosts, 0));
         std::vector<std::uint64_t> bytes;
         for (const auto& slice : slices) {
             std::uint64_t sum = 0;
@@ -88,6 +98,8 @@ TEST_CASE("hosts wanting everything get slices within one piece of each other") 
 
 TEST_CASE("slicing for nobody is refused") {
     shoal::swarm::PieceLayout layout;
-    CHECK_THROWS_WITH(shoal::push::slice_pieces(layout, {}),
+    CHECK_THROWS_WITH(shoal::push::slice_pieces(layout, {}, {}),
                       "slicing a torrent needs at least one host");
+    CHECK_THROWS_WITH(shoal::push::slice_pieces(layout, {{"x.nar"}}, {}),
+                      "every slice of the deployer needs a group");
 }

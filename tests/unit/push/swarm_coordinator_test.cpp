@@ -146,6 +146,31 @@ TEST_CASE("a failed fed receiver's slice goes to one other fed receiver") {
     CHECK(connect_peers(decisions, 3) == std::vector{slice_endpoint(1)});
 }
 
+TEST_CASE("a failed fed receiver's slice stays in its zone") {
+    // Two zones the deployer feeds: receivers 0 and 1 (zone 0) fetch slices
+    // 0 and 1, receiver 2 (zone 1) slice 2; 3 is in zone 1, 4 in zone 0.
+    std::vector<ReceiverRoute> routes{{{deployer_peer}, 0, 0},
+                                      {{deployer_peer}, 1, 0},
+                                      {{deployer_peer}, 2, 1},
+                                      {{2}, std::nullopt, 1},
+                                      {{0}, std::nullopt, 0}};
+    SwarmCoordinator coordinator(routes, {slice_endpoint(0), slice_endpoint(1), slice_endpoint(2)},
+                                 {}, t0);
+    all_ready(coordinator, t0);
+    coordinator.decide(t0);
+    // Receiver 2, after 1 cyclically, is of the other zone: 1's slice goes to 0.
+    coordinator.receiver_failed(1, t0 + 1s);
+    auto decisions = coordinator.decide(t0 + 1s);
+    CHECK(connect_peers(decisions, 0) == std::vector{slice_endpoint(1)});
+    CHECK(commands_for(decisions, 2).empty());
+    // Zone 1 has no other fed receiver: all of zone 1 fetches slice 2, zone 0 does not.
+    coordinator.receiver_failed(2, t0 + 2s);
+    decisions = coordinator.decide(t0 + 2s);
+    CHECK(connect_peers(decisions, 3) == std::vector{slice_endpoint(2)});
+    CHECK(commands_for(decisions, 0).empty());
+    CHECK(commands_for(decisions, 4).empty());
+}
+
 TEST_CASE("a stuck receiver is given every slice once, a stalled one is given up on") {
     CoordinatorTimeouts timeouts;
     timeouts.open_sources = 10s;
