@@ -5,6 +5,7 @@
 #include "push/direct_copy.hpp"
 #include "push/plan_input.hpp"
 #include "ssh/connector.hpp"
+#include "util/logging.hpp"
 #include "util/parallel.hpp"
 #include "util/units.hpp"
 
@@ -69,12 +70,11 @@ std::unique_ptr<fleet::HostConnections> connect_hosts(const std::vector<inventor
         reporter.host_connected(hosts[i].name, connections.destination(i));
         report_diff(reporter, hosts[i].name, connections.diff(i));
     };
-    const auto start = Clock::now();
     auto connections = std::make_unique<fleet::HostConnections>(
         hosts, closures, options.remote, options.substitute_on_destination, options.jobs,
         fleet::Pin::yes, report_host);
-    spdlog::debug("timeline: {} hosts connected, pinned and diffed in {}", hosts.size(),
-                  util::format_seconds(util::seconds_since(start)));
+    util::log_timeline(fmt::format("{} hosts connected, pinned and diffed", hosts.size()),
+                       connections->started());
     return connections;
 }
 

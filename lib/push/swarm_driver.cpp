@@ -5,6 +5,7 @@
 #include "push/direct_push.hpp"
 #include "push/source_tunnels.hpp"
 #include "util/error.hpp"
+#include "util/logging.hpp"
 #include "util/units.hpp"
 
 #include <algorithm>
@@ -289,16 +290,14 @@ void SwarmDriver::apply(const Decisions& decisions) {
         slot.output_pending = true;
     }
     if (decisions.peers_given) {
-        spdlog::debug("timeline: every agent listens, peers given, {} into the push",
-                      util::format_seconds(util::seconds_since(context_.start)));
+        util::log_timeline("every agent listens, peers given", context_.start);
     }
     for (const auto i : decisions.opened) {
         context_.reporter.host_stuck(receivers_[i].host->name);
     }
     if (decisions.finished) {
         finished_ = true;
-        spdlog::debug("timeline: every host complete or failed, {} into the push",
-                      util::format_seconds(util::seconds_since(context_.start)));
+        util::log_timeline("every host complete or failed", context_.start);
     }
 }
 
@@ -334,8 +333,7 @@ void SwarmDriver::report_progress(Clock::time_point now, bool final) {
     if (!first_byte_ &&
         std::any_of(states.begin(), states.end(), [](const auto& r) { return r.downloaded > 0; })) {
         first_byte_ = true;
-        spdlog::debug("timeline: first byte received, {} into the push",
-                      util::format_seconds(util::seconds_since(context_.start)));
+        util::log_timeline("first byte received", context_.start);
     }
     if (now - last_report_ < progress_interval && !final) {
         return;

@@ -22,6 +22,7 @@
 #include "swarm/certificate_authority.hpp"
 #include "swarm/files.hpp"
 #include "swarm/torrent_builder.hpp"
+#include "util/logging.hpp"
 #include "util/parallel.hpp"
 #include "util/units.hpp"
 
@@ -148,8 +149,7 @@ void stage(SwarmContext& context, const std::vector<nix::PathInfo>& to_stage,
                    plan.compression.compression);
     }
     spdlog::info("staged {} NARs in {}", to_stage.size(), staging.string());
-    spdlog::debug("timeline: staged, {} into the push",
-                  util::format_seconds(util::seconds_since(context.start)));
+    util::log_timeline("staged", context.start);
     context.torrent =
         swarm::build_torrent(staging / torrent_name, context.ca.certificate_pem(), plan.piece_size);
     std::uint64_t nar_bytes = 0;
@@ -162,8 +162,7 @@ void stage(SwarmContext& context, const std::vector<nix::PathInfo>& to_stage,
     // Public data only (file hashes, the CA's certificate): lets an operator
     // inspect the push, or test that a client holding it is refused.
     swarm::write_file_atomically(staging / (torrent_name + ".torrent"), context.torrent.bytes);
-    spdlog::debug("timeline: torrent built, {} into the push",
-                  util::format_seconds(util::seconds_since(context.start)));
+    util::log_timeline("torrent built", context.start);
 }
 
 // Agents start on the driver's pool while this thread stages the NARs; then

@@ -1,5 +1,7 @@
 #include "util/logging.hpp"
 
+#include "util/units.hpp"
+
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
@@ -23,6 +25,11 @@ void setup_logging(Verbosity verbosity) {
         break;
     }
     spdlog::set_default_logger(std::move(logger));
+}
+
+void log_timeline(std::string_view milestone, std::chrono::steady_clock::time_point start) {
+    spdlog::debug("timeline: {}, {} into the push", milestone,
+                  format_seconds(seconds_since(start)));
 }
 
 } // namespace shoal::util
