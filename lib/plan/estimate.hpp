@@ -54,10 +54,12 @@ namespace setup {
 inline constexpr double connect_seconds = 1.0;
 // One `shoal agent` start (an SSH channel, the staging check, the agent
 // process, its libtorrent session), on each of the push's agent threads:
-// every agent was ready 2.1 s into a push to 8 hosts and 6.0-6.8 s into one
-// to 25 (bench-scale, 2 Mbit/s), which fits 1.1 s with the diff and the
-// assignments.
-inline constexpr double agent_start_seconds = 1.1;
+// with agents starting while the hosts are still being diffed, every agent
+// listened 1.6, 2.5, 5.2 and 8.8 s into pushes to 8, 16, 50 and 100 hosts
+// (bench-scale, 2026-12-04), which fits 0.4-0.56 s less the diff. (1.1 s
+// until then, fitted on 2026-11-30 to 8 and 25 hosts, put estimates for 32 to
+// 100 hosts 20-26 % above the pushes.)
+inline constexpr double agent_start_seconds = 0.5;
 // The push starts agents on a pool of at most this many threads
 // (push::SwarmDriver), fewer if `--jobs` is lower.
 inline constexpr std::size_t agent_start_threads = 6;
