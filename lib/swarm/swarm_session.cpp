@@ -63,7 +63,7 @@ int rate_limit(std::uint64_t bytes_per_second) {
         std::min<std::uint64_t>(bytes_per_second, std::numeric_limits<int>::max()));
 }
 
-// A peer's numeric address, as connect() and prefer() are given it.
+// A peer's numeric address, as connect(), prefer() and block() are given it.
 lt::address peer_address(const std::string& address) {
     lt::error_code error;
     const lt::address parsed = lt::make_address(address, error);
@@ -514,12 +514,7 @@ SwarmStatus SwarmSession::status() const {
 }
 
 void SwarmSession::block(const std::string& address) {
-    lt::error_code error;
-    const lt::address parsed = lt::make_address(address, error);
-    if (error) {
-        throw util::Error(fmt::format("cannot block '{}': not an IP address", address));
-    }
-    if (state_->block(parsed)) {
+    if (state_->block(peer_address(address))) {
         spdlog::warn("blocked {}: another host caught it sending data that failed its hash check",
                      address);
     }
