@@ -59,27 +59,39 @@ double site_link_seconds(const Plan& plan) {
     return slowest;
 }
 
-// The most each host the deployer feeds directly gets from its uplink: the
-// tree's roots share it max-min fairly, each capped by its own link and its
-// site's uplink. Infinite when the uplink can fill every root's way in.
-double deployer_share_level(const Plan& plan) {
-    std::vector<double> caps;
-    for (const auto& host : plan.hosts) {
-        if (host.tree_parent == source_node) {
-            caps.push_back(
-                std::min(bytes_per_second(host.bandwidth_bps), site_link_cap(plan, nullptr, host)));
-        }
+// Max-min fair sharing of `capacity` among flows, each (cap, count): count
+// flows that take at most cap each. The water level: the most any flow gets;
+// infinite when every flow gets its cap.
+double fair_share_level(std::vector<std::pair<double, double>> flows, double capacity) {
+    std::sort(flows.begin(), flows.end());
+    double flows_left = 0;
+    for (const auto& [cap, count] : flows) {
+        flows_left += count;
     }
-    std::sort(caps.begin(), caps.end());
-    double left = bytes_per_second(plan.source_bandwidth_bps);
-    for (std::size_t i = 0; i < caps.size(); ++i) {
-        const double fair = left / static_cast<double>(caps.size() - i);
-        if (caps[i] >= fair) {
+    for (const auto& [cap, count] : flows) {
+        const double fair = capacity / flows_left;
+        if (cap >= fair) {
             return fair;
         }
-        left -= caps[i];
+        capacity -= cap * count;
+        flows_left -= count;
     }
     return std::numeric_limits<double>::infinity();
+}
+
+// The most each host the deployer feeds directly gets from its uplink: the
+// tree's roots share it max-min fairly, each capped by its own link and its
+// site's uplink.
+double deployer_share_level(const Plan& plan) {
+    std::vector<std::pair<double, double>> roots;
+    for (const auto& host : plan.hosts) {
+        if (host.tree_parent == source_node) {
+            roots.emplace_back(
+                std::min(bytes_per_second(host.bandwidth_bps), site_link_cap(plan, nullptr, host)),
+                1.0);
+        }
+    }
+    return fair_share_level(std::move(roots), bytes_per_second(plan.source_bandwidth_bps));
 }
 
 // Pieces never span two paths, so small paths make small pieces, and a
@@ -243,27 +255,11 @@ double direct_seconds(const Plan& plan) {
     double elapsed = 0;
     while (!active.empty()) {
         // Water level: the largest per-host rate that fits the uplink.
-        std::vector<std::size_t> by_link(active.size());
-        for (std::size_t i = 0; i < by_link.size(); ++i) {
-            by_link[i] = i;
+        std::vector<std::pair<double, double>> links; // (link, hosts) per group
+        for (std::size_t i = 0; i < active.size(); ++i) {
+            links.emplace_back(active[i].first, static_cast<double>(counts[i]));
         }
-        std::sort(by_link.begin(), by_link.end(),
-                  [&](std::size_t a, std::size_t b) { return active[a].first < active[b].first; });
-        double left = uplink;
-        double hosts_left = 0;
-        for (const std::size_t i : by_link) {
-            hosts_left += static_cast<double>(counts[i]);
-        }
-        double level = std::numeric_limits<double>::infinity();
-        for (const std::size_t i : by_link) {
-            const double fair = left / hosts_left;
-            if (active[i].first >= fair) {
-                level = fair;
-                break;
-            }
-            left -= active[i].first * static_cast<double>(counts[i]);
-            hosts_left -= static_cast<double>(counts[i]);
-        }
+        const double level = fair_share_level(std::move(links), uplink);
         double step = std::numeric_limits<double>::infinity();
         for (const auto& [link, bytes] : active) {
             step = std::min(step, bytes / std::min(link, level));
