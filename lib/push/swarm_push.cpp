@@ -62,9 +62,8 @@ std::string torrent_name_for(const std::string& key) {
 
 // What the plan decided that the rest of the push follows.
 struct ReceiverPlan {
-    std::vector<std::size_t> fed;         // the receivers the deployer feeds, by slice
-    std::vector<std::size_t> slice_zones; // each slice's zone: its group (push::slice_pieces)
-    int piece_size = 0;                   // the torrent's
+    std::vector<std::size_t> fed; // the receivers the deployer feeds, by slice
+    int piece_size = 0;           // the torrent's
     CompressionChoice compression;
     SshCompressionChoice fallback_compression; // of direct copies to hosts whose swarm failed
 };
@@ -90,7 +89,6 @@ ReceiverPlan plan_receivers(std::vector<Receiver>& receivers, const SwarmPushOpt
     }
     const auto routes = swarm_routes(plan);
     ReceiverPlan decided{{},
-                         {},
                          static_cast<int>(plan_options.piece_size),
                          std::move(compression),
                          choose_ssh_compression(options.compression, fleet)};
@@ -99,7 +97,6 @@ ReceiverPlan plan_receivers(std::vector<Receiver>& receivers, const SwarmPushOpt
     for (std::size_t k = 0; k < routes.sourced.size(); ++k) {
         const auto& host = plan.hosts[routes.sourced[k]];
         fed.push_back(receiver_by_name.at(host.name));
-        decided.slice_zones.push_back(host.zone);
         receivers[fed.back()].route.slice = k;
         receivers[fed.back()].peer_limit_while_fed =
             plan::peer_limit_while_fed(host.bandwidth_bps, plan.source_bandwidth_bps,
@@ -137,6 +134,16 @@ std::vector<std::set<std::string>> wanted_by_slice(const std::vector<Receiver>& 
         }
     }
     return wanted;
+}
+
+// The zone of each fed receiver, by slice: its slices' group (push::slice_pieces).
+std::vector<std::size_t> zone_by_slice(const std::vector<Receiver>& receivers,
+                                       const std::vector<std::size_t>& fed) {
+    std::vector<std::size_t> zones;
+    for (const auto i : fed) {
+        zones.push_back(receivers[i].route.zone);
+    }
+    return zones;
 }
 
 // Stages every NAR that some receiver lacks and builds the push's torrent.
@@ -184,7 +191,7 @@ void run_swarm(SwarmContext& context, const std::vector<Receiver>& receivers,
     source_options.low_priority = context.options.low_priority;
     SliceSeeder sources(source_options, context.sources,
                         wanted_by_slice(receivers, plan.fed, context.compression),
-                        plan.slice_zones);
+                        zone_by_slice(receivers, plan.fed));
     if (!tunnelled.empty()) {
         tunnels.emplace(context.connector, receivers, tunnelled, context.sources,
                         context.options.direct.remote, context.options.direct.jobs);
