@@ -1,5 +1,7 @@
 #include "plan/tree.hpp"
 
+#include "plan/deployer_slices.hpp"
+
 #include <algorithm>
 #include <deque>
 #include <numeric>
@@ -113,16 +115,20 @@ public:
         // uplink has room for that zone's way in: a zone behind a slow site
         // link then gets its copy straight from the deployer, not from a host
         // whose uplink also serves its own zone. Any other zone is entered
-        // from the cheapest free slot elsewhere.
+        // from the cheapest free slot elsewhere, as is every zone beyond the
+        // deployer's slices: each zone it feeds needs one of them.
         std::uint64_t deployer_left = fleet_.source_bandwidth_bps;
+        std::size_t fed_zones = 0;
         for (std::size_t z = 0; z < zones.size(); ++z) {
             const std::uint64_t way_in = zone_way_in(zones[z]);
             std::size_t feeder = source_node;
-            if (z > 0 && way_in > deployer_left && !slots.empty()) {
+            if (z > 0 && (way_in > deployer_left || fed_zones == max_deployer_slices) &&
+                !slots.empty()) {
                 feeder = slots.top().node;
                 slots.pop();
             } else {
                 deployer_left -= std::min(way_in, deployer_left);
+                ++fed_zones;
             }
             build_zone(z, zones[z], needs, feeder, slots);
         }

@@ -1,7 +1,9 @@
 // Small fleets whose plans are checked host by host.
+#include "plan/deployer_slices.hpp"
 #include "plan/planner.hpp"
 #include "random_fleet.hpp"
 
+#include <algorithm>
 #include <doctest/doctest.h>
 #include <set>
 
@@ -169,4 +171,33 @@ TEST_CASE("a deployer with room for several slow site links feeds each site itse
         CHECK(plan.links.deployer_egress == 40 * mib);
         CHECK(plan.links.cross_site == 20 * mib);
     }
+}
+
+TEST_CASE("the deployer feeds no more sites itself than it has slices") {
+    // Ten sites behind 100 Mbit/s links and a deployer with room for all of
+    // them: each zone it feeds needs a slice of its own, and it has 8.
+    Fleet fleet;
+    fleet.source_bandwidth_bps = 10 * gigabit;
+    const PathId a = fleet.paths.add("/nix/store/a", 10 * mib);
+    for (int site = 0; site < 10; ++site) {
+        const std::string name = "s" + std::to_string(site);
+        fleet.site_uplink_bps[name] = gigabit / 10;
+        for (int host = 0; host < 2; ++host) {
+            fleet.hosts.push_back({name + "-" + std::to_string(host), name, "r", gigabit, {a}});
+        }
+    }
+    const Plan plan = make_plan(fleet, {.fanout = 4});
+    REQUIRE(plan.separated_sites.size() == 10);
+    std::set<std::size_t> roots;
+    for (std::size_t i = 0; i < plan.hosts.size(); ++i) {
+        if (plan.hosts[i].tree_parent == source_node) {
+            roots.insert(i);
+        }
+    }
+    CHECK(roots.size() == max_deployer_slices);
+    // Every root fetches a slice.
+    const std::set<std::size_t> sliced(plan.deployer_slice_hosts.begin(),
+                                       plan.deployer_slice_hosts.end());
+    CHECK(std::includes(sliced.begin(), sliced.end(), roots.begin(), roots.end()));
+    CHECK(plan.links.deployer_egress == 8 * 10 * mib);
 }

@@ -1,4 +1,5 @@
 // Properties every plan must have, checked on many random fleets.
+#include "plan/deployer_slices.hpp"
 #include "plan/planner.hpp"
 #include "random_fleet.hpp"
 #include "util/error.hpp"
@@ -114,6 +115,7 @@ void check_invariants(const Fleet& fleet, Plan& plan, unsigned fanout) {
     }
     if (!plan.hosts.empty()) {
         CHECK(tree_children[source_node] == fed_zones.size());
+        CHECK(fed_zones.size() <= max_deployer_slices); // each fed zone needs a slice
         CHECK((fed_zones.size() == 1 || ways_in <= fleet.source_bandwidth_bps));
         tree_children.erase(source_node);
     }
