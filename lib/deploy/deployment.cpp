@@ -1,8 +1,8 @@
 #include "deploy/deployment.hpp"
 
 #include "deploy/profile.hpp"
+#include "io/fibers.hpp"
 #include "util/error.hpp"
-#include "util/parallel.hpp"
 
 #include <algorithm>
 #include <fmt/format.h>
@@ -91,7 +91,7 @@ HostDeployment Deployment::host_deployment(fleet::HostConnections& connections, 
 void Deployment::set_profiles(fleet::HostConnections& connections,
                               const std::vector<std::size_t>& hosts,
                               std::vector<report::HostOutcome>& outcomes) {
-    util::run_parallel(hosts.size(), options_.jobs, [&](std::size_t k) {
+    io::run_on_fibers(hosts.size(), options_.jobs, io::network_fiber_threads(), [&](std::size_t k) {
         const auto i = hosts[k];
         record(host_deployment(connections, i).set_profile(targets_[i]), outcomes[i]);
     });
@@ -129,10 +129,11 @@ void Deployment::roll_out(fleet::HostConnections& connections,
             names.push_back(targets_[hosts[k]].host);
         }
         reporter_.rollout_stage(s + 1, stage_kind_name(stage.kind), names);
-        util::run_parallel(stage.hosts.size(), options_.jobs, [&](std::size_t j) {
-            const auto i = hosts[stage.hosts[j]];
-            record(host_deployment(connections, i).activate(targets_[i]), outcomes[i]);
-        });
+        io::run_on_fibers(
+            stage.hosts.size(), options_.jobs, io::network_fiber_threads(), [&](std::size_t j) {
+                const auto i = hosts[stage.hosts[j]];
+                record(host_deployment(connections, i).activate(targets_[i]), outcomes[i]);
+            });
         for (const auto k : stage.hosts) {
             failures += outcomes[hosts[k]].deploy == report::Deploy::activated ? 0 : 1;
         }

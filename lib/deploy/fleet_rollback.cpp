@@ -2,10 +2,10 @@
 
 #include "deploy/activation_guard.hpp"
 #include "deploy/profile.hpp"
+#include "io/fibers.hpp"
 #include "ssh/connector.hpp"
 #include "ssh/remote_command.hpp"
 #include "util/error.hpp"
-#include "util/parallel.hpp"
 
 #include <chrono>
 #include <fmt/format.h>
@@ -71,7 +71,7 @@ std::vector<report::HostOutcome> roll_back_fleet(const std::vector<inventory::Ho
     }
     ssh::Connector connector;
     std::vector<report::HostOutcome> outcomes(hosts.size());
-    util::run_parallel(hosts.size(), options.jobs, [&](std::size_t i) {
+    io::run_on_fibers(hosts.size(), options.jobs, io::network_fiber_threads(), [&](std::size_t i) {
         outcomes[i] = roll_back_host(connector, hosts[i], targets[i], options, reporter);
     });
     return outcomes;

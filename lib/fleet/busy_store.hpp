@@ -1,5 +1,7 @@
 #pragma once
 
+#include "io/fibers.hpp"
+
 #include <chrono>
 #include <cstddef>
 #include <exception>
@@ -9,7 +11,6 @@
 #include <spdlog/spdlog.h>
 #include <string>
 #include <string_view>
-#include <thread>
 
 namespace shoal::fleet {
 
@@ -45,7 +46,7 @@ template <typename Attempt> auto retry_while_busy(const std::string& host_name, 
                 throw;
             }
             spdlog::info("{}: {}; trying again in {} ms", host_name, e.what(), delay->count());
-            std::this_thread::sleep_for(*delay);
+            io::pause_for(*delay);
         }
     }
 }

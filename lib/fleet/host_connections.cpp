@@ -1,7 +1,7 @@
 #include "fleet/host_connections.hpp"
 
 #include "fleet/busy_store.hpp"
-#include "util/parallel.hpp"
+#include "io/fibers.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -12,7 +12,9 @@ HostConnections::HostConnections(
     const RemoteOptions& options, bool substitute, std::size_t jobs, Pin pin,
     const std::function<void(const HostConnections&, std::size_t)>& on_host)
     : hosts_(hosts), stores_(hosts.size()), diffs_(hosts.size()), errors_(hosts.size()) {
-    util::run_parallel(hosts_.size(), jobs, [&](std::size_t i) {
+    // `jobs` hosts in flight on fibers over a few threads: the connections
+    // wait on the network, and the handshakes' own CPU wants a core each.
+    io::run_on_fibers(hosts_.size(), jobs, io::network_fiber_threads(), [&](std::size_t i) {
         // The system's ssh follows what shoal's own SSH does not.
         if (options.ssh_program.empty() && !hosts_[i].openssh) {
             for (const auto& note : hosts_[i].ssh_config_notes) {

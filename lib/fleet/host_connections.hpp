@@ -23,8 +23,9 @@ namespace shoal::fleet {
 // Each host's connection is used by one thread at a time.
 class HostConnections {
 public:
-    // Connects to `jobs` hosts at a time; `on_host(*this, i)` runs (from a
-    // worker thread) once host i is diffed or found unreachable. With
+    // Connects to `jobs` hosts at a time, each on a fiber (io::run_on_fibers):
+    // a few threads whatever `jobs` is. `on_host(*this, i)` runs (from one of
+    // them) once host i is diffed or found unreachable. With
     // Pin::no (a dry run: `shoal plan`) nothing is pinned and each
     // connection closes once its host is diffed.
     HostConnections(const std::vector<inventory::Host>& hosts, const HostClosures& closures,

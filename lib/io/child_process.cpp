@@ -1,6 +1,8 @@
 #include "io/child_process.hpp"
 
-#include <array>
+#include "io/fibers.hpp"
+
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <csignal>
@@ -8,6 +10,8 @@
 #include <fmt/format.h>
 #include <spawn.h>
 #include <spdlog/spdlog.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -92,12 +96,16 @@ ChildProcess::ChildProcess(std::vector<std::string> argv, std::vector<std::strin
     }
     Pipe in = make_pipe();
     Pipe out = make_pipe();
-    Pipe err = make_pipe();
+    // A file, not a pipe: nobody has to drain it while the child runs.
+    stderr_file_.reset(::memfd_create("child-stderr", MFD_CLOEXEC));
+    if (!stderr_file_) {
+        util::throw_errno(fmt::format("memfd_create for the stderr of '{}'", command_line_));
+    }
 
     SpawnActions actions;
     posix_spawn_file_actions_adddup2(actions.get(), in.read_end.get(), STDIN_FILENO);
     posix_spawn_file_actions_adddup2(actions.get(), out.write_end.get(), STDOUT_FILENO);
-    posix_spawn_file_actions_adddup2(actions.get(), err.write_end.get(), STDERR_FILENO);
+    posix_spawn_file_actions_adddup2(actions.get(), stderr_file_.get(), STDERR_FILENO);
     // Libraries such as libtorrent open descriptors without O_CLOEXEC; the child gets none of them.
     posix_spawn_file_actions_addclosefrom_np(actions.get(), 3);
 
@@ -114,7 +122,6 @@ ChildProcess::ChildProcess(std::vector<std::string> argv, std::vector<std::strin
     stdout_fd_ = std::move(out.read_end);
     stdin_sink_ = std::make_unique<FdSink>(stdin_fd_.get());
     stdout_source_ = std::make_unique<FdSource>(stdout_fd_.get());
-    stderr_thread_ = std::thread(&ChildProcess::collect_stderr, this, std::move(err.read_end));
 }
 
 ChildProcess::~ChildProcess() {
@@ -129,13 +136,10 @@ ChildProcess::~ChildProcess() {
                 ::waitpid(pid_, &status, 0);
                 break;
             }
-            std::this_thread::sleep_for(milliseconds(10));
+            pause_for(milliseconds(10)); // on a fiber, the others go on
         }
     }
     stdout_fd_.reset();
-    if (stderr_thread_.joinable()) {
-        stderr_thread_.join();
-    }
 }
 
 void ChildProcess::close_input() {
@@ -181,38 +185,25 @@ std::optional<int> ChildProcess::exit_code_if_ended() {
 
 int ChildProcess::record_exit(int status) {
     exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    if (stderr_thread_.joinable()) {
-        stderr_thread_.join();
-    }
     return exit_code_;
 }
 
 std::string ChildProcess::error_output() const {
-    std::lock_guard lock(stderr_mutex_);
-    const auto first = stderr_text_.find_first_not_of(" \n\r\t");
+    struct stat file {};
+    if (::fstat(stderr_file_.get(), &file) != 0) {
+        return {};
+    }
+    const auto size = static_cast<std::size_t>(file.st_size);
+    std::string text(std::min(size, max_stderr_bytes), '\0');
+    const auto from = static_cast<off_t>(size - text.size());
+    const ssize_t n = ::pread(stderr_file_.get(), text.data(), text.size(), from);
+    text.resize(n > 0 ? static_cast<std::size_t>(n) : 0);
+    const auto first = text.find_first_not_of(" \n\r\t");
     if (first == std::string::npos) {
         return {};
     }
-    const auto last = stderr_text_.find_last_not_of(" \n\r\t");
-    return stderr_text_.substr(first, last - first + 1);
-}
-
-void ChildProcess::collect_stderr(UniqueFd fd) {
-    std::array<char, 4096> buffer{};
-    for (;;) {
-        const ssize_t n = ::read(fd.get(), buffer.data(), buffer.size());
-        if (n < 0 && errno == EINTR) {
-            continue;
-        }
-        if (n <= 0) {
-            return;
-        }
-        std::lock_guard lock(stderr_mutex_);
-        stderr_text_.append(buffer.data(), static_cast<std::size_t>(n));
-        if (stderr_text_.size() > max_stderr_bytes) {
-            stderr_text_.erase(0, stderr_text_.size() - max_stderr_bytes);
-        }
-    }
+    const auto last = text.find_last_not_of(" \n\r\t");
+    return text.substr(first, last - first + 1);
 }
 
 } // namespace shoal::io

@@ -4,18 +4,17 @@
 #include "io/fd_stream.hpp"
 
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <sys/types.h>
-#include <thread>
 #include <vector>
 
 namespace shoal::io {
 
 // A child process whose stdin and stdout are ours to speak a protocol over.
-// Its stderr is collected separately (never merged into the protocol stream)
-// so that error messages can quote it. The destructor closes stdin, gives the
+// Its stderr goes to an anonymous file of its own (never merged into the
+// protocol stream, and no thread to drain a pipe) so that error messages can
+// quote it. The destructor closes stdin, gives the
 // child a moment to exit, then kills it: no zombie outlives its owner.
 class ChildProcess {
 public:
@@ -47,7 +46,6 @@ public:
     pid_t pid() const { return pid_; }
 
 private:
-    void collect_stderr(UniqueFd fd);
     int record_exit(int wait_status);
 
     std::string command_line_;
@@ -57,9 +55,7 @@ private:
     UniqueFd stdout_fd_;
     std::unique_ptr<FdSink> stdin_sink_;
     std::unique_ptr<FdSource> stdout_source_;
-    mutable std::mutex stderr_mutex_;
-    std::string stderr_text_;
-    std::thread stderr_thread_;
+    UniqueFd stderr_file_;
 };
 
 } // namespace shoal::io

@@ -1,7 +1,7 @@
 #include "push/source_probe.hpp"
 
+#include "io/fibers.hpp"
 #include "ssh/remote_command.hpp"
-#include "util/parallel.hpp"
 #include "util/shell_quote.hpp"
 
 #include <fmt/format.h>
@@ -46,7 +46,7 @@ std::vector<CutOff> probe_fed_hosts(const std::vector<Receiver>& receivers,
                                     std::chrono::seconds timeout) {
     std::vector<CutOff> cut_off;
     std::mutex mutex;
-    util::run_parallel(fed.size(), jobs, [&](std::size_t f) {
+    io::run_on_fibers(fed.size(), jobs, io::network_fiber_threads(), [&](std::size_t f) {
         const auto& receiver = receivers.at(fed[f]);
         const auto& source = sources.at(receiver.route.slice.value());
         std::string why;

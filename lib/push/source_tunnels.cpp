@@ -1,6 +1,6 @@
 #include "push/source_tunnels.hpp"
 
-#include "util/parallel.hpp"
+#include "io/fibers.hpp"
 
 #include <algorithm>
 #include <spdlog/spdlog.h>
@@ -28,7 +28,7 @@ SourceTunnels::SourceTunnels(ssh::Connector& connector, const std::vector<Receiv
                              const std::vector<swarm::Endpoint>& sources,
                              const fleet::RemoteOptions& remote, std::size_t jobs)
     : sources_(sources), tunnels_(receivers.size()), forwarders_(receivers.size()) {
-    util::run_parallel(fed.size(), jobs, [&](std::size_t f) {
+    io::run_on_fibers(fed.size(), jobs, io::network_fiber_threads(), [&](std::size_t f) {
         const auto i = fed[f];
         const auto& host = *receivers.at(i).host;
         try {

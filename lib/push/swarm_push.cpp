@@ -1,5 +1,6 @@
 #include "push/swarm_push.hpp"
 
+#include "io/fibers.hpp"
 #include "nix/local_store.hpp"
 #include "nix/sha256.hpp"
 #include "plan/deployer_slices.hpp"
@@ -23,7 +24,6 @@
 #include "swarm/files.hpp"
 #include "swarm/torrent_builder.hpp"
 #include "util/logging.hpp"
-#include "util/parallel.hpp"
 #include "util/units.hpp"
 
 #include <algorithm>
@@ -224,20 +224,22 @@ void choose_agents(std::vector<Receiver>& receivers, const SwarmPushOptions& opt
         }
     }
     // Threads only for the round trips: a push without --agent asks nobody.
-    util::run_parallel(to_ask.size(), options.direct.jobs, [&](std::size_t i) {
-        auto& receiver = *to_ask[i];
-        try {
-            const auto answer = ssh::run_remote(receiver.store->session(), "uname -sm");
-            receiver.system = answer.ok() ? system_from_uname(answer.output) : "";
-            if (receiver.system.empty()) {
-                spdlog::warn("{}: cannot tell its system from `uname -sm` ({}); set `system:` "
-                             "in the inventory",
-                             receiver.host->name, answer.ok() ? answer.output : answer.reason());
+    io::run_on_fibers(
+        to_ask.size(), options.direct.jobs, io::network_fiber_threads(), [&](std::size_t i) {
+            auto& receiver = *to_ask[i];
+            try {
+                const auto answer = ssh::run_remote(receiver.store->session(), "uname -sm");
+                receiver.system = answer.ok() ? system_from_uname(answer.output) : "";
+                if (receiver.system.empty()) {
+                    spdlog::warn("{}: cannot tell its system from `uname -sm` ({}); set `system:` "
+                                 "in the inventory",
+                                 receiver.host->name,
+                                 answer.ok() ? answer.output : answer.reason());
+                }
+            } catch (const std::exception& e) {
+                spdlog::warn("{}: cannot ask its system: {}", receiver.host->name, e.what());
             }
-        } catch (const std::exception& e) {
-            spdlog::warn("{}: cannot ask its system: {}", receiver.host->name, e.what());
-        }
-    });
+        });
     for (auto& receiver : receivers) {
         receiver.agent = agent_for(options.agents, receiver.system);
         if (receiver.agent != nullptr && !receiver.system.empty()) {

@@ -1,5 +1,6 @@
 #include "ssh/connector.hpp"
 
+#include "io/fibers.hpp"
 #include "ssh/error.hpp"
 #include "ssh/libssh2_session.hpp"
 #include "ssh/openssh_session.hpp"
@@ -56,7 +57,9 @@ Forwarder& Connector::hop(const std::vector<ConnectOptions>& chain, std::size_t 
         key += (i == 0 ? "" : " > ") + chain[i].destination();
     }
     // Held while logging in: every host behind a new bastion waits for that one login.
-    const std::lock_guard lock(mutex_);
+    // Taken cooperatively: the login may run on a fiber of this very thread.
+    io::lock_cooperatively(mutex_);
+    const std::lock_guard lock(mutex_, std::adopt_lock);
     auto& hop = hops_[key];
     if (hop.host) {
         return *hop.host;

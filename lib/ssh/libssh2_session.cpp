@@ -1,5 +1,6 @@
 #include "ssh/libssh2_session.hpp"
 
+#include "io/fibers.hpp"
 #include "ssh/authenticator.hpp"
 #include "ssh/connector.hpp"
 #include "ssh/error.hpp"
@@ -203,12 +204,9 @@ void Libssh2Session::wait_for_socket(std::string_view doing, Clock::time_point& 
                           ? milliseconds(10)
                           : std::min({std::chrono::duration_cast<milliseconds>(deadline - now),
                                       milliseconds(1000L * std::max(seconds_to_next, 1))});
-    pollfd entry{socket_.get(), events == 0 ? static_cast<short>(POLLIN) : events, 0};
-    const int ready = ::poll(&entry, 1, static_cast<int>(wait.count()));
-    if (ready < 0 && errno != EINTR) {
-        util::throw_errno(fmt::format("{}: poll while {}", destination_, doing));
-    }
-    if (ready > 0) {
+    // On a fiber (connecting a fleet), the thread's other hosts go on meanwhile.
+    if (io::wait_ready(socket_.get(), events == 0 ? static_cast<short>(POLLIN) : events, wait) !=
+        0) {
         deadline = Clock::now() + options_.io_timeout;
     }
 }

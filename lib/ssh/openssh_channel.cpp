@@ -1,5 +1,6 @@
 #include "ssh/openssh_channel.hpp"
 
+#include "io/fibers.hpp"
 #include "ssh/openssh_arguments.hpp"
 #include "ssh/openssh_session.hpp"
 #include "ssh/privileged_command.hpp"
@@ -21,12 +22,7 @@ using Clock = std::chrono::steady_clock;
 
 // Whether `fd` has `events` now, or within `timeout`.
 bool ready(int fd, short events, std::chrono::milliseconds timeout) {
-    pollfd target{fd, events, 0};
-    const int n = ::poll(&target, 1, static_cast<int>(timeout.count()));
-    if (n < 0 && errno != EINTR) {
-        util::throw_errno("poll over an ssh client's pipe");
-    }
-    return n > 0;
+    return io::wait_ready(fd, events, timeout) != 0;
 }
 
 } // namespace

@@ -1,5 +1,6 @@
 #include "ssh/openssh_session.hpp"
 
+#include "io/fibers.hpp"
 #include "ssh/error.hpp"
 #include "ssh/openssh_arguments.hpp"
 #include "ssh/openssh_channel.hpp"
@@ -12,7 +13,6 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 #include <sstream>
-#include <thread>
 
 namespace shoal::ssh {
 namespace {
@@ -87,7 +87,7 @@ OpenSshSession::OpenSshSession(ConnectOptions options)
                 util::format_seconds(std::chrono::duration<double>(patience).count()),
                 said.empty() ? "" : ": " + said));
         }
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        io::pause_for(std::chrono::milliseconds(20));
     }
 }
 

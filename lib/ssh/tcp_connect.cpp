@@ -1,5 +1,6 @@
 #include "ssh/tcp_connect.hpp"
 
+#include "io/fibers.hpp"
 #include "util/error.hpp"
 #include "util/units.hpp"
 
@@ -31,30 +32,43 @@ struct Resolution {
     AddressList addresses;
 };
 
-// getaddrinfo can be neither cancelled nor given a deadline, and a DNS server
-// that does not answer holds it for the resolver's timeouts (5 s per try,
-// per server, by default): it runs on a thread of its own that we stop
-// waiting for at `deadline`. The thread ends, freeing its answer, whenever
-// the resolver gives up.
+// getaddrinfo now: `flags` AI_NUMERICHOST makes it fail at once for a name.
+Resolution resolve_now(const std::string& address, std::uint16_t port, int flags) {
+    addrinfo hints{};
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_NUMERICSERV | flags;
+    addrinfo* list = nullptr;
+    const int rc = ::getaddrinfo(address.c_str(), std::to_string(port).c_str(), &hints, &list);
+    return {rc, AddressList(list)};
+}
+
+// An address needs no resolver. A name does, and getaddrinfo can be neither
+// cancelled nor given a deadline, and a DNS server that does not answer holds
+// it for the resolver's timeouts (5 s per try, per server, by default): it
+// runs on a thread of its own that we stop waiting for at `deadline`. The
+// thread ends, freeing its answer, whenever the resolver gives up.
 AddressList resolve(const std::string& address, std::uint16_t port, Clock::time_point deadline,
                     std::chrono::milliseconds timeout) {
-    std::promise<Resolution> promise;
-    auto answer = promise.get_future();
-    std::thread([address, port, promise = std::move(promise)]() mutable {
-        addrinfo hints{};
-        hints.ai_family = AF_UNSPEC;
-        hints.ai_socktype = SOCK_STREAM;
-        hints.ai_flags = AI_NUMERICSERV;
-        addrinfo* list = nullptr;
-        const int rc = ::getaddrinfo(address.c_str(), std::to_string(port).c_str(), &hints, &list);
-        promise.set_value({rc, AddressList(list)});
-    }).detach();
-    if (answer.wait_until(deadline) != std::future_status::ready) {
-        throw util::Error(fmt::format("cannot resolve {}: no answer within {}; check the name, "
-                                      "or the DNS servers in /etc/resolv.conf, or give an address",
-                                      address, util::format_seconds(timeout.count() / 1000.0)));
+    auto resolution = resolve_now(address, port, AI_NUMERICHOST);
+    if (resolution.rc == EAI_NONAME) {
+        std::promise<Resolution> promise;
+        auto answer = promise.get_future();
+        std::thread([address, port, promise = std::move(promise)]() mutable {
+            promise.set_value(resolve_now(address, port, 0));
+        }).detach();
+        // Polled, so that the thread's other fibers go on connecting meanwhile.
+        while (answer.wait_for(std::chrono::seconds(0)) != std::future_status::ready) {
+            if (Clock::now() >= deadline) {
+                throw util::Error(fmt::format(
+                    "cannot resolve {}: no answer within {}; check the name, or the DNS servers "
+                    "in /etc/resolv.conf, or give an address",
+                    address, util::format_seconds(timeout.count() / 1000.0)));
+            }
+            io::pause_for(std::chrono::milliseconds(5));
+        }
+        resolution = answer.get();
     }
-    auto resolution = answer.get();
     if (resolution.rc != 0) {
         throw util::Error(
             fmt::format("cannot resolve {}: {}", address, ::gai_strerror(resolution.rc)));
@@ -81,12 +95,7 @@ int connect_one(const addrinfo& target, Clock::time_point deadline, io::UniqueFd
         if (left.count() <= 0) {
             return ETIMEDOUT;
         }
-        pollfd entry{socket_fd.get(), POLLOUT, 0};
-        const int ready = ::poll(&entry, 1, static_cast<int>(left.count()));
-        if (ready < 0 && errno != EINTR) {
-            return errno;
-        }
-        if (ready > 0) {
+        if (io::wait_ready(socket_fd.get(), POLLOUT, left) != 0) {
             int error = 0;
             socklen_t length = sizeof(error);
             ::getsockopt(socket_fd.get(), SOL_SOCKET, SO_ERROR, &error, &length);
