@@ -61,6 +61,13 @@ void SwarmCoordinator::agent_ready(std::size_t receiver, swarm::Endpoint endpoin
     if (r.phase == Phase::preparing || r.phase == Phase::starting) {
         r.endpoint = std::move(endpoint);
         set_phase(receiver, Phase::ready, now);
+        // The deployer's slices listen from the start: a fed receiver fetches
+        // its slice at once, while other agents still start; its peers come
+        // once every agent listens.
+        if (const auto slice = own_slice(receiver)) {
+            r.given_slice = true;
+            order(receiver, agent::Connect{{*slice}, true});
+        }
     }
 }
 
@@ -122,21 +129,18 @@ bool SwarmCoordinator::peer_banned(const std::string& address, std::optional<std
     return true;
 }
 
-// Its planned peers that listen, and the deployer's slice when it is fed (a
-// command of its own: the agent keeps room for it). A receiver whose peers
-// all failed to start takes the bytes from the deployer.
+// Its planned peers that listen, and the deployer's slice when it is fed and
+// has not had it yet (a command of its own: the agent keeps room for it). A
+// receiver whose peers all failed to start takes the bytes from the deployer.
 void SwarmCoordinator::give_first_peers(std::size_t receiver) {
     std::vector<swarm::Endpoint> peers;
-    std::optional<swarm::Endpoint> slice;
-    const auto& route = routes_[receiver];
-    for (const auto peer : route.peers) {
-        if (peer == deployer_peer) {
-            slice = sources_.at(route.slice.value());
-        } else if (receivers_.at(peer).phase == Phase::ready ||
-                   receivers_.at(peer).phase == Phase::complete) {
+    for (const auto peer : routes_[receiver].peers) {
+        if (peer != deployer_peer && (receivers_.at(peer).phase == Phase::ready ||
+                                      receivers_.at(peer).phase == Phase::complete)) {
             peers.push_back(receivers_[peer].endpoint);
         }
     }
+    const auto slice = own_slice(receiver);
     if (peers.empty() && !slice) {
         order(receiver, agent::Connect{sources_, true});
         return;
@@ -144,9 +148,18 @@ void SwarmCoordinator::give_first_peers(std::size_t receiver) {
     if (!peers.empty()) {
         order(receiver, agent::Connect{std::move(peers), false});
     }
-    if (slice) {
+    if (slice && !receivers_[receiver].given_slice) {
+        receivers_[receiver].given_slice = true;
         order(receiver, agent::Connect{{*slice}, true});
     }
+}
+
+std::optional<swarm::Endpoint> SwarmCoordinator::own_slice(std::size_t receiver) const {
+    const auto& route = routes_[receiver];
+    if (std::find(route.peers.begin(), route.peers.end(), deployer_peer) == route.peers.end()) {
+        return std::nullopt;
+    }
+    return sources_.at(route.slice.value());
 }
 
 // A fed receiver of the same zone after `failed` (cyclically) that has not

@@ -91,6 +91,7 @@ public:
         Time phase_since;           // when it entered its phase
         Time last_gain;             // when `downloaded` or `received` last grew
         bool given_sources = false; // was given every slice of the deployer
+        bool given_slice = false;   // a fed receiver was given its own slice
     };
 
     // `sources`: one endpoint per slice of the deployer; together, every piece.
@@ -121,6 +122,8 @@ private:
     void give_up(std::size_t receiver, std::string reason, Time now);
     void set_phase(std::size_t receiver, Phase phase, Time now);
     void give_first_peers(std::size_t receiver);
+    // The deployer's slice the plan feeds `receiver` from, if it is fed.
+    std::optional<swarm::Endpoint> own_slice(std::size_t receiver) const;
     std::optional<std::size_t> slice_heir(std::size_t failed) const;
     bool peers_ahead(std::size_t receiver) const;
     void hand_over_slice(std::size_t failed);

@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <fmt/format.h>
+#include <numeric>
 #include <poll.h>
 #include <spdlog/spdlog.h>
 
@@ -69,7 +70,12 @@ SwarmDriver::~SwarmDriver() {
 }
 
 void SwarmDriver::start_agents() {
-    for (std::size_t i = 0; i < receivers_.size(); ++i) {
+    // Fed hosts first: they fetch their slices of the deployer as soon as they listen.
+    std::vector<std::size_t> order(receivers_.size());
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    std::stable_partition(order.begin(), order.end(),
+                          [&](std::size_t i) { return receivers_[i].route.slice.has_value(); });
+    for (const auto i : order) {
         pool_.submit([this, i] {
             Started started;
             started.receiver = i;

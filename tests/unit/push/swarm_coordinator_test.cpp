@@ -80,21 +80,26 @@ std::optional<std::string> give_up_reason(const Decisions& decisions, std::size_
 
 } // namespace
 
-TEST_CASE("peers are given once every agent listens, each its planned ones") {
+TEST_CASE("fed receivers fetch their slices as soon as they listen; peers once every agent "
+          "listens, each its planned ones") {
     auto coordinator = chain(4);
     for (std::size_t i = 0; i < 3; ++i) {
         coordinator.agent_starting(i, t0);
         coordinator.agent_ready(i, host_endpoint(i), t0);
     }
-    CHECK(coordinator.decide(t0 + 1s).orders.empty());
+    // The deployer's slices listen from the start: no need to wait for receiver 3.
+    const auto early = coordinator.decide(t0 + 1s);
+    CHECK_FALSE(early.peers_given);
+    CHECK(early.orders.size() == 2);
+    CHECK(connect_peers(early, 0) == std::vector{slice_endpoint(0)});
+    CHECK(connect_peers(early, 1) == std::vector{slice_endpoint(1)});
     coordinator.agent_starting(3, t0 + 2s);
     CHECK(coordinator.decide(t0 + 3s).orders.empty());
     coordinator.agent_ready(3, host_endpoint(3), t0 + 4s);
     const auto decisions = coordinator.decide(t0 + 4s);
     CHECK(decisions.peers_given);
-    CHECK(decisions.orders.size() == 4);
-    CHECK(connect_peers(decisions, 0) == std::vector{slice_endpoint(0)});
-    CHECK(connect_peers(decisions, 1) == std::vector{slice_endpoint(1)});
+    // The fed receivers have their slice already, and no other peer.
+    CHECK(decisions.orders.size() == 2);
     CHECK(connect_peers(decisions, 2) == std::vector{host_endpoint(1)});
     CHECK(connect_peers(decisions, 3) == std::vector{host_endpoint(2)});
     CHECK(coordinator.decide(t0 + 5s).orders.empty()); // once
@@ -110,10 +115,11 @@ TEST_CASE("a fed receiver is told which of its peers is the deployer's slice") {
     const auto decisions = coordinator.decide(t0);
     const auto fed = commands_for(decisions, 0);
     REQUIRE(fed.size() == 2);
-    CHECK(std::get<agent::Connect>(fed[0]).peers == std::vector{host_endpoint(1)});
-    CHECK_FALSE(std::get<agent::Connect>(fed[0]).deployer);
-    CHECK(std::get<agent::Connect>(fed[1]).peers == std::vector{slice_endpoint(0)});
-    CHECK(std::get<agent::Connect>(fed[1]).deployer);
+    // Its slice first (once it listens), then its peers (once all listen).
+    CHECK(std::get<agent::Connect>(fed[0]).peers == std::vector{slice_endpoint(0)});
+    CHECK(std::get<agent::Connect>(fed[0]).deployer);
+    CHECK(std::get<agent::Connect>(fed[1]).peers == std::vector{host_endpoint(1)});
+    CHECK_FALSE(std::get<agent::Connect>(fed[1]).deployer);
     const auto other = commands_for(decisions, 1);
     REQUIRE(other.size() == 1);
     CHECK_FALSE(std::get<agent::Connect>(other[0]).deployer);
@@ -257,6 +263,7 @@ TEST_CASE("nobody stalls while waiting for the peers of the others") {
     coordinator.agent_ready(0, host_endpoint(0), t0);
     coordinator.agent_progress(0, 0, 1000, t0);
     coordinator.agent_starting(1, t0);
+    CHECK(connect_peers(coordinator.decide(t0), 0) == std::vector{slice_endpoint(0)});
     CHECK(coordinator.decide(t0 + 100s).orders.empty());
     coordinator.agent_ready(1, host_endpoint(1), t0 + 100s);
     coordinator.decide(t0 + 100s);
@@ -269,6 +276,7 @@ TEST_CASE("an agent that does not get ready in time is given up on; copying shoa
     auto coordinator = chain(3, timeouts);
     coordinator.agent_starting(0, t0 + 10s);
     coordinator.agent_ready(1, host_endpoint(1), t0);
+    CHECK(connect_peers(coordinator.decide(t0), 1) == std::vector{slice_endpoint(1)});
     auto decisions = coordinator.decide(t0 + 69s);
     CHECK(decisions.orders.empty());
     decisions = coordinator.decide(t0 + 71s);
