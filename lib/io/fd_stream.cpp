@@ -1,12 +1,35 @@
 #include "io/fd_stream.hpp"
 
+#include "io/fibers.hpp"
+#include "util/error.hpp"
+
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <poll.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
 namespace shoal::io {
+
+namespace {
+
+// One read(2), repeated when a signal interrupts it; on a fiber, the thread's
+// other fibers run until there is something to read.
+std::size_t read_once(int fd, std::span<char> into) {
+    yield_until_ready(fd, POLLIN);
+    for (;;) {
+        const ssize_t n = ::read(fd, into.data(), into.size());
+        if (n >= 0) {
+            return static_cast<std::size_t>(n);
+        }
+        if (errno != EINTR) {
+            util::throw_errno("read");
+        }
+    }
+}
+
+} // namespace
 
 FdSource::FdSource(int fd, std::size_t buffer_size) : fd_(fd), buffer_(buffer_size) {}
 
@@ -14,27 +37,10 @@ std::size_t FdSource::read_some(std::span<char> out) {
     if (begin_ == end_) {
         // A large request bypasses the buffer: NAR payloads stream straight through.
         if (out.size() >= buffer_.size()) {
-            for (;;) {
-                const ssize_t n = ::read(fd_, out.data(), out.size());
-                if (n >= 0) {
-                    return static_cast<std::size_t>(n);
-                }
-                if (errno != EINTR) {
-                    util::throw_errno("read");
-                }
-            }
+            return read_once(fd_, out);
         }
-        for (;;) {
-            const ssize_t n = ::read(fd_, buffer_.data(), buffer_.size());
-            if (n >= 0) {
-                begin_ = 0;
-                end_ = static_cast<std::size_t>(n);
-                break;
-            }
-            if (errno != EINTR) {
-                util::throw_errno("read");
-            }
-        }
+        begin_ = 0;
+        end_ = read_once(fd_, buffer_);
         if (end_ == 0) {
             return 0;
         }
@@ -78,6 +84,9 @@ void FdSink::flush() {
 
 void FdSink::write_all(std::span<const char> data) {
     while (!data.empty()) {
+        // POLLOUT promises room for some bytes, not all: on a blocking pipe the
+        // write may still wait for its reader (nix-store and ssh read at once).
+        yield_until_ready(fd_, POLLOUT);
         const ssize_t n = ::write(fd_, data.data(), data.size());
         if (n < 0) {
             if (errno == EINTR) {

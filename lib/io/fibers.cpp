@@ -329,6 +329,15 @@ short wait_ready(int fd, short events, milliseconds timeout) {
     return ready > 0 ? entry.revents : 0;
 }
 
+void yield_until_ready(int fd, short events) {
+    auto* scheduler = Scheduler::of_this_thread();
+    if (scheduler == nullptr) {
+        return;
+    }
+    while (scheduler->wait(fd, events, Clock::time_point::max()) == 0) {
+    }
+}
+
 void pause_for(milliseconds duration) {
     if (auto* scheduler = Scheduler::of_this_thread()) {
         scheduler->wait(-1, 0, Clock::now() + duration);

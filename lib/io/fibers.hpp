@@ -30,6 +30,11 @@ std::size_t network_fiber_threads();
 // On a fiber, the thread's other fibers run meanwhile.
 short wait_ready(int fd, short events, std::chrono::milliseconds timeout);
 
+// Before a blocking read or write of `fd`: on a fiber, lets the thread's
+// other fibers run until `fd` has `events` (or an error or a hang-up); off a
+// fiber, returns at once and the call that follows blocks as it would have.
+void yield_until_ready(int fd, short events);
+
 // Sleeps; on a fiber, the thread's other fibers run meanwhile.
 void pause_for(std::chrono::milliseconds duration);
 

@@ -2,11 +2,11 @@
 
 #include "fleet/lasting_failure.hpp"
 #include "io/descriptor_limit.hpp"
+#include "io/fibers.hpp"
 #include "push/direct_copy.hpp"
 #include "push/plan_input.hpp"
 #include "ssh/connector.hpp"
 #include "util/logging.hpp"
-#include "util/parallel.hpp"
 #include "util/units.hpp"
 
 #include <chrono>
@@ -121,7 +121,9 @@ std::vector<report::HostOutcome> push_direct(fleet::HostConnections& connections
     const auto start = Clock::now();
     const auto& hosts = connections.hosts();
     std::vector<report::HostOutcome> outcomes(hosts.size());
-    util::run_parallel(hosts.size(), options.jobs, [&](std::size_t i) {
+    // On fibers: --jobs copies at once cost a thread per core, not one each. A
+    // copy waits on its host's socket and its local nix-store's pipe, both polled.
+    io::run_on_fibers(hosts.size(), options.jobs, io::network_fiber_threads(), [&](std::size_t i) {
         if (!connections.reached(i)) {
             outcomes[i] = unreached_outcome(connections, i, reporter);
             return;

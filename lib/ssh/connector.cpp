@@ -42,7 +42,8 @@ std::unique_ptr<RemoteForwarding> Connector::forwarder(const ConnectOptions& opt
     }
     auto socket = connect(options);
     try {
-        return std::make_unique<Forwarder>(library_, options, std::move(socket), "host");
+        return std::make_unique<Forwarder>(library_, forwarding_loop_, options, std::move(socket),
+                                           "host");
     } catch (const HostKeyError&) {
         throw;
     } catch (const util::Error& e) {
@@ -73,7 +74,8 @@ Forwarder& Connector::hop(const std::vector<ConnectOptions>& chain, std::size_t 
             through != nullptr
                 ? through->open_tunnel(options.address, options.port, options.connect_timeout)
                 : tcp_connect(options.address, options.port, options.connect_timeout);
-        hop.host = std::make_unique<Forwarder>(library_, options, std::move(socket), "bastion");
+        hop.host = std::make_unique<Forwarder>(library_, forwarding_loop_, options,
+                                               std::move(socket), "bastion");
         return *hop.host;
     } catch (const util::Error& e) {
         // A session's own errors start with the destination already.

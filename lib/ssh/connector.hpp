@@ -3,6 +3,7 @@
 #include "io/fd.hpp"
 #include "ssh/connect_options.hpp"
 #include "ssh/forwarder.hpp"
+#include "ssh/forwarding_loop.hpp"
 #include "ssh/library.hpp"
 #include "ssh/remote_forwarding.hpp"
 #include "ssh/session.hpp"
@@ -35,6 +36,7 @@ public:
 
     // A session of its own to the host (through its bastions), to forward
     // connections to and from it; the host's other sessions are not touched.
+    // It must not outlive this Connector, whose loop moves its bytes.
     std::unique_ptr<RemoteForwarding> forwarder(const ConnectOptions& options);
 
 private:
@@ -45,6 +47,9 @@ private:
     Forwarder& hop(const std::vector<ConnectOptions>& chain, std::size_t index, Forwarder* through);
 
     Library library_; // first: destroyed after every session
+    // Moves every forwarder's bytes, the hops' and those handed out by
+    // forwarder(); outlives them all.
+    ForwardingLoop forwarding_loop_;
     std::mutex mutex_;
     std::map<std::string, Hop> hops_; // by chain: "a > b" for b reached through a
 };

@@ -1,5 +1,6 @@
 #include "ssh/forwarder.hpp"
 
+#include "io/fibers.hpp"
 #include "ssh/tcp_connect.hpp"
 #include "util/error.hpp"
 
@@ -174,19 +175,15 @@ struct Forwarder::Tunnel {
     }
 };
 
-Forwarder::Forwarder(const Library& library, ConnectOptions options, io::UniqueFd connected,
-                     std::string role)
-    : session_(library, std::move(options), std::move(connected)), role_(std::move(role)) {
-    pump_ = std::thread([this] { run(); });
+Forwarder::Forwarder(const Library& library, ForwardingLoop& loop, ConnectOptions options,
+                     io::UniqueFd connected, std::string role)
+    : session_(library, std::move(options), std::move(connected)), role_(std::move(role)),
+      loop_(loop) {
+    loop_.add(*this);
 }
 
 Forwarder::~Forwarder() {
-    {
-        const std::lock_guard lock(mutex_);
-        stopping_ = true;
-    }
-    wakeup_.notify();
-    pump_.join();
+    loop_.remove(*this);
     // Channels close in blocking mode, bounded: a dead peer must not hold up our exit.
     session_.blocking(std::chrono::seconds(2), [this] {
         tunnels_.clear();
@@ -225,8 +222,14 @@ auto Forwarder::ask(std::deque<Asked>& queue, const std::string& address, std::u
         queue.push_back({address, port, {}});
         answer = queue.back().answer.get_future();
     }
-    wakeup_.notify();
-    if (answer.wait_for(timeout) != std::future_status::ready) {
+    loop_.wake();
+    // Polled, not waited on: on a fiber, the thread's other fibers go on meanwhile.
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (answer.wait_for(std::chrono::seconds(0)) != std::future_status::ready &&
+           std::chrono::steady_clock::now() < deadline) {
+        io::pause_for(std::chrono::milliseconds(2));
+    }
+    if (answer.wait_for(std::chrono::seconds(0)) != std::future_status::ready) {
         throw util::Error(fmt::format("{} {} did not {} {} port {} within {} s", role_,
                                       destination(), doing, address, port,
                                       std::chrono::duration<double>(timeout).count()));
@@ -421,57 +424,48 @@ bool Forwarder::pass(std::span<char> buffer) {
     return moved;
 }
 
-void Forwarder::run() {
-    std::vector<char> buffer(64 * 1024);
-    std::vector<pollfd> entries;
-    try {
-        for (;;) {
-            {
-                const std::lock_guard lock(mutex_);
-                if (stopping_) {
-                    return;
-                }
-            }
-            wakeup_.drain();
-            const bool moved = pass(buffer);
-            const int keepalive_seconds = half_sent_ ? 1 : session_.keepalive();
-            entries.clear();
-            entries.push_back({wakeup_.fd(), POLLIN, 0});
-            // The socket is read only through a channel with room, an open in
-            // progress or a listener (whose accept drains it): polling it
-            // otherwise would spin.
-            bool can_read = false;
-            for (const auto& tunnel : tunnels_) {
-                can_read |= tunnel->has_room();
-                short events = 0;
-                if (tunnel->wants_input()) {
-                    events |= POLLIN;
-                }
-                if (!tunnel->to_local.empty()) {
-                    events |= POLLOUT;
-                }
-                entries.push_back({tunnel->local.get(), events, 0});
-            }
-            can_read |= !listeners_.empty();
-            {
-                const std::lock_guard lock(mutex_);
-                can_read |= !requests_.empty() || !listen_requests_.empty();
-            }
-            const short session_events = session_.poll_events();
-            entries.push_back(
-                {session_.socket(),
-                 static_cast<short>(can_read ? session_events : session_events & ~POLLIN), 0});
-            const int wait = moved ? 0 : std::min(1000, keepalive_seconds * 1000);
-            if (::poll(entries.data(), entries.size(), wait) < 0 && errno != EINTR) {
-                util::throw_errno(fmt::format("{} {}: poll", role_, destination()));
-            }
+int Forwarder::pump(std::span<char> buffer, std::vector<pollfd>& entries) {
+    {
+        const std::lock_guard lock(mutex_);
+        if (!failure_.empty()) {
+            return 1000; // nothing left to move: every tunnel was closed
         }
+    }
+    try {
+        const bool moved = pass(buffer);
+        const int keepalive_seconds = half_sent_ ? 1 : session_.keepalive();
+        // The socket is read only through a channel with room, an open in
+        // progress or a listener (whose accept drains it): polling it
+        // otherwise would spin.
+        bool can_read = false;
+        for (const auto& tunnel : tunnels_) {
+            can_read |= tunnel->has_room();
+            short events = 0;
+            if (tunnel->wants_input()) {
+                events |= POLLIN;
+            }
+            if (!tunnel->to_local.empty()) {
+                events |= POLLOUT;
+            }
+            entries.push_back({tunnel->local.get(), events, 0});
+        }
+        can_read |= !listeners_.empty();
+        {
+            const std::lock_guard lock(mutex_);
+            can_read |= !requests_.empty() || !listen_requests_.empty();
+        }
+        const short session_events = session_.poll_events();
+        entries.push_back({session_.socket(),
+                           static_cast<short>(can_read ? session_events : session_events & ~POLLIN),
+                           0});
+        return moved ? 0 : std::min(1000, keepalive_seconds * 1000);
     } catch (const SessionLost&) {
         fail_all(fmt::format("{} {}: the connection to it was lost: {}", role_, destination(),
                              session_.last_error()));
     } catch (const std::exception& e) {
         fail_all(e.what());
     }
+    return 0;
 }
 
 } // namespace shoal::ssh

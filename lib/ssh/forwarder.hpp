@@ -1,7 +1,7 @@
 #pragma once
 
 #include "io/fd.hpp"
-#include "io/wakeup.hpp"
+#include "ssh/forwarding_loop.hpp"
 #include "ssh/libssh2_session.hpp"
 #include "ssh/remote_forwarding.hpp"
 
@@ -14,7 +14,6 @@
 #include <optional>
 #include <span>
 #include <string>
-#include <thread>
 #include <vector>
 
 namespace shoal::ssh {
@@ -24,15 +23,16 @@ namespace shoal::ssh {
 // direct-tcpip channel handed out as one end of a socket pair, so that a
 // session to the target runs over it exactly as over TCP (ssh -W); and to a
 // host that cannot connect to us, which listens on its loopback and hands
-// each connection made there to us (ssh -R). One thread pumps every
-// tunnel's bytes (libssh2 sessions are not thread-safe: it alone touches
-// this one after construction).
-class Forwarder final : public RemoteForwarding {
+// each connection made there to us (ssh -R). The command's ForwardingLoop
+// pumps every tunnel's bytes (libssh2 sessions are not thread-safe: its
+// thread alone touches this one after construction).
+class Forwarder final : public RemoteForwarding, private Pumped {
 public:
-    // Logs in over `connected` (a TCP socket, or the previous hop's tunnel);
-    // `role` ("bastion") starts its messages.
-    Forwarder(const Library& library, ConnectOptions options, io::UniqueFd connected,
-              std::string role);
+    // Logs in over `connected` (a TCP socket, or the previous hop's tunnel),
+    // then joins `loop`, which must outlive it; `role` ("bastion") starts its
+    // messages.
+    Forwarder(const Library& library, ForwardingLoop& loop, ConnectOptions options,
+              io::UniqueFd connected, std::string role);
     ~Forwarder() override;
     Forwarder(const Forwarder&) = delete;
     Forwarder& operator=(const Forwarder&) = delete;
@@ -75,7 +75,8 @@ private:
         std::size_t listener = 0; // for accept
     };
 
-    // Queues a request for the pump thread and waits up to `timeout` for its answer.
+    int pump(std::span<char> buffer, std::vector<pollfd>& entries) override;
+    // Queues a request for the loop and waits up to `timeout` for its answer.
     template <typename Asked>
     auto ask(std::deque<Asked>& queue, const std::string& address, std::uint16_t port,
              std::chrono::milliseconds timeout, std::string_view doing);
@@ -83,9 +84,8 @@ private:
     // return when it is to be repeated; nothing when it failed for good (see
     // session_.last_error()). Throws SessionLost when the session is gone.
     std::optional<Step> retry_later() const;
-    // The oldest request of `queue`, which the pump thread works on; null if none.
+    // The oldest request of `queue`, which the loop works on; null if none.
     template <typename Asked> Asked* front(std::deque<Asked>& queue);
-    void run();
     // One round over every tunnel; true if anything moved.
     bool pass(std::span<char> buffer);
     Step take(const Pending& call, std::span<char> buffer);
@@ -96,16 +96,14 @@ private:
 
     Libssh2Session session_;
     std::string role_;
-    io::Wakeup wakeup_;
-    std::mutex mutex_; // guards requests_, listen_requests_, stopping_ and failure_
+    ForwardingLoop& loop_;
+    std::mutex mutex_; // guards requests_, listen_requests_ and failure_
     std::deque<Request> requests_;
     std::deque<ListenRequest> listen_requests_;
-    bool stopping_ = false;
     std::string failure_; // why the bastion's session ended; empty while it works
-    std::vector<std::unique_ptr<Tunnel>> tunnels_; // the pump thread's alone, as are:
+    std::vector<std::unique_ptr<Tunnel>> tunnels_; // the loop's alone, as are:
     std::vector<Listener> listeners_;
     std::optional<Pending> half_sent_;
-    std::thread pump_;
 };
 
 } // namespace shoal::ssh

@@ -14,8 +14,8 @@ namespace shoal::util {
 // for the blocking work around an event loop (SSH commands that wait for a
 // host, direct copies), so that the loop's thread never blocks and the
 // process's thread count does not grow with the fleet. Tasks report their own
-// failures: one that throws anyway ends the process (std::terminate), as in
-// run_parallel. The destructor runs every task submitted, then joins.
+// failures: one that throws anyway ends the process (std::terminate), since a
+// lost host result must never go unnoticed. The destructor runs every task submitted, then joins.
 class TaskPool {
 public:
     explicit TaskPool(std::size_t threads);

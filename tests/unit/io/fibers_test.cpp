@@ -1,4 +1,5 @@
 #include "io/fd.hpp"
+#include "io/fd_stream.hpp"
 #include "io/fibers.hpp"
 
 #include <algorithm>
@@ -8,6 +9,7 @@
 #include <poll.h>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <unistd.h>
 #include <vector>
 
@@ -136,4 +138,29 @@ TEST_CASE("fibers: fibers spread over several threads all run") {
     CHECK(runs == 1000);
     io::run_on_fibers(0, 8, 2, [&](std::size_t) { ++runs; });
     CHECK(runs == 1000);
+}
+
+TEST_CASE("fibers: a blocking read through FdSource lets the fiber that writes run") {
+    Pipe pipe;
+    std::string read_back;
+    // On one thread, as a direct copy reads its local nix-store's pipe: without
+    // yield_until_ready inside FdSource, task 0's read would block task 1 forever.
+    io::run_on_fibers(2, 2, 1, [&](std::size_t i) {
+        if (i == 0) {
+            io::FdSource source(pipe.read_end.get());
+            std::vector<char> buffer(16);
+            for (std::size_t n; (n = source.read_some(buffer)) > 0;) {
+                read_back.append(buffer.data(), n);
+            }
+        } else {
+            io::pause_for(milliseconds(5));
+            {
+                io::FdSink sink(pipe.write_end.get());
+                sink.write(std::string_view("through the pipe"));
+                sink.flush();
+            }
+            pipe.write_end.reset();
+        }
+    });
+    CHECK(read_back == "through the pipe");
 }
