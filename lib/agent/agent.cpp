@@ -30,10 +30,6 @@ constexpr auto progress_interval = std::chrono::milliseconds(500);
 constexpr auto heartbeat_interval = std::chrono::seconds(2);
 // What is left of the ~2 s a stopping agent has once it saved resume data.
 constexpr auto resume_save_budget = std::chrono::milliseconds(1500);
-// The assignment is the longest line: about 1.3 KiB per path (its path info
-// and its file in the torrent), so 64 MiB holds some 50,000 paths, ten times
-// a large NixOS system. A runaway line is refused at that size.
-constexpr std::size_t max_line_length = 64 * 1024 * 1024;
 
 Progress progress_of(const swarm::SwarmStatus& status) {
     Progress progress;
@@ -288,7 +284,7 @@ int run_agent(const AgentOptions& options) {
     // Before any thread starts: they all inherit the blocked signals.
     io::TerminationSignals signals;
     EventWriter events = EventWriter::take_stdout();
-    LineReader input(STDIN_FILENO, max_line_length);
+    LineReader input(STDIN_FILENO, max_controller_line);
     try {
         std::optional<std::string> line;
         while (!(line = input.next_line()) || line->empty()) {

@@ -1,6 +1,7 @@
 #include "agent/messages.hpp"
 
 #include "agent/field_reader.hpp"
+#include "io/zstd_stream.hpp"
 #include "nix/sha256.hpp"
 #include "nix/store_path.hpp"
 #include "util/base64.hpp"
@@ -226,6 +227,44 @@ Event read_event(FieldReader& fields, const std::string& type) {
                                     type));
 }
 
+// The type of an assignment line that carries the plain one zstd-compressed.
+constexpr std::string_view compressed_assignment = "assignment-zstd";
+
+void check_version(FieldReader& fields) {
+    const std::uint64_t version = fields.unsigned_integer("version");
+    if (version != protocol_version) {
+        fields.fail("version", fmt::format("is {}, but this agent speaks version {}", version,
+                                           protocol_version));
+    }
+}
+
+Assignment read_assignment(const json& object) {
+    FieldReader fields = message_fields(object, "assignment");
+    check_version(fields);
+    Assignment assignment;
+    assignment.host = read_nonempty(fields, "host");
+    const std::optional<std::string> torrent = base64::decode(read_nonempty(fields, "torrent"));
+    if (!torrent) {
+        fields.fail("torrent", "must be base64 (RFC 4648, padded)");
+    }
+    assignment.torrent = *torrent;
+    assignment.certificate.certificate_pem = read_nonempty(fields, "certificate");
+    assignment.certificate.private_key_pem = read_nonempty(fields, "private_key");
+    assignment.listen = read_endpoint(fields.object("listen"), 0);
+    assignment.staging = read_staging(fields);
+    assignment.paths = read_assigned_paths(fields);
+    assignment.relay_files = read_relay_files(fields, assignment.paths);
+    assignment.upload_limit = fields.unsigned_integer("upload_limit");
+    assignment.download_limit = fields.unsigned_integer("download_limit");
+    assignment.peer_limit_while_fed = fields.unsigned_integer("peer_limit_while_fed");
+    assignment.linger = std::chrono::seconds(static_cast<std::int64_t>(
+        fields.unsigned_integer("linger_seconds", std::numeric_limits<std::uint32_t>::max())));
+    assignment.keep_cache = fields.boolean("keep_cache");
+    assignment.low_priority = fields.boolean("low_priority");
+    fields.check_no_other_fields();
+    return assignment;
+}
+
 } // namespace
 
 std::string encode(const Assignment& assignment) {
@@ -249,7 +288,9 @@ std::string encode(const Assignment& assignment) {
                           {"linger_seconds", assignment.linger.count()},
                           {"keep_cache", assignment.keep_cache},
                           {"low_priority", assignment.low_priority}};
-    return line_of(message);
+    return line_of({{"type", compressed_assignment},
+                    {"version", protocol_version},
+                    {"data", base64::encode(io::zstd_compress(line_of(message)))}});
 }
 
 std::string encode(const Command& command) {
@@ -301,34 +342,25 @@ std::string encode(const Event& event) {
 
 Assignment parse_assignment(std::string_view line) {
     const json object = parse_json_object(line, "assignment");
-    FieldReader fields = message_fields(object, "assignment");
-    const std::uint64_t version = fields.unsigned_integer("version");
-    if (version != protocol_version) {
-        fields.fail("version", fmt::format("is {}, but this agent speaks version {}", version,
-                                           protocol_version));
+    if (type_of(object, "assignment") != compressed_assignment) {
+        return read_assignment(object);
     }
-    Assignment assignment;
-    assignment.host = read_nonempty(fields, "host");
-    const std::optional<std::string> torrent = base64::decode(read_nonempty(fields, "torrent"));
-    if (!torrent) {
-        fields.fail("torrent", "must be base64 (RFC 4648, padded)");
+    FieldReader fields = message_fields(object, compressed_assignment);
+    check_version(fields);
+    const std::optional<std::string> frame = base64::decode(read_nonempty(fields, "data"));
+    if (!frame) {
+        fields.fail("data", "must be base64 (RFC 4648, padded)");
     }
-    assignment.torrent = *torrent;
-    assignment.certificate.certificate_pem = read_nonempty(fields, "certificate");
-    assignment.certificate.private_key_pem = read_nonempty(fields, "private_key");
-    assignment.listen = read_endpoint(fields.object("listen"), 0);
-    assignment.staging = read_staging(fields);
-    assignment.paths = read_assigned_paths(fields);
-    assignment.relay_files = read_relay_files(fields, assignment.paths);
-    assignment.upload_limit = fields.unsigned_integer("upload_limit");
-    assignment.download_limit = fields.unsigned_integer("download_limit");
-    assignment.peer_limit_while_fed = fields.unsigned_integer("peer_limit_while_fed");
-    assignment.linger = std::chrono::seconds(static_cast<std::int64_t>(
-        fields.unsigned_integer("linger_seconds", std::numeric_limits<std::uint32_t>::max())));
-    assignment.keep_cache = fields.boolean("keep_cache");
-    assignment.low_priority = fields.boolean("low_priority");
     fields.check_no_other_fields();
-    return assignment;
+    std::string plain;
+    try {
+        plain = io::zstd_decompress(*frame, max_controller_line, "the frame");
+    } catch (const util::Error& e) {
+        fields.fail("data",
+                    fmt::format("must be one zstd frame of a plain assignment: {}", e.what()));
+    }
+    // What it holds is a plain assignment, never another compressed one.
+    return read_assignment(parse_json_object(plain, "assignment (decompressed)"));
 }
 
 Command parse_command(std::string_view line) {

@@ -140,4 +140,49 @@ std::size_t ZstdSource::read_some(std::span<char> buffer) {
     }
 }
 
+std::string zstd_compress(std::string_view data, int level) {
+    std::string frame(ZSTD_compressBound(data.size()), '\0');
+    const std::size_t size =
+        ZSTD_compress(frame.data(), frame.size(), data.data(), data.size(), level);
+    check(size, "compressing");
+    frame.resize(size);
+    return frame;
+}
+
+std::string zstd_decompress(std::string_view frame, std::size_t max_size, std::string_view what) {
+    const auto fail = [&](std::string_view why) {
+        throw util::Error(fmt::format("{} {}", what, why));
+    };
+    if (!frame.starts_with(frame_magic)) {
+        fail("is not a zstd frame");
+    }
+    const unsigned long long size = ZSTD_getFrameContentSize(frame.data(), frame.size());
+    if (size == ZSTD_CONTENTSIZE_ERROR) {
+        fail("has a damaged zstd frame header");
+    }
+    if (size == ZSTD_CONTENTSIZE_UNKNOWN) {
+        fail("declares no size");
+    }
+    if (size > max_size) {
+        fail(fmt::format("declares {} bytes, more than the {} allowed", size, max_size));
+    }
+    const std::size_t frame_size = ZSTD_findFrameCompressedSize(frame.data(), frame.size());
+    if (ZSTD_isError(frame_size) != 0U) {
+        fail(fmt::format("is truncated or damaged ({})", ZSTD_getErrorName(frame_size)));
+    }
+    if (frame_size != frame.size()) {
+        fail(fmt::format("has {} bytes after its zstd frame", frame.size() - frame_size));
+    }
+    std::string data(static_cast<std::size_t>(size), '\0');
+    const std::size_t produced =
+        ZSTD_decompress(data.data(), data.size(), frame.data(), frame.size());
+    if (ZSTD_isError(produced) != 0U) {
+        fail(fmt::format("is damaged ({})", ZSTD_getErrorName(produced)));
+    }
+    if (produced != data.size()) {
+        fail(fmt::format("holds {} bytes, not the {} it declares", produced, data.size()));
+    }
+    return data;
+}
+
 } // namespace shoal::io

@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace shoal::io {
@@ -70,5 +71,14 @@ private:
     std::optional<std::uint64_t> content_size_;
     std::uint64_t produced_ = 0; // decompressed so far, checked against content_size_
 };
+
+// One zstd frame holding `data`, its size declared: for a message, where the
+// streams above are for files.
+std::string zstd_compress(std::string_view data, int level = default_zstd_level);
+
+// What the one frame `frame` holds. Fails with util::Error "<what> <why>" when
+// it is not exactly one complete zstd frame that declares its size, or when
+// that size is over `max_size` (checked before anything is decompressed).
+std::string zstd_decompress(std::string_view frame, std::size_t max_size, std::string_view what);
 
 } // namespace shoal::io

@@ -86,7 +86,7 @@ assignment() {
   jq -nc --arg host "$1" --arg address "$(address_of "$1")" --argjson port "$2" \
     --arg staging "$TEST_TMP/agents/$1/staging" --arg torrent "$(base64 -w0 "$3")" \
     --rawfile cert "certs/$1.crt" --rawfile key "certs/$1.key" --slurpfile closure closure.json '
-    {type: "assignment", version: 2, host: $host, torrent: $torrent,
+    {type: "assignment", version: 3, host: $host, torrent: $torrent,
      certificate: $cert, private_key: $key, listen: {address: $address, port: $port},
      staging: $staging,
      paths: [$closure[0].paths[] | {path, file: ((.path | ltrimstr("/nix/store/")) + ".nar"),

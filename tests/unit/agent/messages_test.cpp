@@ -1,7 +1,11 @@
 #include "agent/messages.hpp"
+#include "io/zstd_stream.hpp"
+#include "util/base64.hpp"
 
+#include <algorithm>
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
+#include <random>
 
 using namespace shoal::agent;
 using nlohmann::json;
@@ -44,10 +48,22 @@ Assignment example_assignment() {
     return assignment;
 }
 
-// The error message for the example assignment with one field replaced.
-std::string error_with(const std::string& pointer, const json& value) {
-    json message = json::parse(encode(example_assignment()));
-    message[json::json_pointer(pointer)] = value;
+// The plain assignment that encode()'s compressed line carries.
+json plain_assignment(const Assignment& assignment) {
+    const json line = json::parse(encode(assignment));
+    const auto frame = shoal::util::base64::decode(line["data"].get<std::string>());
+    REQUIRE(frame);
+    return json::parse(shoal::io::zstd_decompress(*frame, max_controller_line, "the frame"));
+}
+
+// The line of an "assignment-zstd" that carries `plain` (or any bytes).
+json compressed_line(std::string_view plain) {
+    return {{"type", "assignment-zstd"},
+            {"version", protocol_version},
+            {"data", shoal::util::base64::encode(shoal::io::zstd_compress(plain))}};
+}
+
+std::string error_of(const json& message) {
     try {
         parse_assignment(message.dump());
     } catch (const ProtocolError& error) {
@@ -56,15 +72,17 @@ std::string error_with(const std::string& pointer, const json& value) {
     return "accepted";
 }
 
+// The error message for the example assignment with one field replaced.
+std::string error_with(const std::string& pointer, const json& value) {
+    json message = plain_assignment(example_assignment());
+    message[json::json_pointer(pointer)] = value;
+    return error_of(message);
+}
+
 std::string error_without(const std::string& field) {
-    json message = json::parse(encode(example_assignment()));
+    json message = plain_assignment(example_assignment());
     message.erase(field);
-    try {
-        parse_assignment(message.dump());
-    } catch (const ProtocolError& error) {
-        return error.what();
-    }
-    return "accepted";
+    return error_of(message);
 }
 
 } // namespace
@@ -103,9 +121,13 @@ TEST_CASE("an assignment survives encoding and parsing unchanged") {
 }
 
 TEST_CASE("the assignment's wire format is the documented one") {
-    const json message = json::parse(encode(example_assignment()));
+    const json line = json::parse(encode(example_assignment()));
+    CHECK(line.size() == 3);
+    CHECK(line["type"] == "assignment-zstd");
+    CHECK(line["version"] == 3);
+    const json message = plain_assignment(example_assignment());
     CHECK(message["type"] == "assignment");
-    CHECK(message["version"] == 2);
+    CHECK(message["version"] == 3);
     CHECK(message["peer_limit_while_fed"] == 1500);
     CHECK(message["torrent"] == "ZDQ6aW5mbwD/");
     CHECK(message["listen"] == json{{"address", "10.0.1.11"}, {"port", 7400}});
@@ -154,7 +176,7 @@ TEST_CASE("every malformed assignment field is named in the error") {
     const std::pair<std::string, std::string> cases[] = {
         {error_with("/type", "connect"), "assignment: field 'type' must be \"assignment\""},
         {error_with("/version", 1),
-         "assignment: field 'version' is 1, but this agent speaks version 2"},
+         "assignment: field 'version' is 1, but this agent speaks version 3"},
         {error_with("/version", "1"), "assignment: field 'version' must be a non-negative integer"},
         {error_with("/host", ""), "assignment: field 'host' must not be empty"},
         {error_with("/torrent", "not base64!"), "assignment: field 'torrent' must be base64"},
@@ -214,6 +236,88 @@ TEST_CASE("every malformed assignment field is named in the error") {
         CAPTURE(expected);
         CHECK(error.starts_with(expected));
     }
+}
+
+TEST_CASE("the plain assignment line is taken as well as the compressed one") {
+    const json plain = plain_assignment(example_assignment());
+    CHECK(parse_assignment(plain.dump()).host == "web-01");
+    CHECK(parse_assignment(compressed_line(plain.dump()).dump()).host == "web-01");
+}
+
+TEST_CASE("a compressed assignment names what is wrong with it") {
+    const std::string plain = plain_assignment(example_assignment()).dump();
+    const std::string frame = shoal::io::zstd_compress(plain);
+    const auto with = [&](const std::string& field, const json& value) {
+        json line = compressed_line(plain);
+        line[field] = value;
+        return error_of(line);
+    };
+    const std::string bomb = shoal::io::zstd_compress(std::string(max_controller_line + 1, 'x'));
+    const std::pair<std::string, std::string> cases[] = {
+        {with("version", 2),
+         "assignment-zstd: field 'version' is 2, but this agent speaks version 3"},
+        {with("data", "not base64!"), "assignment-zstd: field 'data' must be base64"},
+        {with("data", shoal::util::base64::encode(plain)),
+         "assignment-zstd: field 'data' must be one zstd frame of a plain assignment: the frame "
+         "is not a zstd frame"},
+        {with("data", shoal::util::base64::encode(frame.substr(0, frame.size() - 3))),
+         "assignment-zstd: field 'data' must be one zstd frame of a plain assignment: the frame "
+         "is truncated or damaged"},
+        {with("data", shoal::util::base64::encode(frame + "xyz")),
+         "assignment-zstd: field 'data' must be one zstd frame of a plain assignment: the frame "
+         "has 3 bytes after its zstd frame"},
+        // Refused from its header, before 64 MiB are unpacked.
+        {with("data", shoal::util::base64::encode(bomb)),
+         "assignment-zstd: field 'data' must be one zstd frame of a plain assignment: the frame "
+         "declares 67108865 bytes, more than the 67108864 allowed"},
+        {with("extra", 1), "assignment-zstd: field 'extra' is unknown"},
+        // What it carries is checked as a plain assignment, and must be one.
+        {error_of(compressed_line("{not json")), "assignment (decompressed): not valid JSON"},
+        {error_of(compressed_line(compressed_line(plain).dump())),
+         "assignment: field 'type' must be \"assignment\""},
+    };
+    for (const auto& [error, expected] : cases) {
+        CAPTURE(expected);
+        CHECK(error.starts_with(expected));
+    }
+}
+
+TEST_CASE("an assignment of many paths goes out at least 2.5 times smaller than plain") {
+    Assignment assignment = example_assignment();
+    assignment.paths.clear();
+    // Store paths of random hashes, each referring to a few earlier ones, as in a real closure.
+    std::mt19937 random(7);
+    const std::string base32 = "0123456789abcdfghijklmnpqrsvwxyz";
+    const auto random_base32 = [&](int length) {
+        std::string text;
+        for (int k = 0; k < length; ++k) {
+            text += base32[random() % base32.size()];
+        }
+        return text;
+    };
+    for (int i = 0; i < 1000; ++i) {
+        const std::string hash = random_base32(32);
+        AssignedPath path;
+        path.info.path = "/nix/store/" + hash + "-lib" + std::to_string(i % 40) + "-1.2.3";
+        path.info.deriver = path.info.path + ".drv";
+        for (int r = 0; r < 6 && r < i; ++r) {
+            path.info.references.push_back(assignment.paths[random() % i].info.path);
+        }
+        std::sort(path.info.references.begin(), path.info.references.end());
+        path.info.references.erase(
+            std::unique(path.info.references.begin(), path.info.references.end()),
+            path.info.references.end());
+        path.info.nar_size = 4096 + random() % 100000;
+        path.info.nar_hash = "sha256:" + random_base32(52);
+        path.file = hash + ".nar.zst";
+        assignment.paths.push_back(path);
+    }
+    const std::string line = encode(assignment);
+    const std::size_t plain_size = plain_assignment(assignment).dump().size();
+    CAPTURE(plain_size);
+    CAPTURE(line.size());
+    CHECK(line.size() * 5 < plain_size * 2);
+    CHECK(parse_assignment(line).paths.size() == 1000);
 }
 
 TEST_CASE("lines that are no message at all are refused") {
