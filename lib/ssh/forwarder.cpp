@@ -225,14 +225,13 @@ auto Forwarder::ask(std::deque<Asked>& queue, const std::string& address, std::u
     loop_.wake();
     // Polled, not waited on: on a fiber, the thread's other fibers go on meanwhile.
     const auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (answer.wait_for(std::chrono::seconds(0)) != std::future_status::ready &&
-           std::chrono::steady_clock::now() < deadline) {
+    while (answer.wait_for(std::chrono::seconds(0)) != std::future_status::ready) {
+        if (std::chrono::steady_clock::now() >= deadline) {
+            throw util::Error(fmt::format("{} {} did not {} {} port {} within {} s", role_,
+                                          destination(), doing, address, port,
+                                          std::chrono::duration<double>(timeout).count()));
+        }
         io::pause_for(std::chrono::milliseconds(2));
-    }
-    if (answer.wait_for(std::chrono::seconds(0)) != std::future_status::ready) {
-        throw util::Error(fmt::format("{} {} did not {} {} port {} within {} s", role_,
-                                      destination(), doing, address, port,
-                                      std::chrono::duration<double>(timeout).count()));
     }
     return answer.get();
 }
