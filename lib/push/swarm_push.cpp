@@ -63,7 +63,7 @@ std::string torrent_name_for(const std::string& key) {
 // What the plan decided that the rest of the push follows.
 struct ReceiverPlan {
     std::vector<std::size_t> fed; // the receivers the deployer feeds, by slice
-    int piece_size = 0;           // the torrent's
+    std::size_t receivers = 0;    // the hosts that are sent the torrent
     CompressionChoice compression;
     SshCompressionChoice fallback_compression; // of direct copies to hosts whose swarm failed
 };
@@ -89,7 +89,7 @@ ReceiverPlan plan_receivers(std::vector<Receiver>& receivers, const SwarmPushOpt
     }
     const auto routes = swarm_routes(plan);
     ReceiverPlan decided{{},
-                         static_cast<int>(plan_options.piece_size),
+                         receivers.size(),
                          std::move(compression),
                          choose_ssh_compression(options.compression, fleet)};
     spdlog::debug("SSH compression of fallback copies: {}", decided.fallback_compression.why);
@@ -157,8 +157,12 @@ void stage(SwarmContext& context, const std::vector<nix::PathInfo>& to_stage,
     }
     spdlog::info("staged {} NARs in {}", to_stage.size(), staging.string());
     util::log_timeline("staged", context.start);
-    context.torrent =
-        swarm::build_torrent(staging / torrent_name, context.ca.certificate_pem(), plan.piece_size);
+    // From the staged bytes, not the NARs' (as the plan has them): compressed
+    // ones would otherwise get pieces up to 4 times larger than the rule wants.
+    const auto directory = staging / torrent_name;
+    context.torrent = swarm::build_torrent(
+        directory, context.ca.certificate_pem(),
+        swarm::choose_piece_size(swarm::staged_bytes(directory), plan.receivers));
     std::uint64_t nar_bytes = 0;
     for (const auto& info : to_stage) {
         nar_bytes += info.nar_size;

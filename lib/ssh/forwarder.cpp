@@ -213,27 +213,29 @@ template <typename Asked> Asked* Forwarder::front(std::deque<Asked>& queue) {
 template <typename Asked>
 auto Forwarder::ask(std::deque<Asked>& queue, const std::string& address, std::uint16_t port,
                     std::chrono::milliseconds timeout, std::string_view doing) {
-    decltype(queue.back().answer.get_future()) answer;
+    const auto answer = std::make_shared<typename decltype(Asked::answer)::element_type>();
+    auto future = answer->promise.get_future();
     {
         const std::lock_guard lock(mutex_);
         if (!failure_.empty()) {
             throw util::Error(failure_);
         }
-        queue.push_back({address, port, {}});
-        answer = queue.back().answer.get_future();
+        queue.push_back({address, port, answer});
     }
     loop_.wake();
-    // Polled, not waited on: on a fiber, the thread's other fibers go on meanwhile.
+    // On a fiber, the thread's other fibers go on while this one waits.
     const auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (answer.wait_for(std::chrono::seconds(0)) != std::future_status::ready) {
-        if (std::chrono::steady_clock::now() >= deadline) {
+    while (future.wait_for(std::chrono::seconds(0)) != std::future_status::ready) {
+        const auto left = std::chrono::ceil<std::chrono::milliseconds>(
+            deadline - std::chrono::steady_clock::now());
+        if (left <= std::chrono::milliseconds(0)) {
             throw util::Error(fmt::format("{} {} did not {} {} port {} within {} s", role_,
                                           destination(), doing, address, port,
                                           std::chrono::duration<double>(timeout).count()));
         }
-        io::pause_for(std::chrono::milliseconds(2));
+        io::wait_ready(answer->given.fd(), POLLIN, left);
     }
-    return answer.get();
+    return future.get();
 }
 
 io::UniqueFd Forwarder::open_tunnel(const std::string& address, std::uint16_t port,
@@ -259,13 +261,13 @@ Forwarder::Step Forwarder::listen_requested() {
         if (const auto later = retry_later()) {
             return *later;
         }
-        request->answer.set_exception(std::make_exception_ptr(util::Error(fmt::format(
+        request->answer->refuse(util::Error(fmt::format(
             "{} {} refuses to listen on 127.0.0.1 for us (is AllowTcpForwarding off in its "
             "sshd_config?): {}",
-            role_, destination(), session_.last_error()))));
+            role_, destination(), session_.last_error())));
     } else {
         listeners_.push_back({handle, request->address, request->port});
-        request->answer.set_value(static_cast<std::uint16_t>(bound));
+        request->answer->give(static_cast<std::uint16_t>(bound));
         spdlog::debug("{}: 127.0.0.1:{} there leads to {} port {} here", destination(), bound,
                       request->address, request->port);
     }
@@ -311,19 +313,19 @@ Forwarder::Step Forwarder::open_requested() {
         if (const auto later = retry_later()) {
             return *later;
         }
-        request->answer.set_exception(std::make_exception_ptr(util::Error(
+        request->answer->refuse(util::Error(
             fmt::format("{} {} cannot open a connection to {} port {}: {}", role_, destination(),
-                        request->address, request->port, session_.last_error()))));
+                        request->address, request->port, session_.last_error())));
     } else {
         std::array<int, 2> pair{};
         if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, pair.data()) !=
             0) {
             libssh2_channel_free(channel);
-            request->answer.set_exception(std::make_exception_ptr(
-                util::SystemError(fmt::format("{} {}: socketpair", role_, destination()), errno)));
+            request->answer->refuse(
+                util::SystemError(fmt::format("{} {}: socketpair", role_, destination()), errno));
         } else {
             tunnels_.push_back(std::make_unique<Tunnel>(channel, io::UniqueFd(pair[0])));
-            request->answer.set_value(io::UniqueFd(pair[1]));
+            request->answer->give(io::UniqueFd(pair[1]));
             spdlog::debug("{}: tunnel to {} port {} open", destination(), request->address,
                           request->port);
         }
@@ -338,11 +340,11 @@ void Forwarder::fail_all(const std::string& error) {
     const std::lock_guard lock(mutex_);
     failure_ = error;
     for (auto& request : requests_) {
-        request.answer.set_exception(std::make_exception_ptr(util::Error(error)));
+        request.answer->refuse(util::Error(error));
     }
     requests_.clear();
     for (auto& request : listen_requests_) {
-        request.answer.set_exception(std::make_exception_ptr(util::Error(error)));
+        request.answer->refuse(util::Error(error));
     }
     listen_requests_.clear();
     // Closing our ends ends every target session that runs through here.

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "io/fd.hpp"
+#include "io/wakeup.hpp"
 #include "ssh/forwarding_loop.hpp"
 #include "ssh/libssh2_session.hpp"
 #include "ssh/remote_forwarding.hpp"
@@ -49,15 +50,29 @@ public:
                                  std::chrono::milliseconds timeout) override;
 
 private:
+    // The loop's answer to one request. Shared: an asker that gave up must not
+    // leave the loop a dangling answer, nor the loop an asker a closed wakeup.
+    template <typename T> struct Answer {
+        std::promise<T> promise;
+        io::Wakeup given; // readable once the promise holds a value or an error
+        void give(T value) {
+            promise.set_value(std::move(value));
+            given.notify();
+        }
+        template <typename Failure> void refuse(Failure failure) {
+            promise.set_exception(std::make_exception_ptr(std::move(failure)));
+            given.notify();
+        }
+    };
     struct Request {
         std::string address;
         std::uint16_t port = 0;
-        std::promise<io::UniqueFd> answer; // our end of the tunnel
+        std::shared_ptr<Answer<io::UniqueFd>> answer; // our end of the tunnel
     };
     struct ListenRequest {
         std::string address; // where connections to the host's port go, here
         std::uint16_t port = 0;
-        std::promise<std::uint16_t> answer; // the port the host listens on
+        std::shared_ptr<Answer<std::uint16_t>> answer; // the port the host listens on
     };
     struct Listener {
         LIBSSH2_LISTENER* handle = nullptr;

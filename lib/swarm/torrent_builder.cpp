@@ -73,6 +73,14 @@ int choose_piece_size(std::uint64_t total_size, std::size_t receivers) {
     return static_cast<int>(std::clamp(wanted, min_piece_size, max_piece_size));
 }
 
+std::uint64_t staged_bytes(const std::filesystem::path& staging_directory) {
+    std::uint64_t total = 0;
+    for (const StagedFile& file : list_staged_files(staging_directory)) {
+        total += file.size;
+    }
+    return total;
+}
+
 BuiltTorrent build_torrent(const std::filesystem::path& staging_directory,
                            const std::string& root_certificate_pem, int piece_size) {
     const std::filesystem::path directory = std::filesystem::absolute(staging_directory);

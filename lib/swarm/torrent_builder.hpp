@@ -37,6 +37,10 @@ BuiltTorrent build_torrent(const std::filesystem::path& staging_directory,
 // weigh at most 1/16 of the payload, down to 64 pieces.
 int choose_piece_size(std::uint64_t total_size, std::size_t receivers = 1);
 
+// The payload bytes build_torrent would hash in `staging_directory` (what
+// choose_piece_size is to be given once the NARs are staged, compressed or not).
+std::uint64_t staged_bytes(const std::filesystem::path& staging_directory);
+
 // The file index of each payload file (pad files left out) of a torrent
 // made by build_torrent, by file name.
 std::map<std::string, int> file_indices(std::string_view torrent_bytes);

@@ -111,6 +111,9 @@ TEST_CASE("the torrent is private, v1, tracker-less and trusts only the deployme
     CHECK(info.nodes().empty());
     CHECK(std::string(info.ssl_cert()) == ca.certificate_pem());
     CHECK(shoal::swarm::file_indices(built.bytes) == built.file_indices);
+    // What the pieces are sized from: the staged (maybe compressed) bytes.
+    CHECK(shoal::swarm::staged_bytes(directory.path() / "deployment1") == built.total_size);
+    CHECK(built.total_size == 40000 + 70000 + 1 + 16384);
 }
 
 TEST_CASE("staging directories the torrent cannot represent are refused") {
@@ -124,6 +127,8 @@ TEST_CASE("staging directories the torrent cannot represent are refused") {
                          shoal::util::Error);
     CHECK_THROWS_AS(build_torrent(directory.path() / "missing", "pem", 16 * 1024),
                     shoal::util::Error);
+    CHECK_THROWS_WITH_AS(shoal::swarm::staged_bytes(directory.path() / "missing"),
+                         doctest::Contains("cannot list staging directory"), shoal::util::Error);
 }
 
 TEST_CASE("piece sizes are powers of two from 16 KiB to 4 MiB, about 4096 pieces") {
