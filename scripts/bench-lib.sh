@@ -10,8 +10,10 @@
 # one fresh closure (build_closure: closure_root, closure_paths,
 # closure_count, closure_bytes), one fleet at a time (fleet_up, fleet_down,
 # in_deployer, deployer_tx_bytes), nix-copy-closure to every host
-# (copy_nix_copy_closure), verification on every host (verify_fleet), and the
-# EXIT clean-up of all of it (bench_cleanup).
+# (copy_nix_copy_closure), verification on every host (verify_fleet), tools
+# from Debian when missing (install_missing), a PNG of time against hosts from
+# the table's rows (plot_seconds_by_hosts), and the EXIT clean-up of all of it
+# (bench_cleanup).
 
 source_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 readonly source_dir
@@ -46,6 +48,55 @@ bandwidth_bits() {
     kbit) echo $((n * 1000)) ;; mbit) echo $((n * 1000000)) ;;
     gbit) echo $((n * 1000000000)) ;; bit) echo "$n" ;;
   esac
+}
+
+# install_missing COMMAND=PACKAGE...: installs each PACKAGE whose COMMAND is
+# not found (Debian 12 packages).
+install_missing() {
+  local pair missing=()
+  for pair; do
+    command -v "${pair%%=*}" >/dev/null || missing+=("${pair#*=}")
+  done
+  ((${#missing[@]})) || return 0
+  log "installing ${missing[*]}"
+  apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+}
+
+# plot_seconds_by_hosts FILE.png TITLE "SERIES..." "HOSTS..." [BOUND...]: the
+# mean seconds (column 4) per host count (column 1) of each series (column 2:
+# a mode or a layout) among the table rows in $rows, one line per series,
+# hosts on a log scale; each BOUND is a gnuplot plot element (a constant with
+# its title) drawn beside them. Needs gnuplot (install_missing gnuplot=gnuplot-nox).
+plot_seconds_by_hosts() {
+  local plot=$1 title=$2 series=$3 hosts=$4 data=$work/plot.dat name index=0 plots=() first last
+  shift 4
+  : >"$data"
+  for name in $series; do
+    printf '%s\n' "${rows[@]}" | awk -F'|' -v l="$name" '
+      { gsub(/ /, "", $3) } $3 == l { n = $2 + 0; t[n] += $5; c[n]++ }
+      END { for (n in t) print n, t[n] / c[n] }' | sort -n >>"$data"
+    printf '\n\n' >>"$data"
+    plots+=("'$data' index $index with linespoints title '$name'")
+    index=$((index + 1))
+  done
+  plots+=("$@")
+  first=$(tr ' ' '\n' <<<"$hosts" | sort -n | head -n 1)
+  last=$(tr ' ' '\n' <<<"$hosts" | sort -n | tail -n 1)
+  gnuplot <<GNUPLOT
+set terminal pngcairo size 900,600
+set output '$plot'
+set logscale x
+set xrange [$first / 1.3 : $last * 1.3]
+set xtics ($(tr -s ' ' ',' <<<"${hosts# }" | sed 's/,$//'))
+set xlabel 'hosts'
+set ylabel 'seconds'
+set yrange [0:*]
+set key top left
+set title '$title'
+plot $(IFS=,; echo "${plots[*]}")
+GNUPLOT
+  log "wrote the plot to $plot"
 }
 
 # --- cleanup: everything a run creates goes away on exit, however it exits ---
