@@ -28,6 +28,9 @@ constexpr auto tick = std::chrono::milliseconds(100);
 // report: each agent is read this often anyway.
 constexpr auto read_anyway = std::chrono::seconds(1);
 constexpr auto progress_interval = std::chrono::seconds(2);
+// How often the deployer's slices are asked what they sent (see
+// SwarmCoordinator::slice_progress): a lagging slice is found within this.
+constexpr auto slice_progress_interval = std::chrono::seconds(1);
 // Assignments on their way at once. Each carries the torrent (tens of KiB):
 // sent to every host at the same moment, they would flood the deployer's
 // link, and on a slow one with a short queue TCP gives up on connections
@@ -180,6 +183,13 @@ void SwarmDriver::run(SliceSeeder& sources, io::TerminationSignals& signals) {
             }
         }
         sources.poll(std::chrono::milliseconds(0));
+        if (now >= next_slice_progress_) {
+            next_slice_progress_ = now + slice_progress_interval;
+            const auto slices = sources.progress();
+            for (std::size_t k = 0; k < slices.size(); ++k) {
+                coordinator_.slice_progress(k, slices[k].served, slices[k].size);
+            }
+        }
         if (const char* signal = signals.received()) {
             spdlog::warn("received SIG{}: stopping every agent", signal);
             stop_all("interrupted");
@@ -301,6 +311,10 @@ void SwarmDriver::apply(const Decisions& decisions) {
     for (const auto i : decisions.opened) {
         context_.reporter.host_stuck(receivers_[i].host->name);
     }
+    for (const auto& help : decisions.helpers) {
+        spdlog::info("{}: its slice of the deployer is sent; it also fetches slice {}, which lags",
+                     receivers_[help.receiver].host->name, help.slice);
+    }
     if (decisions.finished) {
         finished_ = true;
         util::log_timeline("every host complete or failed", context_.start);
@@ -336,10 +350,18 @@ void SwarmDriver::check_silence_and_keepalive(std::size_t receiver, Clock::time_
 
 void SwarmDriver::report_progress(Clock::time_point now, bool final) {
     const auto& states = coordinator_.receivers();
-    if (!first_byte_ &&
-        std::any_of(states.begin(), states.end(), [](const auto& r) { return r.downloaded > 0; })) {
+    // Bytes first, then the first whole piece checked: with big pieces on a
+    // slow shared uplink the two lie seconds apart.
+    if (!first_byte_ && std::any_of(states.begin(), states.end(), [](const auto& r) {
+            return r.received > 0 || r.downloaded > 0;
+        })) {
         first_byte_ = true;
         util::log_timeline("first byte received", context_.start);
+    }
+    if (!first_piece_ &&
+        std::any_of(states.begin(), states.end(), [](const auto& r) { return r.downloaded > 0; })) {
+        first_piece_ = true;
+        util::log_timeline("first piece verified", context_.start);
     }
     if (now - last_report_ < progress_interval && !final) {
         return;

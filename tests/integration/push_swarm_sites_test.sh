@@ -36,6 +36,11 @@ done
 [[ -z $(jq -c 'select(.event == "host-fallback")' sites.json) ]] ||
   fail "hosts fell back: $(jq -c 'select(.event == "host-fallback")' sites.json)"
 ! grep -q "is stuck" sites.txt || fail "a host was stuck: $(grep 'is stuck' sites.txt)"
+# -v's timeline: the first payload bytes, then the first whole piece checked.
+byte_line=$(grep -n "timeline: first byte received" sites.txt | cut -d: -f1)
+piece_line=$(grep -n "timeline: first piece verified" sites.txt | cut -d: -f1)
+[[ -n $byte_line && -n $piece_line ]] && ((byte_line <= piece_line)) ||
+  fail "the timeline lacks the first byte before the first piece: $(grep timeline: sites.txt)"
 
 ratio() { awk -v b="$1" -v s="$closure_bytes" 'BEGIN { printf "%.2f", b / s }'; }
 in1=$(ratio $((into1_after - into1))) in2=$(ratio $((into2_after - into2)))
