@@ -7,7 +7,6 @@
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
-#include <map>
 #include <spdlog/spdlog.h>
 
 namespace shoal::push {
@@ -21,21 +20,7 @@ SliceSeeder::SliceSeeder(const swarm::SwarmOptions& common,
     if (endpoints.size() != wanted.size()) {
         throw util::Error("every slice of the deployer needs an endpoint");
     }
-    const auto layout = swarm::piece_layout(common.torrent);
-    const auto slices = slice_pieces(layout, wanted, groups);
-    std::map<int, std::uint64_t> piece_bytes; // padding left out
-    for (const auto& [name, file] : layout.files) {
-        for (int nth = 0; nth < file.piece_count; ++nth) {
-            piece_bytes[file.first_piece + nth] = layout.piece_bytes(file, nth);
-        }
-    }
-    for (const auto& pieces : slices) {
-        std::uint64_t size = 0;
-        for (const int piece : pieces) {
-            size += piece_bytes[piece];
-        }
-        sizes_.push_back(size);
-    }
+    const auto slices = slice_pieces(swarm::piece_layout(common.torrent), wanted, groups);
     for (std::size_t k = 0; k < slices.size(); ++k) {
         swarm::SwarmOptions options = common;
         options.listen = endpoints[k];
@@ -65,14 +50,6 @@ SliceSeeder::SliceSeeder(const swarm::SwarmOptions& common,
         }
         poll(std::chrono::milliseconds(100));
     }
-}
-
-std::vector<SliceSeeder::SliceProgress> SliceSeeder::progress() const {
-    std::vector<SliceProgress> progress;
-    for (std::size_t k = 0; k < sessions_.size(); ++k) {
-        progress.push_back({sessions_[k]->status().payload_uploaded, sizes_[k]});
-    }
-    return progress;
 }
 
 void SliceSeeder::poll(std::chrono::milliseconds max_wait) {

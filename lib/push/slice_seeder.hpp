@@ -4,7 +4,6 @@
 #include "swarm/swarm_session.hpp"
 
 #include <chrono>
-#include <cstdint>
 #include <memory>
 #include <set>
 #include <string>
@@ -34,16 +33,8 @@ public:
     // a staged file vanished).
     void poll(std::chrono::milliseconds max_wait);
 
-    struct SliceProgress {
-        std::uint64_t served = 0; // payload bytes the slice's session has sent
-        std::uint64_t size = 0;   // payload bytes of its pieces
-    };
-    // By slice. Asks every session's libtorrent thread: once in a while, not each tick.
-    std::vector<SliceProgress> progress() const;
-
 private:
     std::vector<std::unique_ptr<swarm::SwarmSession>> sessions_;
-    std::vector<std::uint64_t> sizes_; // by slice
     std::vector<swarm::Endpoint> endpoints_;
     std::string files_; // the staged NARs, for messages
 };

@@ -17,16 +17,11 @@ SwarmCoordinator::SwarmCoordinator(std::vector<ReceiverRoute> routes,
                                    std::vector<swarm::Endpoint> sources,
                                    CoordinatorTimeouts timeouts, Time now)
     : routes_(std::move(routes)), sources_(std::move(sources)), timeouts_(timeouts),
-      receivers_(routes_.size()), slices_(sources_.size()), neighbours_(routes_.size()),
-      unresolved_(routes_.size()), undone_(routes_.size()), peers_given_at_(now) {
+      receivers_(routes_.size()), neighbours_(routes_.size()), unresolved_(routes_.size()),
+      undone_(routes_.size()), peers_given_at_(now) {
     for (auto& r : receivers_) {
         r.phase_since = now;
         r.last_gain = now;
-    }
-    for (std::size_t i = 0; i < routes_.size(); ++i) {
-        if (routes_[i].slice) {
-            slices_.at(*routes_[i].slice).fed = i;
-        }
     }
     // A route lists whom a receiver dials; pieces flow both ways.
     for (std::size_t i = 0; i < routes_.size(); ++i) {
@@ -99,12 +94,6 @@ void SwarmCoordinator::agent_complete(std::size_t receiver, Time now) {
 
 void SwarmCoordinator::receiver_failed(std::size_t receiver, Time now) {
     set_phase(receiver, Phase::failed, now);
-}
-
-void SwarmCoordinator::slice_progress(std::size_t slice, std::uint64_t served, std::uint64_t size) {
-    auto& s = slices_.at(slice);
-    s.served = served;
-    s.size = size;
 }
 
 void SwarmCoordinator::order(std::size_t receiver, agent::Command command) {
@@ -216,38 +205,6 @@ void SwarmCoordinator::hand_over_slice(std::size_t failed) {
     }
 }
 
-// The deployer's slices run side by side, each into its fed receiver, where
-// peers fill the rest of the link: once one slice has sent everything, its
-// share of the deployer's uplink would idle while a slower one trickles on
-// (the last pieces of that slice exist nowhere else, and every host of the
-// zone waits for them). The freed receiver fetches the lagging slice too: a
-// few bytes sent twice, against a zone waiting on one host's link.
-void SwarmCoordinator::help_lagging_slices(Decisions& decisions) {
-    for (std::size_t k = 0; k < slices_.size(); ++k) {
-        auto& lagging = slices_[k];
-        if (lagging.helped || lagging.size == 0 || lagging.done() || !lagging.fed ||
-            receivers_[*lagging.fed].phase != Phase::ready) {
-            continue;
-        }
-        const auto zone = routes_[*lagging.fed].zone;
-        for (const auto& served : slices_) {
-            if (!served.done() || !served.fed) {
-                continue;
-            }
-            const auto helper = *served.fed;
-            auto& r = receivers_[helper];
-            if (r.phase != Phase::ready || r.helping || routes_[helper].zone != zone) {
-                continue;
-            }
-            r.helping = true;
-            lagging.helped = true;
-            decisions.helpers.push_back({helper, k});
-            order(helper, agent::Connect{{sources_[k]}, true});
-            break;
-        }
-    }
-}
-
 Decisions SwarmCoordinator::decide(Time now) {
     Decisions decisions;
     if (finished_) {
@@ -288,7 +245,6 @@ Decisions SwarmCoordinator::decide(Time now) {
         for (const auto failed : std::exchange(failed_unhandled_, {})) {
             hand_over_slice(failed);
         }
-        help_lagging_slices(decisions);
     }
     if (undone_ == 0) {
         finished_ = true;

@@ -57,25 +57,16 @@ struct Order {
     std::variant<agent::Command, GiveUp> action;
 };
 
-// A fed receiver given another zone-mate's slice of the deployer because that
-// slice lags while its own is served.
-struct SliceHelp {
-    std::size_t receiver = 0;
-    std::size_t slice = 0;
-};
-
 struct Decisions {
     std::vector<Order> orders;
     std::vector<std::size_t> opened; // receivers given every slice just now (they were stuck)
-    std::vector<SliceHelp> helpers;  // fed receivers given a lagging slice just now
     bool peers_given = false;        // every agent listens: peers were handed out just now
     bool finished = false;           // every receiver is complete or failed; Finish is ordered
 };
 
 // The controller's decisions about a swarm push, as a pure function of what
 // the agents reported and the time: who gets which peers and when, who
-// inherits a failed host's slice of the deployer, who helps fetch a slice
-// that lags, who is stuck or stalled,
+// inherits a failed host's slice of the deployer, who is stuck or stalled,
 // who is refused as a liar, and when the swarm is over. No I/O and no clock
 // of its own, so that a test can play a whole fleet through it.
 class SwarmCoordinator {
@@ -101,7 +92,6 @@ public:
         Time last_gain;             // when `downloaded` or `received` last grew
         bool given_sources = false; // was given every slice of the deployer
         bool given_slice = false;   // a fed receiver was given its own slice
-        bool helping = false;       // a fed receiver was given a lagging slice besides
     };
 
     // `sources`: one endpoint per slice of the deployer; together, every piece.
@@ -115,9 +105,6 @@ public:
                         Time now, std::uint64_t received = 0);
     void agent_complete(std::size_t receiver, Time now);
     void receiver_failed(std::size_t receiver, Time now);
-    // What the deployer reports: slice `slice` has sent `served` payload bytes
-    // of the `size` its pieces hold.
-    void slice_progress(std::size_t slice, std::uint64_t served, std::uint64_t size);
 
     // Some agent caught `address` sending data that failed its hash check:
     // every other agent is ordered to refuse it, and `liar` (the receiver at
@@ -140,20 +127,11 @@ private:
     std::optional<std::size_t> slice_heir(std::size_t failed) const;
     bool peers_ahead(std::size_t receiver) const;
     void hand_over_slice(std::size_t failed);
-    void help_lagging_slices(Decisions& decisions);
 
     std::vector<ReceiverRoute> routes_;
     std::vector<swarm::Endpoint> sources_;
     CoordinatorTimeouts timeouts_;
     std::vector<Receiver> receivers_;
-    struct Slice {
-        std::optional<std::size_t> fed; // the receiver the plan feeds it to
-        std::uint64_t served = 0;
-        std::uint64_t size = 0; // 0 until the deployer reports
-        bool helped = false;
-        bool done() const { return size != 0 && served >= size; }
-    };
-    std::vector<Slice> slices_;                        // by slice index, as `sources`
     std::vector<std::vector<std::size_t>> neighbours_; // each receiver's peers, both directions
     std::size_t unresolved_;                           // receivers still preparing or starting
     std::size_t undone_;                               // receivers neither complete nor failed

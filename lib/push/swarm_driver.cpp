@@ -28,9 +28,6 @@ constexpr auto tick = std::chrono::milliseconds(100);
 // report: each agent is read this often anyway.
 constexpr auto read_anyway = std::chrono::seconds(1);
 constexpr auto progress_interval = std::chrono::seconds(2);
-// How often the deployer's slices are asked what they sent (see
-// SwarmCoordinator::slice_progress): a lagging slice is found within this.
-constexpr auto slice_progress_interval = std::chrono::seconds(1);
 // Assignments on their way at once. Each carries the torrent (tens of KiB):
 // sent to every host at the same moment, they would flood the deployer's
 // link, and on a slow one with a short queue TCP gives up on connections
@@ -183,13 +180,6 @@ void SwarmDriver::run(SliceSeeder& sources, io::TerminationSignals& signals) {
             }
         }
         sources.poll(std::chrono::milliseconds(0));
-        if (now >= next_slice_progress_) {
-            next_slice_progress_ = now + slice_progress_interval;
-            const auto slices = sources.progress();
-            for (std::size_t k = 0; k < slices.size(); ++k) {
-                coordinator_.slice_progress(k, slices[k].served, slices[k].size);
-            }
-        }
         if (const char* signal = signals.received()) {
             spdlog::warn("received SIG{}: stopping every agent", signal);
             stop_all("interrupted");
@@ -310,10 +300,6 @@ void SwarmDriver::apply(const Decisions& decisions) {
     }
     for (const auto i : decisions.opened) {
         context_.reporter.host_stuck(receivers_[i].host->name);
-    }
-    for (const auto& help : decisions.helpers) {
-        spdlog::info("{}: its slice of the deployer is sent; it also fetches slice {}, which lags",
-                     receivers_[help.receiver].host->name, help.slice);
     }
     if (decisions.finished) {
         finished_ = true;

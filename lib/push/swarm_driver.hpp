@@ -113,7 +113,6 @@ private:
     std::vector<Started> started_; // guarded by started_mutex_
 
     Clock::time_point last_report_;
-    Clock::time_point next_slice_progress_;
     bool first_byte_ = false;  // some host received payload, verified or not
     bool first_piece_ = false; // some host verified a piece
     util::TaskPool pool_;      // last: joined first, while the rest still exists

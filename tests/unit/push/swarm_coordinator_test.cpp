@@ -177,66 +177,6 @@ TEST_CASE("a failed fed receiver's slice stays in its zone") {
     CHECK(commands_for(decisions, 4).empty());
 }
 
-TEST_CASE("a fed receiver whose slice is sent fetches a lagging slice of its zone too, once") {
-    auto coordinator = chain(4);
-    for (std::size_t i = 0; i < 3; ++i) {
-        coordinator.agent_ready(i, host_endpoint(i), t0);
-    }
-    coordinator.slice_progress(0, 40, 100);
-    coordinator.slice_progress(1, 40, 100);
-    CHECK(coordinator.decide(t0).helpers.empty()); // both still sending
-    // Not before the peers are given: till then every slice has its receiver's whole link.
-    coordinator.slice_progress(0, 100, 100);
-    coordinator.slice_progress(1, 60, 100);
-    CHECK(coordinator.decide(t0 + 1s).helpers.empty());
-
-    coordinator.agent_ready(3, host_endpoint(3), t0 + 2s);
-    const auto decisions = coordinator.decide(t0 + 2s);
-    CHECK(decisions.peers_given);
-    REQUIRE(decisions.helpers.size() == 1);
-    CHECK(decisions.helpers[0].receiver == 0);
-    CHECK(decisions.helpers[0].slice == 1);
-    const auto commands = commands_for(decisions, 0);
-    REQUIRE(commands.size() == 1);
-    CHECK(std::get<agent::Connect>(commands[0]).peers == std::vector{slice_endpoint(1)});
-    CHECK(std::get<agent::Connect>(commands[0]).deployer);
-    CHECK(commands_for(decisions, 1).empty());
-    CHECK(coordinator.receivers()[0].helping);
-
-    coordinator.slice_progress(1, 70, 100);
-    CHECK(coordinator.decide(t0 + 3s).orders.empty()); // once
-}
-
-TEST_CASE("a lagging slice gets help only from its zone, from a receiver still fetching, and "
-          "only while its own receiver fetches") {
-    // Zone 0: receivers 0 and 1 fed slices 0 and 1; zone 1: receiver 2 fed slice 2, 3 its peer.
-    std::vector<ReceiverRoute> routes{{{deployer_peer}, 0, 0},
-                                      {{deployer_peer}, 1, 0},
-                                      {{deployer_peer}, 2, 1},
-                                      {{2}, std::nullopt, 1}};
-    SwarmCoordinator coordinator(routes, {slice_endpoint(0), slice_endpoint(1), slice_endpoint(2)},
-                                 {}, t0);
-    all_ready(coordinator, t0);
-    coordinator.decide(t0);
-
-    // Slice 2 is sent, but receiver 2 is of the other zone: nobody helps slice 1 (nor 0).
-    coordinator.slice_progress(0, 10, 100);
-    coordinator.slice_progress(1, 10, 100);
-    coordinator.slice_progress(2, 100, 100);
-    CHECK(coordinator.decide(t0 + 1s).helpers.empty());
-
-    // Slice 0 is sent, but receiver 0 is complete: it no longer fetches anything.
-    coordinator.agent_complete(0, t0 + 2s);
-    coordinator.slice_progress(0, 100, 100);
-    CHECK(coordinator.decide(t0 + 2s).helpers.empty());
-
-    // A slice whose receiver is complete needs no help (the rest of the zone
-    // fetches its pieces from that receiver), nor one whose receiver failed
-    // (its heir takes it over).
-    coordinator.agent_complete(1, t0 + 3s);
-    CHECK(coordinator.decide(t0 + 3s).helpers.empty());
-}
-
 TEST_CASE("a stuck receiver is given every slice once, a stalled one is given up on") {
     CoordinatorTimeouts timeouts;
     timeouts.open_sources = 10s;
