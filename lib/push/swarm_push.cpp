@@ -63,7 +63,6 @@ std::string torrent_name_for(const std::string& key) {
 // What the plan decided that the rest of the push follows.
 struct ReceiverPlan {
     std::vector<std::size_t> fed; // the receivers the deployer feeds, by slice
-    std::size_t receivers = 0;    // the hosts that are sent the torrent
     CompressionChoice compression;
     SshCompressionChoice fallback_compression; // of direct copies to hosts whose swarm failed
 };
@@ -88,10 +87,8 @@ ReceiverPlan plan_receivers(std::vector<Receiver>& receivers, const SwarmPushOpt
         receiver_by_name[receivers[i].host->name] = i;
     }
     const auto routes = swarm_routes(plan);
-    ReceiverPlan decided{{},
-                         receivers.size(),
-                         std::move(compression),
-                         choose_ssh_compression(options.compression, fleet)};
+    ReceiverPlan decided{
+        {}, std::move(compression), choose_ssh_compression(options.compression, fleet)};
     spdlog::debug("SSH compression of fallback copies: {}", decided.fallback_compression.why);
     auto& fed = decided.fed;
     for (std::size_t k = 0; k < routes.sourced.size(); ++k) {
@@ -146,9 +143,10 @@ std::vector<std::size_t> zone_by_slice(const std::vector<Receiver>& receivers,
     return zones;
 }
 
-// Stages every NAR that some receiver lacks and builds the push's torrent.
+// Stages every NAR that some receiver lacks and builds the push's torrent for
+// its `receivers`.
 void stage(SwarmContext& context, const std::vector<nix::PathInfo>& to_stage,
-           const std::filesystem::path& staging, const ReceiverPlan& plan) {
+           const std::filesystem::path& staging, const ReceiverPlan& plan, std::size_t receivers) {
     const auto torrent_name = torrent_name_for(context.key);
     {
         nix::LocalStore local_store;
@@ -157,12 +155,10 @@ void stage(SwarmContext& context, const std::vector<nix::PathInfo>& to_stage,
     }
     spdlog::info("staged {} NARs in {}", to_stage.size(), staging.string());
     util::log_timeline("staged", context.start);
-    // From the staged bytes, not the NARs' (as the plan has them): compressed
-    // ones would otherwise get pieces up to 4 times larger than the rule wants.
-    const auto directory = staging / torrent_name;
-    context.torrent = swarm::build_torrent(
-        directory, context.ca.certificate_pem(),
-        swarm::choose_piece_size(swarm::staged_bytes(directory), plan.receivers));
+    // Pieces sized from the staged bytes, not the NARs' (as the plan has them):
+    // compressed ones would otherwise get pieces up to 4 times larger than the rule wants.
+    context.torrent =
+        swarm::build_torrent_for(staging / torrent_name, context.ca.certificate_pem(), receivers);
     std::uint64_t nar_bytes = 0;
     for (const auto& info : to_stage) {
         nar_bytes += info.nar_size;
@@ -186,7 +182,7 @@ void run_swarm(SwarmContext& context, const std::vector<Receiver>& receivers,
     SwarmDriver driver(context, receivers, outcomes,
                        std::clamp<std::size_t>(context.options.direct.jobs, 1, max_pool_threads));
     driver.start_agents();
-    stage(context, to_stage, staging, plan);
+    stage(context, to_stage, staging, plan, receivers.size());
     swarm::SwarmOptions source_options;
     source_options.torrent = context.torrent.bytes;
     source_options.save_path = staging;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <functional>
 #include <libtorrent/create_torrent.hpp>
 #include <libtorrent/error_code.hpp>
 #include <libtorrent/settings_pack.hpp>
@@ -73,16 +74,12 @@ int choose_piece_size(std::uint64_t total_size, std::size_t receivers) {
     return static_cast<int>(std::clamp(wanted, min_piece_size, max_piece_size));
 }
 
-std::uint64_t staged_bytes(const std::filesystem::path& staging_directory) {
-    std::uint64_t total = 0;
-    for (const StagedFile& file : list_staged_files(staging_directory)) {
-        total += file.size;
-    }
-    return total;
-}
+namespace {
 
-BuiltTorrent build_torrent(const std::filesystem::path& staging_directory,
-                           const std::string& root_certificate_pem, int piece_size) {
+// build_torrent with the piece size `piece_size_for` gives the staged bytes.
+BuiltTorrent build_from(const std::filesystem::path& staging_directory,
+                        const std::string& root_certificate_pem,
+                        const std::function<int(std::uint64_t)>& piece_size_for) {
     const std::filesystem::path directory = std::filesystem::absolute(staging_directory);
     BuiltTorrent result;
     result.name = directory.filename().string();
@@ -94,7 +91,7 @@ BuiltTorrent build_torrent(const std::filesystem::path& staging_directory,
     if (result.total_size == 0) {
         throw util::Error("staging directory " + directory.string() + " holds only empty files");
     }
-    result.piece_size = piece_size;
+    result.piece_size = piece_size_for(result.total_size);
 
     // v1 with v2's layout (canonical_files: pad files align every file to a
     // piece boundary), so a host can fetch any subset of files. Not v2: its
@@ -120,6 +117,21 @@ BuiltTorrent build_torrent(const std::filesystem::path& staging_directory,
     result.bytes.assign(bytes.begin(), bytes.end());
     result.file_indices = file_indices(result.bytes);
     return result;
+}
+
+} // namespace
+
+BuiltTorrent build_torrent(const std::filesystem::path& staging_directory,
+                           const std::string& root_certificate_pem, int piece_size) {
+    return build_from(staging_directory, root_certificate_pem,
+                      [piece_size](std::uint64_t) { return piece_size; });
+}
+
+BuiltTorrent build_torrent_for(const std::filesystem::path& staging_directory,
+                               const std::string& root_certificate_pem, std::size_t receivers) {
+    return build_from(staging_directory, root_certificate_pem, [receivers](std::uint64_t staged) {
+        return choose_piece_size(staged, receivers);
+    });
 }
 
 std::map<std::string, int> file_indices(std::string_view torrent_bytes) {

@@ -29,6 +29,11 @@ struct BuiltTorrent {
 BuiltTorrent build_torrent(const std::filesystem::path& staging_directory,
                            const std::string& root_certificate_pem, int piece_size);
 
+// build_torrent with choose_piece_size(the staged bytes, `receivers`): from
+// what is staged, compressed or not, not from the NARs' size.
+BuiltTorrent build_torrent_for(const std::filesystem::path& staging_directory,
+                               const std::string& root_certificate_pem, std::size_t receivers);
+
 // A power of two between 16 KiB and 4 MiB giving at most about 4096 pieces:
 // enough pieces for peers to forward data long before they have all of it,
 // few enough to keep piece bookkeeping and HAVE messages cheap. Every one of
@@ -36,10 +41,6 @@ BuiltTorrent build_torrent(const std::filesystem::path& staging_directory,
 // assignment), so with many receivers the pieces grow until all those copies
 // weigh at most 1/16 of the payload, down to 64 pieces.
 int choose_piece_size(std::uint64_t total_size, std::size_t receivers = 1);
-
-// The payload bytes build_torrent would hash in `staging_directory` (what
-// choose_piece_size is to be given once the NARs are staged, compressed or not).
-std::uint64_t staged_bytes(const std::filesystem::path& staging_directory);
 
 // The file index of each payload file (pad files left out) of a torrent
 // made by build_torrent, by file name.

@@ -10,6 +10,7 @@
 #include <vector>
 
 using shoal::swarm::build_torrent;
+using shoal::swarm::build_torrent_for;
 using shoal::swarm::choose_piece_size;
 
 namespace {
@@ -111,9 +112,18 @@ TEST_CASE("the torrent is private, v1, tracker-less and trusts only the deployme
     CHECK(info.nodes().empty());
     CHECK(std::string(info.ssl_cert()) == ca.certificate_pem());
     CHECK(shoal::swarm::file_indices(built.bytes) == built.file_indices);
-    // What the pieces are sized from: the staged (maybe compressed) bytes.
-    CHECK(shoal::swarm::staged_bytes(directory.path() / "deployment1") == built.total_size);
     CHECK(built.total_size == 40000 + 70000 + 1 + 16384);
+}
+
+TEST_CASE("a torrent for receivers has pieces sized from the staged bytes") {
+    const TemporaryDirectory directory;
+    const auto ca =
+        shoal::swarm::CertificateAuthority::create("deployment1", std::chrono::hours(1));
+    const auto built = build_torrent_for(stage(directory.path()), ca.certificate_pem(), 8);
+    CHECK(built.total_size == 40000 + 70000 + 1 + 16384);
+    CHECK(built.piece_size == choose_piece_size(built.total_size, 8));
+    const lt::torrent_info info(built.bytes.data(), static_cast<int>(built.bytes.size()));
+    CHECK(info.piece_length() == built.piece_size);
 }
 
 TEST_CASE("staging directories the torrent cannot represent are refused") {
@@ -127,7 +137,7 @@ TEST_CASE("staging directories the torrent cannot represent are refused") {
                          shoal::util::Error);
     CHECK_THROWS_AS(build_torrent(directory.path() / "missing", "pem", 16 * 1024),
                     shoal::util::Error);
-    CHECK_THROWS_WITH_AS(shoal::swarm::staged_bytes(directory.path() / "missing"),
+    CHECK_THROWS_WITH_AS(build_torrent_for(directory.path() / "missing", "pem", 8),
                          doctest::Contains("cannot list staging directory"), shoal::util::Error);
 }
 
