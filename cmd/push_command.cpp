@@ -1,3 +1,4 @@
+#include "byte_size.hpp"
 #include "deploy/deployment.hpp"
 #include "deploy_options.hpp"
 #include "fleet/host_closures.hpp"
@@ -90,6 +91,9 @@ push::SwarmPushOptions swarm_options_from(const po::variables_map& values,
     options.staging = values.count("staging") != 0U
                           ? std::filesystem::path(values["staging"].as<std::string>())
                           : default_staging();
+    const auto& cache_size = values["nar-cache-size"].as<std::string>();
+    options.nar_cache_bytes =
+        cache_size == "0" ? 0 : parse_byte_size(cache_size, "--nar-cache-size");
     options.remote_staging = values["remote-staging"].as<std::string>();
     if (!options.remote_staging.starts_with('/')) {
         throw util::UsageError("--remote-staging must be an absolute path");
@@ -176,6 +180,12 @@ int run_push(const std::vector<std::string>& args) {
         "cap each host's swarm download, e.g. 200mbit")(
         "staging", po::value<std::string>()->value_name("DIR"),
         "where the deployer stages NARs (default: ~/.cache/shoal)")(
+        "nar-cache-size",
+        po::value<std::string>()
+            ->default_value(fmt::format("{}GiB", push::default_nar_cache_bytes >> 30))
+            ->value_name("SIZE"),
+        "staged NARs kept under the staging directory for later pushes (e.g. 2GiB, 500MB), least "
+        "recently used out first; 0 keeps none")(
         "remote-staging",
         po::value<std::string>()
             ->default_value(std::string(push::default_remote_staging))

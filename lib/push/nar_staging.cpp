@@ -66,32 +66,11 @@ void stage_one(nix::ServeConnection& local_store, const nix::PathInfo& info,
     std::filesystem::rename(partial, file);
 }
 
-// A staged file is complete once it has its final name (stage_one renames it
-// only when verified); its size, or the size its zstd frame declares, guards
-// against a file changed since.
-bool already_staged(const std::filesystem::path& file, const nix::PathInfo& info,
-                    nix::NarCompression compression) {
-    std::error_code error;
-    const auto size = std::filesystem::file_size(file, error);
-    if (error || compression == nix::NarCompression::none) {
-        return !error && size == info.nar_size;
-    }
-    io::UniqueFd fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
-    if (!fd) {
-        return false;
-    }
-    io::FdSource in(fd.get());
-    try {
-        return io::ZstdSource(in, file.string()).content_size() == info.nar_size;
-    } catch (const util::Error&) {
-        return false;
-    }
-}
-
 } // namespace
 
-void stage_nars(nix::ServeConnection& local_store, const std::vector<nix::PathInfo>& paths,
-                const std::filesystem::path& directory, nix::NarCompression compression) {
+std::size_t stage_nars(nix::ServeConnection& local_store, const std::vector<nix::PathInfo>& paths,
+                       const std::filesystem::path& directory, nix::NarCompression compression,
+                       NarCache& cache) {
     std::filesystem::create_directories(directory);
     std::filesystem::permissions(directory, std::filesystem::perms::owner_all);
     // The torrent takes every file here: leftovers of earlier pushes must go.
@@ -104,14 +83,25 @@ void stage_nars(nix::ServeConnection& local_store, const std::vector<nix::PathIn
             std::filesystem::remove_all(entry.path());
         }
     }
+    std::size_t reused = 0;
     for (const auto& info : paths) {
         const auto file = directory / nix::nar_file_name(info.path, compression);
-        if (already_staged(file, info, compression)) {
+        if (holds_staged_nar(file, info, compression)) {
             spdlog::debug("staging: {} already there", file.string());
+            cache.keep(info, compression, file);
+            ++reused;
+            continue;
+        }
+        std::error_code ignored;
+        std::filesystem::remove(file, ignored); // cut or changed: staged again
+        if (cache.take(info, compression, file)) {
+            spdlog::debug("staging: {} from the NAR cache", file.string());
+            ++reused;
             continue;
         }
         try {
             stage_one(local_store, info, file, compression);
+            cache.keep(info, compression, file);
         } catch (const nix::ServeError& e) {
             // What shoal pushes is pinned against garbage collection, but not
             // against a path removed behind Nix's back.
@@ -121,6 +111,8 @@ void stage_nars(nix::ServeConnection& local_store, const std::vector<nix::PathIn
                 info.path, e.what(), info.path));
         }
     }
+    cache.trim();
+    return reused;
 }
 
 } // namespace shoal::push

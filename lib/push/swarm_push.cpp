@@ -43,6 +43,10 @@ using Clock = std::chrono::steady_clock;
 // setup estimate counts agent starts on them.
 constexpr std::size_t max_pool_threads = plan::setup::agent_start_threads;
 
+// Beside the pushes' own staging directories (named by 16 nixbase32 digits
+// of deployment_key): the NARs kept across pushes.
+constexpr std::string_view nar_cache_directory = "nars";
+
 // Stable across reruns of the same push, so that both sides find their
 // staging (and resume data) again: derived from every path of every closure.
 std::string deployment_key(const std::vector<nix::PathInfo>& all_paths) {
@@ -148,12 +152,16 @@ std::vector<std::size_t> zone_by_slice(const std::vector<Receiver>& receivers,
 void stage(SwarmContext& context, const std::vector<nix::PathInfo>& to_stage,
            const std::filesystem::path& staging, const ReceiverPlan& plan, std::size_t receivers) {
     const auto torrent_name = torrent_name_for(context.key);
+    std::size_t reused = 0;
     {
         nix::LocalStore local_store;
-        stage_nars(local_store.connection(), to_stage, staging / torrent_name,
-                   plan.compression.compression);
+        NarCache cache(context.options.staging / nar_cache_directory,
+                       context.options.nar_cache_bytes);
+        reused = stage_nars(local_store.connection(), to_stage, staging / torrent_name,
+                            plan.compression.compression, cache);
     }
-    spdlog::info("staged {} NARs in {}", to_stage.size(), staging.string());
+    spdlog::info("staged {} NARs in {} ({} not dumped again)", to_stage.size(), staging.string(),
+                 reused);
     util::log_timeline("staged", context.start);
     // Pieces sized from the staged bytes, not the NARs' (as the plan has them):
     // compressed ones would otherwise get pieces up to 4 times larger than the rule wants.
@@ -163,7 +171,7 @@ void stage(SwarmContext& context, const std::vector<nix::PathInfo>& to_stage,
     for (const auto& info : to_stage) {
         nar_bytes += info.nar_size;
     }
-    context.reporter.staged(to_stage.size(), nar_bytes, context.torrent.total_size,
+    context.reporter.staged(to_stage.size(), reused, nar_bytes, context.torrent.total_size,
                             nix::compression_name(plan.compression.compression),
                             plan.compression.why);
     // Public data only (file hashes, the CA's certificate): lets an operator

@@ -25,6 +25,9 @@ namespace shoal::push {
 inline constexpr std::string_view default_remote_staging = "/var/tmp/shoal";
 inline constexpr std::chrono::seconds default_stall_timeout{60};
 inline constexpr std::chrono::seconds default_linger{600};
+// The deployer's staged NARs kept across pushes (NarCache): about four
+// compressed system closures.
+inline constexpr std::uint64_t default_nar_cache_bytes = std::uint64_t{10} << 30;
 
 struct SwarmPushOptions {
     DirectPushOptions direct; // SSH, diff and the fallback copy
@@ -35,6 +38,8 @@ struct SwarmPushOptions {
     // its agent: when agents for other systems than ours were given.
     bool ask_systems = false;
     std::filesystem::path staging; // the deployer's NARs and torrent state
+    // What the NAR cache under `staging` may hold; 0 keeps no NARs across pushes.
+    std::uint64_t nar_cache_bytes = default_nar_cache_bytes;
     std::string remote_staging{default_remote_staging};
     std::optional<std::string> listen_address; // default: our address towards the hosts
     // The hosts cannot connect to this machine: the deployer's slices reach

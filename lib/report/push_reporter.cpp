@@ -157,17 +157,19 @@ void PushReporter::swarm_mode(std::string_view mode, std::string_view how) {
     }
 }
 
-void PushReporter::staged(std::size_t paths, std::uint64_t nar_bytes, std::uint64_t staged_bytes,
-                          std::string_view compression, std::string_view why) {
+void PushReporter::staged(std::size_t paths, std::size_t reused, std::uint64_t nar_bytes,
+                          std::uint64_t staged_bytes, std::string_view compression,
+                          std::string_view why) {
     const double ratio = staged_bytes == 0
                              ? 1.0
                              : static_cast<double>(nar_bytes) / static_cast<double>(staged_bytes);
-    staging_ =
-        fmt::format("staged: {} NARs, {} as {} ({:.2f}x); compression: {}", paths,
-                    util::format_bytes(nar_bytes), util::format_bytes(staged_bytes), ratio, why);
+    staging_ = fmt::format("staged: {} NARs ({} reused), {} as {} ({:.2f}x); compression: {}",
+                           paths, reused, util::format_bytes(nar_bytes),
+                           util::format_bytes(staged_bytes), ratio, why);
     say(staging_);
     if (events_) {
         events_->write("staged", {{"paths", paths},
+                                  {"reused", reused},
                                   {"nar_bytes", nar_bytes},
                                   {"staged_bytes", staged_bytes},
                                   {"compression", compression},

@@ -79,10 +79,11 @@ public:
     // connect to it; "tunnelled": through SSH), said once, and again in the summary.
     void swarm_mode(std::string_view mode, std::string_view how);
     // swarm: the deployer staged `paths` NARs of `nar_bytes` as `staged_bytes`
-    // of files, compressed as `compression` says (`why`: how it was chosen);
-    // said once, and again in the summary.
-    void staged(std::size_t paths, std::uint64_t nar_bytes, std::uint64_t staged_bytes,
-                std::string_view compression, std::string_view why);
+    // of files, compressed as `compression` says (`why`: how it was chosen),
+    // `reused` of them from an earlier run or the NAR cache; said once, and
+    // again in the summary.
+    void staged(std::size_t paths, std::size_t reused, std::uint64_t nar_bytes,
+                std::uint64_t staged_bytes, std::string_view compression, std::string_view why);
     // `host`'s swarm refuses `peer` (an inventory host's name, or empty for
     // an address outside the inventory) from now on: its data failed a hash check.
     void peer_banned(std::string_view host, std::string_view peer, std::string_view endpoint);

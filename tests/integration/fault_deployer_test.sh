@@ -119,7 +119,7 @@ interrupted_round() {
 interrupted_round sigint INT
 fault_closure second 32
 interrupted_round sigkill KILL
-check "the successful rerun left the deployer's staging: $(ls "$TEST_TMP/staging" 2>/dev/null)" \
-  test -z "$(ls "$TEST_TMP/staging" 2>/dev/null)"
+check "the successful rerun left the deployer's staging (beside its NAR cache): $(ls "$TEST_TMP/staging" 2>/dev/null)" \
+  test -z "$(ls "$TEST_TMP/staging" 2>/dev/null | grep -vx nars)"
 check "nix-store --verify --check-contents reported problems" verify_stores
 fault_finish fault_deployer_test

@@ -10,7 +10,7 @@ source "$(dirname "$0")/fleet.sh"
 : "${SHOAL:?}"
 
 nix_test_setup
-fleet_start 8 100mbit
+fleet_start 9 100mbit
 cd "$TEST_TMP"
 
 # A closure whose 24 MiB file is numbered lines: zstd makes it several times smaller.
@@ -29,6 +29,8 @@ push() { # push OUT ARGS...
     fail "$out: a host fell back: $(jq -c 'select(.event == "host-fallback")' "$out.json")"
 }
 staged() { jq -r "select(.event == \"staged\") | .$2" "$1.json"; } # staged OUT FIELD
+# The NARs in the pushes' own staging directories, not in the cache beside them.
+push_staging() { find "$TEST_TMP/staging" -path "$TEST_TMP/staging/nars" -prune -o -name "$1" -print; }
 
 # 1. zstd to h1 and h2, keeping the staged NARs: compressed files travel, and
 # the deployer sends fewer bytes than the closure's NARs.
@@ -42,7 +44,7 @@ staged_bytes=$(staged first staged_bytes)
 echo "staged $nar_bytes bytes of NARs as $staged_bytes; the deployer sent $tx bytes"
 ((staged_bytes * 3 < nar_bytes)) || fail "zstd staged $staged_bytes bytes for $nar_bytes of NARs"
 ((tx < nar_bytes / 2)) || fail "the deployer sent $tx bytes for $nar_bytes bytes of NARs"
-(($(find "$TEST_TMP/staging" -name '*.nar.zst' | wc -l) == paths)) ||
+(($(push_staging '*.nar.zst' | wc -l) == paths)) ||
   fail "the staging does not hold one .nar.zst per path: $(find "$TEST_TMP/staging" -type f)"
 (($(jq -c 'select(.event == "path-imported")' first.json | wc -l) == 2 * paths)) ||
   fail "not every path was imported by an agent"
@@ -59,14 +61,32 @@ staged second why | grep -q "auto: the slowest link, .*100 Mbit/s, is slower tha
   fail "auto's reason is not the links: $(staged second why)"
 (($(grep -c "already there" second.txt) == paths)) ||
   fail "the rerun staged again: $(grep -c "already there" second.txt) of $paths NARs reused"
-[[ -z $(find "$TEST_TMP/staging" -name '*.nar*') ]] ||
-  fail "staged NARs were kept after a successful push without --keep-cache"
+[[ -z $(push_staging '*.nar*') ]] ||
+  fail "the push's staging was kept after a successful push without --keep-cache"
+(($(find "$TEST_TMP/staging/nars" -name 'sha256-*.nar.zst' | wc -l) == paths)) ||
+  fail "the NAR cache does not hold one file per path: $(ls "$TEST_TMP/staging/nars")"
+
+# 2b. A later closure sharing every path but a new one stages only that one:
+# the others come from the NAR cache, compressed already.
+echo "extra $$ $RANDOM" >extra.txt
+extra=$(nix-store --add extra.txt)
+push cached -v --hosts "*-h9" "$extra"
+assert_has_closure 9 "$closure"$'\n'"$extra"
+(($(staged cached paths) == paths + 1 && $(staged cached reused) == paths)) ||
+  fail "the later closure did not reuse the cached NARs: $(grep '"staged"' cached.json)"
+(($(grep -c "from the NAR cache" cached.txt) == paths)) ||
+  fail "$(grep -c "from the NAR cache" cached.txt) of $paths NARs came from the cache"
+grep -q "staged: $((paths + 1)) NARs ($paths reused)" cached.txt ||
+  fail "the summary does not say what was reused: $(grep "staged:" cached.txt)"
 
 # 3. none: plain NARs, as many bytes as the NARs.
-push third --compress none --hosts "*-h5"
+# With --nar-cache-size 0 the cache keeps none of them.
+push third --compress none --nar-cache-size 0 --hosts "*-h5"
 assert_has_closure 5 "$closure"
 [[ $(staged third compression) == none ]] || fail "--compress none compressed"
 (($(staged third staged_bytes) == nar_bytes)) || fail "--compress none staged other bytes"
+[[ -z $(find "$TEST_TMP/staging/nars" -name '*.nar') ]] ||
+  fail "--nar-cache-size 0 kept NARs: $(ls "$TEST_TMP/staging/nars")"
 
 # 4. --direct: NARs go plain through `nix-store --serve`, so on these 100 Mbit/s
 # links auto compresses the SSH connection itself (slower than zlib) where
@@ -101,4 +121,8 @@ run_shoal bad push -i "$FLEET_INVENTORY" --compress xz "$(readlink result)"
 ((rc == 2)) || fail "--compress xz exited $rc"
 grep -q -- "--compress must be zstd, none or auto, not 'xz'" bad.txt ||
   fail "unclear error for --compress xz: $(cat bad.txt)"
+run_shoal bad-cache push -i "$FLEET_INVENTORY" --nar-cache-size 10G "$(readlink result)"
+((rc == 2)) || fail "--nar-cache-size 10G exited $rc"
+grep -q -- "--nar-cache-size '10G': unknown unit: use B, KiB, MiB, GiB" bad-cache.txt ||
+  fail "unclear error for --nar-cache-size 10G: $(cat bad-cache.txt)"
 echo "push_compress_test: all checks passed"
