@@ -10,8 +10,10 @@
 #include "plan/simulator.hpp"
 #include "plan/text_report.hpp"
 #include "push/compression_choice.hpp"
+#include "push/nar_cache.hpp"
 #include "push/plan_input.hpp"
 #include "push/source_address.hpp"
+#include "staging_option.hpp"
 #include "target_options.hpp"
 #include "util/error.hpp"
 
@@ -113,6 +115,24 @@ void say_swarm_mode(const std::vector<inventory::Host>& hosts) {
     }
 }
 
+// Counts the paths the push's NAR cache holds staged as push's default
+// compression would stage them at their files' sizes, and says so.
+void say_staged_sizes(plan::Fleet& fleet, const std::vector<nix::PathInfo>& paths,
+                      const std::filesystem::path& staging) {
+    const auto compression = push::choose_compression(push::CompressionMode::automatic, fleet);
+    const auto cached = push::use_cached_sizes(
+        fleet, paths,
+        push::NarCache(push::nar_cache_directory(staging), push::default_nar_cache_bytes),
+        compression.compression);
+    spdlog::info("compression: {} (push's default); the estimate counts {} of {} NARs as staged "
+                 "in {}, the rest {}",
+                 compression.why, cached, fleet.paths.size(),
+                 push::nar_cache_directory(staging).string(),
+                 compression.compression == nix::NarCompression::zstd
+                     ? "uncompressed (their compressed size is known once staged)"
+                     : "as they are");
+}
+
 } // namespace
 
 int run_plan(const std::vector<std::string>& args) {
@@ -138,7 +158,7 @@ int run_plan(const std::vector<std::string>& args) {
         "jobs,j", po::value<std::size_t>()->default_value(fleet::default_jobs)->value_name("N"),
         "ask at most N hosts at once what they lack")(
         "substitute-on-destination,s", "as shoal push -s: hosts first substitute what they can");
-    options.add(target_options()).add(remote_options());
+    options.add(staging_option()).add(target_options()).add(remote_options());
     po::positional_options_description positionals;
     positionals.add("path", -1);
     po::variables_map values;
@@ -183,6 +203,7 @@ int run_plan(const std::vector<std::string>& args) {
             values["closure-paths"].as<unsigned>());
     }
     bool all_answered = true;
+    std::vector<nix::PathInfo> closure_paths; // of every host, none when synthetic
     if (!synthetic) {
         nix::LocalStore store;
         const fleet::HostClosures closures(store.connection(), hosts, command_paths);
@@ -193,8 +214,10 @@ int run_plan(const std::vector<std::string>& args) {
         } else {
             all_answered = add_host_diffs(fleet, hosts, closures, values);
         }
+        closure_paths = closures.all_paths();
     }
     fleet.source_bandwidth_bps = push::source_bandwidth(fleet, given_source_bandwidth);
+    say_staged_sizes(fleet, closure_paths, staging_from(values));
     const plan::PlanOptions plan_options{
         .fanout = values["fanout"].as<unsigned>(),
         .piece_size = given_piece_size.value_or(push::swarm_piece_size(fleet)),
@@ -202,8 +225,6 @@ int run_plan(const std::vector<std::string>& args) {
     const plan::Plan plan = plan::make_plan(fleet, plan_options);
     spdlog::debug("planned {} hosts, {} waves deep", plan.hosts.size(), plan.depth);
     say_swarm_mode(hosts);
-    spdlog::info("compression: {} (push's default; the estimate counts uncompressed NARs)",
-                 push::choose_compression(push::CompressionMode::automatic, fleet).why);
 
     switch (format) {
     case Format::dot:

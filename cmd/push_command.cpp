@@ -10,6 +10,7 @@
 #include "push/direct_push.hpp"
 #include "push/swarm_push.hpp"
 #include "report/push_reporter.hpp"
+#include "staging_option.hpp"
 #include "swarm/endpoint.hpp"
 #include "target_options.hpp"
 #include "util/error.hpp"
@@ -25,16 +26,6 @@ namespace shoal::cmd {
 namespace {
 
 constexpr std::string_view push_usage = "shoal push -i INVENTORY [selection] [options] [PATH...]";
-
-std::filesystem::path default_staging() {
-    if (const char* cache = std::getenv("XDG_CACHE_HOME"); cache != nullptr && *cache != '\0') {
-        return std::filesystem::path(cache) / "shoal";
-    }
-    if (const char* home = std::getenv("HOME"); home != nullptr && *home != '\0') {
-        return std::filesystem::path(home) / ".cache" / "shoal";
-    }
-    return "/var/tmp/shoal-deployer";
-}
 
 std::chrono::seconds whole_seconds(const po::variables_map& values, const char* name) {
     const auto seconds = values[name].as<unsigned>();
@@ -88,9 +79,7 @@ push::SwarmPushOptions swarm_options_from(const po::variables_map& values,
     options.compression = compression;
     options.agents = agent_programs(values);
     options.ask_systems = values.count("agent") != 0U;
-    options.staging = values.count("staging") != 0U
-                          ? std::filesystem::path(values["staging"].as<std::string>())
-                          : default_staging();
+    options.staging = staging_from(values);
     const auto& cache_size = values["nar-cache-size"].as<std::string>();
     options.nar_cache_bytes =
         cache_size == "0" ? 0 : parse_byte_size(cache_size, "--nar-cache-size");
@@ -178,8 +167,6 @@ int run_push(const std::vector<std::string>& args) {
         "cap each host's swarm upload (the deployer's too), e.g. 200mbit")(
         "max-download-rate", po::value<std::string>()->value_name("RATE"),
         "cap each host's swarm download, e.g. 200mbit")(
-        "staging", po::value<std::string>()->value_name("DIR"),
-        "where the deployer stages NARs (default: ~/.cache/shoal)")(
         "nar-cache-size",
         po::value<std::string>()
             ->default_value(fmt::format("{}GiB", push::default_nar_cache_bytes >> 30))
@@ -205,6 +192,7 @@ int run_push(const std::vector<std::string>& args) {
         "keep-cache", "keep staged NARs on the deployer and the targets after success")(
         "low-priority", "mark swarm traffic as background (DSCP Lower Effort)");
     options.add(swarm)
+        .add(staging_option())
         .add(profile_options())
         .add(rollout_options())
         .add(target_options())

@@ -18,4 +18,9 @@ PathId PathCatalog::add(const std::string& name, std::uint64_t nar_size) {
     return it->second;
 }
 
+std::optional<PathId> PathCatalog::find(const std::string& name) const {
+    const auto it = ids_.find(name);
+    return it == ids_.end() ? std::nullopt : std::optional<PathId>(it->second);
+}
+
 } // namespace shoal::plan

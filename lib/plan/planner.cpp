@@ -103,7 +103,7 @@ Plan plan_with_zones(const Fleet& fleet, const PlanOptions& options, PathSetPool
 
 Plan make_plan(const Fleet& fleet, const PlanOptions& options) {
     check_input(fleet, options);
-    PathSetPool sets(fleet.paths.nar_sizes());
+    PathSetPool sets(fleet.paths.transfer_sizes());
     std::vector<PathSetId> needs;
     std::vector<std::uint64_t> needs_bytes;
     for (const auto& host : fleet.hosts) {

@@ -31,6 +31,12 @@ std::string cached_name(const nix::PathInfo& info, nix::NarCompression compressi
 
 } // namespace
 
+std::filesystem::path nar_cache_directory(const std::filesystem::path& staging) {
+    // Beside the pushes' own staging directories, named by 16 nixbase32
+    // digits of their deployment key.
+    return staging / "nars";
+}
+
 std::vector<std::string> nars_to_evict(std::vector<CachedNar> cached, std::uint64_t max_bytes,
                                        const std::set<std::string>& in_use) {
     std::uint64_t total = 0;
@@ -73,19 +79,7 @@ bool holds_staged_nar(const std::filesystem::path& file, const nix::PathInfo& in
 }
 
 NarCache::NarCache(std::filesystem::path directory, std::uint64_t max_bytes)
-    : directory_(std::move(directory)), max_bytes_(max_bytes) {
-    if (max_bytes_ == 0) {
-        return;
-    }
-    std::error_code error;
-    std::filesystem::create_directories(directory_, error);
-    if (!error) {
-        std::filesystem::permissions(directory_, std::filesystem::perms::owner_all, error);
-    }
-    if (error) {
-        give_up("create", error);
-    }
-}
+    : directory_(std::move(directory)), max_bytes_(max_bytes) {}
 
 bool NarCache::take(const nix::PathInfo& info, nix::NarCompression compression,
                     const std::filesystem::path& file) {
@@ -104,6 +98,18 @@ bool NarCache::take(const nix::PathInfo& info, nix::NarCompression compression,
     return true;
 }
 
+std::optional<std::uint64_t> NarCache::staged_size(const nix::PathInfo& info,
+                                                   nix::NarCompression compression) const {
+    const std::string name = cached_name(info, compression);
+    std::error_code error;
+    if (max_bytes_ == 0 || name.empty() ||
+        !holds_staged_nar(directory_ / name, info, compression)) {
+        return std::nullopt;
+    }
+    const auto size = std::filesystem::file_size(directory_ / name, error);
+    return error ? std::nullopt : std::optional<std::uint64_t>(size);
+}
+
 void NarCache::keep(const nix::PathInfo& info, nix::NarCompression compression,
                     const std::filesystem::path& file) {
     const std::string name = cached_name(info, compression);
@@ -111,6 +117,17 @@ void NarCache::keep(const nix::PathInfo& info, nix::NarCompression compression,
         return;
     }
     std::error_code error;
+    if (!directory_made_) {
+        std::filesystem::create_directories(directory_, error);
+        if (!error) {
+            std::filesystem::permissions(directory_, std::filesystem::perms::owner_all, error);
+        }
+        if (error) {
+            give_up("create", error);
+            return;
+        }
+        directory_made_ = true;
+    }
     std::filesystem::create_hard_link(file, directory_ / name, error);
     // Another push may have kept the same NAR first: its bytes are the same.
     if (error && error != std::errc::file_exists) {
@@ -141,6 +158,9 @@ void NarCache::trim() {
         if (!stat_error && entry.is_regular_file(stat_error)) {
             cached.push_back({entry.path().filename().string(), size, last_used});
         }
+    }
+    if (error == std::errc::no_such_file_or_directory) {
+        return; // nothing kept yet
     }
     if (error) {
         give_up("list", error);

@@ -5,11 +5,19 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
 
 namespace shoal::push {
+
+// What the deployer's NAR cache may hold unless told otherwise: about four
+// compressed system closures.
+inline constexpr std::uint64_t default_nar_cache_bytes = std::uint64_t{10} << 30;
+
+// The NAR cache of the staging directory `staging` (push's --staging).
+std::filesystem::path nar_cache_directory(const std::filesystem::path& staging);
 
 // What the cache holds of one NAR, as the eviction rule sees it.
 struct CachedNar {
@@ -39,13 +47,18 @@ bool holds_staged_nar(const std::filesystem::path& file, const nix::PathInfo& in
 // Once the cache holds more than its limit, the least recently used files go.
 class NarCache {
 public:
-    // `directory` is made 0700 if missing; a `max_bytes` of 0 keeps nothing.
+    // `directory` is made (0700) when a first NAR is kept; a `max_bytes` of 0
+    // keeps nothing. Looking up touches nothing.
     NarCache(std::filesystem::path directory, std::uint64_t max_bytes);
 
     // Links the cached NAR of `info` stored as `compression` to `file` (which
     // must not exist) and marks it used; false when the cache lacks it.
     bool take(const nix::PathInfo& info, nix::NarCompression compression,
               const std::filesystem::path& file);
+    // The size of the cached file of `info` stored as `compression`, if the
+    // cache holds it: what the swarm would carry.
+    std::optional<std::uint64_t> staged_size(const nix::PathInfo& info,
+                                             nix::NarCompression compression) const;
     // Keeps `file`, just staged and checked for `info`, for later pushes.
     void keep(const nix::PathInfo& info, nix::NarCompression compression,
               const std::filesystem::path& file);
@@ -60,6 +73,7 @@ private:
 
     std::filesystem::path directory_;
     std::uint64_t max_bytes_;
+    bool directory_made_ = false;
     std::set<std::string> used_;
 };
 

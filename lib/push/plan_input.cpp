@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <numeric>
+#include <set>
 
 namespace shoal::push {
 namespace {
@@ -33,6 +34,22 @@ void add_to_plan(plan::Fleet& fleet, const inventory::Host& host,
     fleet.hosts.push_back(std::move(needs));
 }
 
+std::size_t use_cached_sizes(plan::Fleet& fleet, const std::vector<nix::PathInfo>& paths,
+                             const NarCache& cache, nix::NarCompression compression) {
+    std::set<plan::PathId> counted;
+    for (const auto& info : paths) {
+        const auto id = fleet.paths.find(info.path);
+        if (!id || counted.contains(*id)) {
+            continue;
+        }
+        if (const auto staged = cache.staged_size(info, compression)) {
+            fleet.paths.set_transfer_size(*id, *staged);
+            counted.insert(*id);
+        }
+    }
+    return counted.size();
+}
+
 std::uint64_t source_bandwidth(const plan::Fleet& fleet, std::uint64_t given_bps) {
     if (given_bps != 0) {
         return given_bps;
@@ -50,7 +67,7 @@ std::uint64_t source_bandwidth(const plan::Fleet& fleet, std::uint64_t given_bps
 }
 
 std::uint64_t swarm_piece_size(const plan::Fleet& fleet) {
-    const auto& sizes = fleet.paths.nar_sizes();
+    const auto& sizes = fleet.paths.transfer_sizes();
     const auto receivers =
         std::count_if(fleet.hosts.begin(), fleet.hosts.end(),
                       [](const plan::HostNeeds& host) { return !host.missing.empty(); });

@@ -3,6 +3,7 @@
 #include "inventory/host.hpp"
 #include "nix/path_info.hpp"
 #include "plan/fleet.hpp"
+#include "push/nar_cache.hpp"
 
 #include <cstdint>
 #include <vector>
@@ -14,6 +15,13 @@ namespace shoal::push {
 // become plan data.
 void add_to_plan(plan::Fleet& fleet, const inventory::Host& host,
                  const std::vector<nix::PathInfo>& missing);
+
+// Counts each path of `paths` in the fleet that `cache` holds staged as
+// `compression` at its file's size, what the swarm will carry, instead of
+// its NAR's; returns how many. `shoal plan` and `shoal push` both do, so
+// that a plan of compressed NARs estimates the bytes the push moves.
+std::size_t use_cached_sizes(plan::Fleet& fleet, const std::vector<nix::PathInfo>& paths,
+                             const NarCache& cache, nix::NarCompression compression);
 
 // The deployer's uplink for the planner: `given_bps` if the user gave one
 // (non-zero), else the fastest link among the hosts that need something (as

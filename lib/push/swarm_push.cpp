@@ -43,10 +43,6 @@ using Clock = std::chrono::steady_clock;
 // setup estimate counts agent starts on them.
 constexpr std::size_t max_pool_threads = plan::setup::agent_start_threads;
 
-// Beside the pushes' own staging directories (named by 16 nixbase32 digits
-// of deployment_key): the NARs kept across pushes.
-constexpr std::string_view nar_cache_directory = "nars";
-
 // Stable across reruns of the same push, so that both sides find their
 // staging (and resume data) again: derived from every path of every closure.
 std::string deployment_key(const std::vector<nix::PathInfo>& all_paths) {
@@ -79,12 +75,19 @@ ReceiverPlan plan_receivers(std::vector<Receiver>& receivers, const SwarmPushOpt
         add_to_plan(fleet, *r.host, r.missing);
     }
     fleet.source_bandwidth_bps = source_bandwidth(fleet, options.source_bandwidth_bps);
+    auto compression = choose_compression(options.compression, fleet);
+    std::vector<nix::PathInfo> lacked;
+    for (const auto& r : receivers) {
+        lacked.insert(lacked.end(), r.missing.begin(), r.missing.end());
+    }
+    use_cached_sizes(fleet, lacked,
+                     NarCache(nar_cache_directory(options.staging), options.nar_cache_bytes),
+                     compression.compression);
     plan::PlanOptions plan_options;
     plan_options.fanout = options.fanout;
     plan_options.piece_size = swarm_piece_size(fleet);
     plan_options.jobs = std::max<std::size_t>(options.direct.jobs, 1);
     auto plan = plan::make_plan(fleet, plan_options);
-    auto compression = choose_compression(options.compression, fleet);
 
     std::map<std::string, std::size_t> receiver_by_name;
     for (std::size_t i = 0; i < receivers.size(); ++i) {
@@ -155,7 +158,7 @@ void stage(SwarmContext& context, const std::vector<nix::PathInfo>& to_stage,
     std::size_t reused = 0;
     {
         nix::LocalStore local_store;
-        NarCache cache(context.options.staging / nar_cache_directory,
+        NarCache cache(nar_cache_directory(context.options.staging),
                        context.options.nar_cache_bytes);
         reused = stage_nars(local_store.connection(), to_stage, staging / torrent_name,
                             plan.compression.compression, cache);

@@ -8,6 +8,7 @@
 #include "push/agent_program.hpp"
 #include "push/compression_choice.hpp"
 #include "push/direct_push.hpp"
+#include "push/nar_cache.hpp"
 #include "report/push_reporter.hpp"
 #include "swarm/endpoint.hpp"
 
@@ -25,9 +26,6 @@ namespace shoal::push {
 inline constexpr std::string_view default_remote_staging = "/var/tmp/shoal";
 inline constexpr std::chrono::seconds default_stall_timeout{60};
 inline constexpr std::chrono::seconds default_linger{600};
-// The deployer's staged NARs kept across pushes (NarCache): about four
-// compressed system closures.
-inline constexpr std::uint64_t default_nar_cache_bytes = std::uint64_t{10} << 30;
 
 struct SwarmPushOptions {
     DirectPushOptions direct; // SSH, diff and the fallback copy

@@ -79,6 +79,16 @@ assert_has_closure 9 "$closure"$'\n'"$extra"
 grep -q "staged: $((paths + 1)) NARs ($paths reused)" cached.txt ||
   fail "the summary does not say what was reused: $(grep "staged:" cached.txt)"
 
+# 2c. shoal plan estimates with the sizes the cache holds: the first closure's
+# needed bytes are what the first push staged, not its NARs.
+run_shoal plan-cached plan --json --assume-empty -i "$FLEET_INVENTORY" --hosts "*-h1" \
+  --staging "$TEST_TMP/staging" "$(readlink result)"
+((rc == 0)) || fail "shoal plan failed ($rc): $(tail -n 20 plan-cached.txt)"
+(($(jq .needed_bytes plan-cached.json) == staged_bytes)) ||
+  fail "plan needs $(jq .needed_bytes plan-cached.json) bytes, the push staged $staged_bytes"
+grep -q "the estimate counts $paths of $paths NARs as staged in $TEST_TMP/staging/nars" \
+  plan-cached.txt || fail "plan does not say it used the cache: $(grep compression plan-cached.txt)"
+
 # 3. none: plain NARs, as many bytes as the NARs.
 # With --nar-cache-size 0 the cache keeps none of them.
 push third --compress none --nar-cache-size 0 --hosts "*-h5"

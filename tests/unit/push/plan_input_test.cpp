@@ -1,6 +1,10 @@
+#include "io/zstd_stream.hpp"
 #include "push/plan_input.hpp"
+#include "support/memory_streams.hpp"
+#include "support/temporary_directory.hpp"
 
 #include <doctest/doctest.h>
+#include <fstream>
 
 namespace {
 
@@ -86,4 +90,39 @@ TEST_CASE("a torrent for many hosts has fewer, larger pieces") {
     // Hosts that lack nothing are sent no torrent.
     shoal::push::add_to_plan(fleet, host("done", 2'000'000), {});
     CHECK(shoal::push::swarm_piece_size(fleet) == 64 * 1024);
+}
+
+TEST_CASE("paths the NAR cache holds compressed count at their compressed size") {
+    TemporaryDirectory staging;
+    auto paths = one_path();
+    paths[0].nar_hash = "sha256:" + std::string(52, 'a');
+    shoal::nix::PathInfo other = paths[0];
+    other.path = "/nix/store/11111111111111111111111111111111-lib";
+    other.nar_hash = "sha256:" + std::string(52, 'b');
+    paths.push_back(other);
+    shoal::plan::Fleet fleet;
+    shoal::push::add_to_plan(fleet, host("a", 100'000'000), paths);
+
+    // The first path, staged by an earlier push: 1 MiB of zeros in one zstd frame.
+    shoal::test::StringSink compressed;
+    {
+        shoal::io::ZstdSink zstd(compressed, paths[0].nar_size);
+        const std::string zeros(paths[0].nar_size, '\0');
+        zstd.write(std::span<const char>(zeros.data(), zeros.size()));
+        zstd.finish();
+    }
+    const auto file = staging.path() / "app.nar.zst";
+    std::ofstream(file, std::ios::binary) << compressed.text;
+    shoal::push::NarCache cache(shoal::push::nar_cache_directory(staging.path()), 1 << 30);
+    cache.keep(paths[0], shoal::nix::NarCompression::zstd, file);
+
+    CHECK(shoal::push::use_cached_sizes(fleet, paths, cache, shoal::nix::NarCompression::zstd) ==
+          1);
+    const auto& sizes = fleet.paths.transfer_sizes();
+    CHECK(sizes[*fleet.paths.find(paths[0].path)] == compressed.text.size());
+    CHECK(compressed.text.size() < 1024);
+    CHECK(sizes[*fleet.paths.find(other.path)] == other.nar_size); // not cached: its NAR
+    // Staged plain, the cache has neither.
+    CHECK(shoal::push::use_cached_sizes(fleet, paths, cache, shoal::nix::NarCompression::none) ==
+          0);
 }
