@@ -90,6 +90,9 @@ bool NarCache::take(const nix::PathInfo& info, nix::NarCompression compression,
     }
     std::error_code error;
     std::filesystem::create_hard_link(directory_ / name, file, error);
+    if (error == std::errc::no_such_file_or_directory) {
+        return false; // another push's trim removed it just now
+    }
     if (error) {
         give_up("link from", error);
         return false;
@@ -178,7 +181,7 @@ void NarCache::trim() {
 
 void NarCache::give_up(const std::string& what, const std::error_code& error) {
     spdlog::warn("cannot {} the NAR cache {}: {}; this push keeps nothing there (later pushes "
-                 "stage their NARs again)",
+                 "stage their NARs again; --nar-cache-size 0 turns the cache off)",
                  what, directory_.string(), error.message());
     max_bytes_ = 0;
 }
