@@ -253,23 +253,18 @@ void Agent::advance_imports(const swarm::SwarmStatus& status, Importer& importer
         schedule.mark_imported(path);
         events_.write(PathImported{path});
     }
-    // Files only complete over time: while their number stands still, nothing
-    // became importable (this runs on every alert, and with a thousand paths a
-    // full pass was the agent's main cost).
-    const auto complete_count = static_cast<std::size_t>(
-        std::count_if(status.files.begin(), status.files.end(),
-                      [](const swarm::FileProgress& file) { return file.complete(); }));
-    std::vector<AssignedPath> batch;
-    if (complete_count != complete_files_seen_) {
-        complete_files_seen_ = complete_count;
-        std::set<std::string> complete_files;
-        for (const swarm::FileProgress& file : status.files) {
-            if (file.complete()) {
-                complete_files.insert(file.name);
-            }
+    // Only the files complete since the last look go to the schedule, which
+    // remembers the rest: handing it every complete file's name each time
+    // one completed cost time quadratic in the paths.
+    complete_seen_.resize(status.files.size());
+    std::set<std::string> newly_complete;
+    for (std::size_t i = 0; i < status.files.size(); ++i) {
+        if (!complete_seen_[i] && status.files[i].complete()) {
+            complete_seen_[i] = true;
+            newly_complete.insert(status.files[i].name);
         }
-        batch = schedule.take_importable(complete_files);
     }
+    const std::vector<AssignedPath> batch = schedule.take_importable(newly_complete);
     for (const AssignedPath& path : batch) {
         importer.add(path);
     }

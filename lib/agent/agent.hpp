@@ -58,7 +58,7 @@ private:
     EventWriter& events_;
     io::TerminationSignals& signals_;
     bool ready_ = false;
-    std::size_t complete_files_seen_ = 0; // complete files when imports were last looked for
+    std::vector<bool> complete_seen_; // by index in SwarmStatus::files: given to the schedule
     std::vector<swarm::Endpoint> peers_before_ready_;
     bool holding_peers_ = false; // other peers held to peer_limit_while_fed
 };

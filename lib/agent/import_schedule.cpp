@@ -1,26 +1,40 @@
 #include "agent/import_schedule.hpp"
 
-#include <algorithm>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+#include <utility>
 
 namespace shoal::agent {
 
 ImportSchedule::ImportSchedule(std::vector<AssignedPath> paths,
                                const std::set<std::string>& valid_paths)
-    : paths_(std::move(paths)), valid_before_(valid_paths) {
-    for (const AssignedPath& assigned : paths_) {
-        const bool valid = valid_paths.contains(assigned.info.path);
-        states_[assigned.info.path] = valid ? State::valid : State::missing;
-        valid_count_ += valid ? 1 : 0;
+    : paths_(std::move(paths)), entries_(paths_.size()), valid_before_(valid_paths) {
+    for (std::size_t i = 0; i < paths_.size(); ++i) {
+        index_by_path_.emplace(paths_[i].info.path, i);
+        indices_by_file_[paths_[i].file].push_back(i);
+        if (valid_paths.contains(paths_[i].info.path)) {
+            entries_[i].state = State::valid;
+            ++valid_count_;
+        }
+    }
+    for (std::size_t i = 0; i < paths_.size(); ++i) {
+        for (const std::string& reference : paths_[i].info.references) {
+            if (reference_satisfied(paths_[i].info.path, reference)) {
+                continue;
+            }
+            ++entries_[i].unmet;
+            if (const auto it = index_by_path_.find(reference); it != index_by_path_.end()) {
+                entries_[it->second].dependents.push_back(i);
+            }
+        }
     }
 }
 
 std::set<std::string> ImportSchedule::files_to_download() const {
     std::set<std::string> files;
-    for (const AssignedPath& assigned : paths_) {
-        if (states_.at(assigned.info.path) != State::valid) {
-            files.insert(assigned.file);
+    for (std::size_t i = 0; i < paths_.size(); ++i) {
+        if (entries_[i].state != State::valid) {
+            files.insert(paths_[i].file);
         }
     }
     return files;
@@ -31,53 +45,75 @@ bool ImportSchedule::reference_satisfied(const std::string& owner,
     if (reference == owner || valid_before_.contains(reference)) {
         return true;
     }
-    const auto state = states_.find(reference);
-    return state != states_.end() && state->second != State::missing;
+    const auto it = index_by_path_.find(reference);
+    return it != index_by_path_.end() && entries_[it->second].state != State::missing;
 }
 
-bool ImportSchedule::references_satisfied(const AssignedPath& assigned) const {
-    return std::all_of(assigned.info.references.begin(), assigned.info.references.end(),
-                       [&](const std::string& reference) {
-                           return reference_satisfied(assigned.info.path, reference);
-                       });
+bool ImportSchedule::importable(std::size_t index) const {
+    const Entry& entry = entries_[index];
+    return entry.state == State::missing && entry.file_complete && entry.unmet == 0;
+}
+
+void ImportSchedule::release(std::size_t index) {
+    for (const std::size_t dependent : entries_[index].dependents) {
+        --entries_[dependent].unmet;
+        if (importable(dependent)) {
+            ready_.push_back(dependent);
+        }
+    }
 }
 
 std::vector<AssignedPath>
 ImportSchedule::take_importable(const std::set<std::string>& complete_files) {
-    std::vector<AssignedPath> batch;
-    // Repeat until nothing changes, so a batch also holds the paths that
-    // depend on paths taken earlier in it, whatever the assignment's order.
-    for (bool progressed = true; progressed;) {
-        progressed = false;
-        for (const AssignedPath& assigned : paths_) {
-            State& state = states_.at(assigned.info.path);
-            if (state == State::missing && complete_files.contains(assigned.file) &&
-                references_satisfied(assigned)) {
-                state = State::taken;
-                batch.push_back(assigned);
-                progressed = true;
+    for (const std::string& file : complete_files) {
+        const auto it = indices_by_file_.find(file);
+        if (it == indices_by_file_.end()) {
+            continue;
+        }
+        for (const std::size_t i : it->second) {
+            if (!entries_[i].file_complete) {
+                entries_[i].file_complete = true;
+                if (importable(i)) {
+                    ready_.push_back(i);
+                }
             }
         }
     }
+    // A path taken releases its dependents into the same batch, after it.
+    std::vector<AssignedPath> batch;
+    for (std::size_t k = 0; k < ready_.size(); ++k) {
+        const std::size_t i = ready_[k];
+        if (entries_[i].state != State::missing) {
+            continue;
+        }
+        entries_[i].state = State::taken;
+        batch.push_back(paths_[i]);
+        release(i);
+    }
+    ready_.clear();
     return batch;
 }
 
 void ImportSchedule::mark_imported(const std::string& path) {
-    State& state = states_.at(path);
-    valid_count_ += state == State::valid ? 0 : 1;
-    state = State::valid;
+    const std::size_t i = index_by_path_.at(path);
+    const State before = std::exchange(entries_[i].state, State::valid);
+    valid_count_ += before == State::valid ? 0 : 1;
+    if (before == State::missing) {
+        release(i); // never taken: its dependents wait for the next batch
+    }
 }
 
 bool ImportSchedule::all_valid() const {
-    return valid_count_ == states_.size();
+    return valid_count_ == paths_.size();
 }
 
 std::vector<std::string> ImportSchedule::unimportable() const {
     std::vector<std::string> result;
-    for (const AssignedPath& assigned : paths_) {
-        if (states_.at(assigned.info.path) != State::missing) {
+    for (std::size_t i = 0; i < paths_.size(); ++i) {
+        if (entries_[i].state != State::missing) {
             continue;
         }
+        const AssignedPath& assigned = paths_[i];
         std::vector<std::string> lacking;
         for (const std::string& reference : assigned.info.references) {
             if (!reference_satisfied(assigned.info.path, reference)) {

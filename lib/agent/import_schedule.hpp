@@ -2,9 +2,9 @@
 
 #include "agent/messages.hpp"
 
-#include <map>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace shoal::agent {
@@ -23,7 +23,9 @@ public:
     // Paths that may be imported now that `complete_files` are complete, in
     // an order in which a store accepts them; each is returned once. A path
     // may come after one of its references returned in the same batch or an
-    // earlier one: imports run one at a time, in order.
+    // earlier one: imports run one at a time, in order. Files given in an
+    // earlier call are remembered: callers pass only the newly complete ones
+    // (or all, at a cost), and the work is proportional to what changed.
     std::vector<AssignedPath> take_importable(const std::set<std::string>& complete_files);
 
     // `path` (one returned by take_importable) is now valid in the store.
@@ -40,14 +42,26 @@ public:
 
 private:
     enum class State { missing, taken, valid };
+    struct Entry {
+        State state = State::missing;
+        bool file_complete = false;
+        // References neither valid nor taken yet (one never assigned stays).
+        std::size_t unmet = 0;
+        std::vector<std::size_t> dependents; // paths counting this one in `unmet`
+    };
 
-    bool references_satisfied(const AssignedPath& path) const;
     bool reference_satisfied(const std::string& owner, const std::string& reference) const;
+    // `index` left `missing`: its dependents may become importable.
+    void release(std::size_t index);
+    bool importable(std::size_t index) const;
 
     std::vector<AssignedPath> paths_;
+    std::vector<Entry> entries_; // by index in paths_
+    std::unordered_map<std::string, std::size_t> index_by_path_;
+    std::unordered_map<std::string, std::vector<std::size_t>> indices_by_file_;
     std::set<std::string> valid_before_;
-    std::map<std::string, State> states_;
-    std::size_t valid_count_ = 0; // states_ that are valid: all_valid runs on every alert
+    std::vector<std::size_t> ready_; // importable, not yet taken
+    std::size_t valid_count_ = 0;    // entries that are valid: all_valid runs on every alert
 };
 
 } // namespace shoal::agent

@@ -102,3 +102,38 @@ TEST_CASE("an empty assignment is complete from the start") {
     CHECK(schedule.all_valid());
     CHECK(schedule.files_to_download().empty());
 }
+
+TEST_CASE("files given one at a time, in any order, import every path once, references first") {
+    // A shallow DAG of 300 paths: each references up to 3 earlier ones.
+    std::vector<AssignedPath> paths;
+    std::uint32_t seed = 12345;
+    const auto next = [&seed] { return seed = seed * 1103515245U + 12345U; };
+    for (int i = 0; i < 300; ++i) {
+        std::vector<std::string> references;
+        for (int r = 0; i > 0 && r < 3; ++r) {
+            references.push_back("p" + std::to_string(next() % static_cast<std::uint32_t>(i)));
+        }
+        paths.push_back(assigned("p" + std::to_string(i), references));
+    }
+    std::vector<std::string> files;
+    for (const auto& path : paths) {
+        files.push_back(path.file);
+    }
+    for (std::size_t i = files.size(); i > 1; --i) {
+        std::swap(files[i - 1], files[next() % i]);
+    }
+    ImportSchedule schedule(paths, {});
+    std::set<std::string> imported;
+    for (const std::string& file : files) {
+        // Only the newly complete file: the schedule remembers the others.
+        for (const AssignedPath& path : schedule.take_importable({file})) {
+            for (const std::string& reference : path.info.references) {
+                CHECK((reference == path.info.path || imported.contains(reference)));
+            }
+            CHECK(imported.insert(path.info.path).second);
+            schedule.mark_imported(path.info.path);
+        }
+    }
+    CHECK(imported.size() == paths.size());
+    CHECK(schedule.all_valid());
+}
