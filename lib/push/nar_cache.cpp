@@ -84,8 +84,7 @@ NarCache::NarCache(std::filesystem::path directory, std::uint64_t max_bytes)
 bool NarCache::take(const nix::PathInfo& info, nix::NarCompression compression,
                     const std::filesystem::path& file) {
     const std::string name = cached_name(info, compression);
-    if (max_bytes_ == 0 || name.empty() ||
-        !holds_staged_nar(directory_ / name, info, compression)) {
+    if (!holds(name, info, compression)) {
         return false;
     }
     std::error_code error;
@@ -104,13 +103,18 @@ bool NarCache::take(const nix::PathInfo& info, nix::NarCompression compression,
 std::optional<std::uint64_t> NarCache::staged_size(const nix::PathInfo& info,
                                                    nix::NarCompression compression) const {
     const std::string name = cached_name(info, compression);
-    std::error_code error;
-    if (max_bytes_ == 0 || name.empty() ||
-        !holds_staged_nar(directory_ / name, info, compression)) {
+    if (!holds(name, info, compression)) {
         return std::nullopt;
     }
+    std::error_code error;
     const auto size = std::filesystem::file_size(directory_ / name, error);
     return error ? std::nullopt : std::optional<std::uint64_t>(size);
+}
+
+bool NarCache::holds(const std::string& name, const nix::PathInfo& info,
+                     nix::NarCompression compression) const {
+    return max_bytes_ != 0 && !name.empty() &&
+           holds_staged_nar(directory_ / name, info, compression);
 }
 
 void NarCache::keep(const nix::PathInfo& info, nix::NarCompression compression,

@@ -67,6 +67,9 @@ public:
     void trim();
 
 private:
+    // The cache is on and its file `name` (cached_name's) is a complete NAR of `info`.
+    bool holds(const std::string& name, const nix::PathInfo& info,
+               nix::NarCompression compression) const;
     void mark_used(const std::string& name);
     // Disables the cache for the rest of the push, saying why once.
     void give_up(const std::string& what, const std::error_code& error);

@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <numeric>
-#include <set>
 
 namespace shoal::push {
 namespace {
@@ -36,18 +35,21 @@ void add_to_plan(plan::Fleet& fleet, const inventory::Host& host,
 
 std::size_t use_cached_sizes(plan::Fleet& fleet, const std::vector<nix::PathInfo>& paths,
                              const NarCache& cache, nix::NarCompression compression) {
-    std::set<plan::PathId> counted;
+    // `paths` may list a path once per host that lacks it: look each up once.
+    std::vector<bool> looked_up(fleet.paths.size());
+    std::size_t counted = 0;
     for (const auto& info : paths) {
         const auto id = fleet.paths.find(info.path);
-        if (!id || counted.contains(*id)) {
+        if (!id || looked_up[*id]) {
             continue;
         }
+        looked_up[*id] = true;
         if (const auto staged = cache.staged_size(info, compression)) {
             fleet.paths.set_transfer_size(*id, *staged);
-            counted.insert(*id);
+            ++counted;
         }
     }
-    return counted.size();
+    return counted;
 }
 
 std::uint64_t source_bandwidth(const plan::Fleet& fleet, std::uint64_t given_bps) {
