@@ -356,6 +356,7 @@ void SwarmDriver::report_progress(Clock::time_point now, bool final) {
     std::vector<report::HostProgress> progress;
     for (std::size_t i = 0; i < receivers_.size(); ++i) {
         progress.push_back({receivers_[i].host->name, states[i].downloaded, states[i].wanted,
+                            outcomes_[i].paths, receivers_[i].missing.size(),
                             states[i].phase == Phase::complete});
     }
     context_.reporter.swarm_progress(progress, util::seconds_since(context_.start));

@@ -194,10 +194,14 @@ void PushReporter::peer_banned(std::string_view host, std::string_view peer,
 void PushReporter::swarm_progress(const std::vector<HostProgress>& hosts, double seconds) {
     std::uint64_t downloaded = 0;
     std::uint64_t wanted = 0;
+    std::size_t imported = 0;
+    std::size_t paths = 0;
     std::size_t complete = 0;
     for (const auto& h : hosts) {
         downloaded += h.downloaded;
         wanted += h.wanted;
+        imported += h.imported;
+        paths += h.paths;
         complete += h.complete ? 1 : 0;
     }
     const double interval = seconds - std::exchange(last_progress_seconds_, seconds);
@@ -206,24 +210,35 @@ void PushReporter::swarm_progress(const std::vector<HostProgress>& hosts, double
             ? static_cast<double>(downloaded - std::min(downloaded, last_downloaded_)) / interval
             : 0;
     last_downloaded_ = downloaded;
-    const std::string eta =
-        rate > 0 ? util::format_seconds(static_cast<double>(wanted - downloaded) / rate) : "?";
-    say(fmt::format(
-        "swarm: {}/{} hosts complete, {} of {} ({:.0f}%), {}/s, ETA {}", complete, hosts.size(),
-        util::format_bytes(downloaded), util::format_bytes(wanted),
-        wanted > 0 ? 100.0 * static_cast<double>(downloaded) / static_cast<double>(wanted) : 100.0,
-        util::format_bytes(static_cast<std::uint64_t>(rate)), eta));
+    const auto percent =
+        wanted > 0 ? 100.0 * static_cast<double>(downloaded) / static_cast<double>(wanted) : 100.0;
+    // Once every byte is in, the hosts are importing: a rate of 0 B/s and
+    // an ETA would say nothing of that.
+    const std::string transfer =
+        downloaded < wanted
+            ? fmt::format(
+                  "{}/s, ETA {}", util::format_bytes(static_cast<std::uint64_t>(rate)),
+                  rate > 0 ? util::format_seconds(static_cast<double>(wanted - downloaded) / rate)
+                           : "?")
+            : "all downloaded";
+    say(fmt::format("swarm: {}/{} hosts complete, {} of {} ({:.0f}%), {}; {} of {} paths imported",
+                    complete, hosts.size(), util::format_bytes(downloaded),
+                    util::format_bytes(wanted), percent, transfer, imported, paths));
     if (events_) {
         nlohmann::json list = nlohmann::json::array();
         for (const auto& h : hosts) {
             list.push_back({{"host", h.host},
                             {"downloaded", h.downloaded},
                             {"wanted", h.wanted},
+                            {"imported_paths", h.imported},
+                            {"paths", h.paths},
                             {"complete", h.complete}});
         }
         events_->write("progress", {{"downloaded", downloaded},
                                     {"wanted", wanted},
                                     {"bytes_per_second", static_cast<std::uint64_t>(rate)},
+                                    {"imported_paths", imported},
+                                    {"paths", paths},
                                     {"hosts", list}});
     }
 }

@@ -50,6 +50,8 @@ struct HostProgress {
     std::string host;
     std::uint64_t downloaded = 0; // verified bytes of what it needs
     std::uint64_t wanted = 0;
+    std::size_t imported = 0; // paths it imported so far
+    std::size_t paths = 0;    // paths it needs
     bool complete = false;
 };
 

@@ -71,6 +71,10 @@ done
 (($(event_count all '.event == "host-fallback"') == 0)) || fail "a host fell back: $(fallbacks all)"
 (($(event_count all '.event == "path-imported"') == 8 * $(wc -l <<<"$closure"))) ||
   fail "not every path was imported by an agent"
+jq -s -e --argjson n $((8 * $(wc -l <<<"$closure"))) \
+  '[.[] | select(.event == "progress")] | last | .imported_paths == $n and .paths == $n' \
+  all.json >/dev/null || fail "the last progress event does not count every path imported"
+grep -q "paths imported" all.txt || fail "no progress line counts the paths imported: $(head all.txt)"
 echo "deployer sent $tx bytes for a closure of $closure_bytes bytes to 8 hosts"
 ((tx * 10 <= closure_bytes * 13)) || fail "the deployer sent $tx bytes: more than 1.3 x $closure_bytes"
 wait_for 10 no_agents_left || fail "agents still run after the push"
