@@ -146,8 +146,9 @@ prepare_nix() {
 # big one $size_mib MiB of random bytes. real (closure_kind=real, with
 # real_paths): a system-like closure of this machine's files under /usr,
 # $size_mib MiB in all (scripts/real-closure-manifest: planned once per run of
-# the script, built anew each time).
-closure_root="" closure_count=0 closure_bytes=0 closure_kind=random real_paths=1000
+# the script, built anew each time); with real_pack N > 0, the same files in N
+# paths (scripts/real_closure.nix's pack).
+closure_root="" closure_count=0 closure_bytes=0 closure_kind=random real_paths=1000 real_pack=0
 build_closure() {
   local nonce
   nonce=bench-$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')
@@ -156,9 +157,11 @@ build_closure() {
       "$source_dir/scripts/real-closure-manifest" --paths "$real_paths" \
         --total-mib "$size_mib" >"$work/real-closure.json"
     fi
-    log "building a closure of $real_paths paths of real files, about $size_mib MiB"
+    local packing=""
+    ((real_pack == 0)) || packing=", packed in $real_pack paths"
+    log "building a closure of $real_paths paths of real files, about $size_mib MiB$packing"
     nix-build --quiet "$source_dir/scripts/real_closure.nix" --argstr nonce "$nonce" \
-      --arg manifest "$work/real-closure.json" -o "$work/closure" >/dev/null
+      --arg manifest "$work/real-closure.json" --arg pack "$real_pack" -o "$work/closure" >/dev/null
   else
     log "building a closure with a $size_mib MiB random file"
     nix-build --quiet "$source_dir/tests/integration/test_closure.nix" \
@@ -184,15 +187,15 @@ hosts_cpu_usec() {
 # --- one fleet at a time: every run starts from empty stores ---
 # fleet_up HOSTS TAG BANDWIDTH [FLEET-UP OPTIONS...]: fleet PREFIX-TAG, its
 # fleet.env sourced (FLEET_*).
-# Each fleet's hosts get a file system of their own (fleet-up --disk), sparse,
-# with room for 4 copies of the closure per host (store, staging, slack).
+# Each host gets a file system of its own (fleet-up --disk), sparse, with room
+# for 4 copies of the closure (store, staging, slack).
 fleet_up() {
   local hosts=$1 tag=$2 bandwidth=$3 disk_gib
   shift 3
   fleet_name=$name_prefix-$tag
   fleet_dir=$work/fleet-$tag
-  disk_gib=$((hosts * size_mib * 4 / 1024 + 4))
-  log "fleet $fleet_name: $hosts host(s) at $bandwidth${*:+ ($*)}, a ${disk_gib}G disk"
+  disk_gib=$((size_mib * 4 / 1024 + 1))
+  log "fleet $fleet_name: $hosts host(s) at $bandwidth${*:+ ($*)}, a ${disk_gib}G disk each"
   "$source_dir/scripts/fleet-up" --name "$fleet_name" --hosts "$hosts" --bandwidth "$bandwidth" \
     --dir "$fleet_dir" --disk "${disk_gib}G" "$@" >/dev/null
   # shellcheck disable=SC1091

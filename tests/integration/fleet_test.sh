@@ -149,7 +149,7 @@ left=$(fleet_leftovers "$sitelink_name" "$sitelink_dir")
 "$fleet_scripts/fleet-down" --name "$second_name" --dir "$second_dir"
 left=$(fleet_leftovers "$second_name" "$second_dir")
 [[ -z $left ]] || fail "after fleet-down of a --disk fleet: $left"
-! findmnt -n "$second_dir/hosts" >/dev/null || fail "fleet-down left $second_dir/hosts mounted"
+! findmnt -n "$second_dir/hosts/h1" >/dev/null || fail "fleet-down left $second_dir/hosts/h1 mounted"
 wait_for 10 eval '[[ -z $(losetup -a | grep -F "$second_dir/") ]]' ||
   fail "fleet-down left a loop device: $(losetup -a | grep -F "$second_dir/")"
 
