@@ -11,15 +11,19 @@
 #include <optional>
 #include <stop_token>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
 namespace shoal::agent {
 
-// Imports staged NARs into the local store on a thread of its own, one at a
-// time and in the order given, so that the swarm and the heartbeat go on
-// while Nix checks and registers a big path. The destructor interrupts an
-// import in progress; Nix registers nothing half-written.
+// Imports staged NARs into the local store on a thread of its own, in the
+// order given, so that the swarm and the heartbeat go on while Nix checks and
+// registers a big path. Each import is sent before the reply to the one
+// before it is read, so that nix-store finds the next NAR waiting in its pipe
+// as soon as it has registered a path (with a thousand small paths it
+// otherwise waits for this thread half the time). The destructor interrupts
+// an import in progress; Nix registers nothing half-written.
 class Importer {
 public:
     // `files_directory` holds the staged NAR files.
@@ -39,7 +43,14 @@ public:
 
 private:
     void run(std::stop_token stop);
-    void import(const AssignedPath& path, std::stop_token stop);
+    // The next path queued; waits for one if `wait`. None once stopped.
+    std::optional<AssignedPath> take_next(std::stop_token stop, bool wait);
+    // Send `path`'s NAR to nix-store, with `awaiting` sent before it and its
+    // reply due; take the reply to `path`. False once the import failed.
+    bool send(const AssignedPath& path, const std::optional<AssignedPath>& awaiting,
+              std::stop_token stop);
+    bool take_reply(const AssignedPath& path);
+    void fail(std::string_view paths, const std::exception& error);
 
     std::unique_ptr<nix::LocalStore> store_;
     std::filesystem::path files_directory_;

@@ -145,6 +145,10 @@ template <class Body> auto ServeConnection::run(std::string_view command, Body&&
         throw ServeError(
             fmt::format("{}: connection unusable after the failed {}", command, failed_command_));
     }
+    if (!awaiting_reply_.empty() && command != "AddToStoreNar") {
+        throw ServeError(fmt::format("{}: {} imports still await their replies", command,
+                                     awaiting_reply_.size()));
+    }
     failed_command_ = command;
     try {
         if constexpr (std::is_void_v<decltype(body())>) {
@@ -252,10 +256,20 @@ std::uint64_t ServeConnection::dump_store_path(const std::string& path, io::Sink
 }
 
 void ServeConnection::add_to_store_nar(const PathInfo& info, io::Source& nar) {
-    add_to_store_nar(info, [&](io::Sink& sink) { io::copy_exact(nar, sink, info.nar_size); });
+    send_add_to_store_nar(info, nar);
+    take_add_to_store_nar_reply();
 }
 
 void ServeConnection::add_to_store_nar(const PathInfo& info, const NarWriter& write_nar) {
+    send_add_to_store_nar(info, write_nar);
+    take_add_to_store_nar_reply();
+}
+
+void ServeConnection::send_add_to_store_nar(const PathInfo& info, io::Source& nar) {
+    send_add_to_store_nar(info, [&](io::Sink& sink) { io::copy_exact(nar, sink, info.nar_size); });
+}
+
+void ServeConnection::send_add_to_store_nar(const PathInfo& info, const NarWriter& write_nar) {
     run("AddToStoreNar", [&] {
         write_u64(*to_, add_to_store_nar_command);
         write_string(*to_, info.path);
@@ -275,12 +289,22 @@ void ServeConnection::add_to_store_nar(const PathInfo& info, const NarWriter& wr
                                          info.path, sink.written(), info.nar_size));
         }
         to_->flush();
+    });
+    awaiting_reply_.push_back(info.path);
+}
+
+void ServeConnection::take_add_to_store_nar_reply() {
+    if (awaiting_reply_.empty()) {
+        throw ServeError("AddToStoreNar: no import awaits its reply");
+    }
+    run("AddToStoreNar", [&] {
         const auto reply = read_u64(*from_, "AddToStoreNar result");
         if (reply != 1) {
-            throw WireError(
-                fmt::format("expected result 1 after importing {}, got {}", info.path, reply));
+            throw WireError(fmt::format("expected result 1 after importing {}, got {}",
+                                        awaiting_reply_.front(), reply));
         }
     });
+    awaiting_reply_.pop_front();
 }
 
 std::set<std::string> ServeConnection::read_path_set(std::string_view what, std::size_t max_count) {

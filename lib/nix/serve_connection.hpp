@@ -5,6 +5,7 @@
 #include "util/error.hpp"
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <set>
@@ -62,6 +63,15 @@ public:
     void add_to_store_nar(const PathInfo& info, io::Source& nar);
     void add_to_store_nar(const PathInfo& info, const NarWriter& write_nar);
 
+    // The same in two halves, so that a caller can send the next import before
+    // it reads the reply to the one before: the server then starts on it as
+    // soon as it has registered a path. Replies come in the order sent; no
+    // other command may run while one is due.
+    void send_add_to_store_nar(const PathInfo& info, io::Source& nar);
+    void send_add_to_store_nar(const PathInfo& info, const NarWriter& write_nar);
+    void take_add_to_store_nar_reply();
+    std::size_t imports_awaiting_reply() const { return awaiting_reply_.size(); }
+
 private:
     template <class Body> auto run(std::string_view command, Body&& body);
     std::set<std::string> read_path_set(std::string_view what, std::size_t max_count);
@@ -73,6 +83,7 @@ private:
     std::uint64_t remote_version_ = 0;
     // The command that did not complete; the stream is out of step after it.
     std::string failed_command_;
+    std::deque<std::string> awaiting_reply_; // paths sent to AddToStoreNar, oldest first
 };
 
 } // namespace shoal::nix

@@ -264,6 +264,46 @@ TEST_CASE("AddToStoreNar sends the fields in Nix 2.8's order, then the NAR") {
                          ServeError);
 }
 
+TEST_CASE("AddToStoreNar in two halves: imports sent ahead, replies taken in order") {
+    const auto bytes = nar(regular_node("hello\n"));
+    PathInfo first;
+    first.path = path_a;
+    first.nar_size = bytes.size();
+    first.nar_hash = hash_a;
+    PathInfo second = first;
+    second.path = path_b;
+    const auto request = [&](const PathInfo& info) {
+        return u64(9) + tokens({info.path, "", hash_a}) + strings({}) + u64(0) + u64(bytes.size()) +
+               u64(0) + strings({}) + tokens({""}) + bytes;
+    };
+    ScriptedServer server(u64(1) + u64(0));
+    StringSource first_nar(bytes);
+    StringSource second_nar(bytes);
+    server.connection.send_add_to_store_nar(first, first_nar);
+    server.connection.send_add_to_store_nar(second, second_nar);
+    // Both requests went out before either reply was read.
+    CHECK(server.sent.text == request(first) + request(second));
+    CHECK(server.connection.imports_awaiting_reply() == 2);
+    CHECK_THROWS_WITH_AS(server.connection.query_closure({path_a}, false),
+                         "QueryClosure: 2 imports still await their replies", ServeError);
+
+    server.connection.take_add_to_store_nar_reply();
+    CHECK(server.connection.imports_awaiting_reply() == 1);
+    // The second reply refuses: the message names the second path, not the first.
+    CHECK_THROWS_WITH_AS(server.connection.take_add_to_store_nar_reply(),
+                         ("AddToStoreNar: malformed reply from nix-store: expected result 1 "
+                          "after importing " +
+                          path_b + ", got 0")
+                             .c_str(),
+                         ServeError);
+}
+
+TEST_CASE("an AddToStoreNar reply taken when none is due is an error, not a read") {
+    ScriptedServer server(u64(1));
+    CHECK_THROWS_WITH_AS(server.connection.take_add_to_store_nar_reply(),
+                         "AddToStoreNar: no import awaits its reply", ServeError);
+}
+
 TEST_CASE("AddToStoreNar refuses a NAR of the wrong size") {
     PathInfo info;
     info.path = path_a;
