@@ -261,7 +261,7 @@ void Agent::advance_imports(const swarm::SwarmStatus& status, Importer& importer
     for (std::size_t i = 0; i < status.files.size(); ++i) {
         if (!complete_seen_[i] && status.files[i].complete()) {
             complete_seen_[i] = true;
-            newly_complete.insert(status.files[i].name);
+            newly_complete.emplace(status.files[i].name);
         }
     }
     const std::vector<AssignedPath> batch = schedule.take_importable(newly_complete);

@@ -139,7 +139,7 @@ lt::settings_pack session_settings(const SwarmOptions& options) {
 struct SwarmSession::State {
     std::shared_ptr<const lt::torrent_info> torrent;
     std::map<std::string, int> file_indices;
-    std::set<int> wanted_indices;
+    std::vector<bool> wanted; // by file index
     std::filesystem::path resume_path;
     CertificateAndKey certificate;
     std::chrono::milliseconds resume_save_interval;
@@ -156,8 +156,8 @@ struct SwarmSession::State {
     bool resume_save_in_flight = false;
     Clock::time_point next_resume_save;
     std::vector<std::int64_t> file_progress; // verified bytes, by file index
-    std::set<int> on_disk;                   // files libtorrent has finished writing
-    std::set<int> flushing;                  // verified files the flush in flight covers
+    std::vector<bool> on_disk;               // by file index: libtorrent has finished writing it
+    std::vector<int> flushing;               // verified files the flush in flight covers
     bool flush_in_flight = false;
     std::vector<Endpoint> banned;
     std::uint64_t upload_rate_limit = 0; // SwarmOptions': every peer class keeps them
@@ -212,9 +212,12 @@ SwarmSession::SwarmSession(const SwarmOptions& options) : state_(std::make_uniqu
         throw util::Error("a seed has every piece: it cannot be a slice");
     }
     state.file_indices = file_indices(options.torrent);
+    const auto file_count = static_cast<std::size_t>(state.torrent->num_files());
+    state.wanted.assign(file_count, false);
+    state.on_disk.assign(file_count, false);
     for (const auto& [name, index] : state.file_indices) {
         if (options.wanted_files.empty() || options.wanted_files.contains(name)) {
-            state.wanted_indices.insert(index);
+            state.wanted[static_cast<std::size_t>(index)] = true;
         }
     }
     for (const std::string& name : options.wanted_files) {
@@ -275,7 +278,7 @@ SwarmSession::SwarmSession(const SwarmOptions& options) : state_(std::make_uniqu
             }
             torrent_params.have_pieces.set_bit(lt::piece_index_t(piece));
         }
-        state.wanted_indices.clear();
+        state.wanted.assign(state.wanted.size(), false);
         state.slice_pieces = *options.slice_pieces;
     }
     // One priority per file, pad files included (libtorrent never fetches
@@ -283,7 +286,7 @@ SwarmSession::SwarmSession(const SwarmOptions& options) : state_(std::make_uniqu
     torrent_params.file_priorities.assign(static_cast<std::size_t>(state.torrent->num_files()),
                                           lt::default_priority);
     for (const auto& [name, index] : state.file_indices) {
-        if (!state.wanted_indices.contains(index)) {
+        if (!state.wanted[static_cast<std::size_t>(index)]) {
             torrent_params.file_priorities[static_cast<std::size_t>(index)] = lt::dont_download;
         }
     }
@@ -310,7 +313,9 @@ void SwarmSession::State::handle_alert(lt::alert* alert) {
         verify_slice();
         checked = true;
     } else if (lt::alert_cast<lt::cache_flushed_alert>(alert) != nullptr) {
-        on_disk.merge(flushing);
+        for (const int index : flushing) {
+            on_disk[static_cast<std::size_t>(index)] = true;
+        }
         flushing.clear();
         flush_in_flight = false;
     } else if (const auto* saved = lt::alert_cast<lt::save_resume_data_alert>(alert)) {
@@ -400,9 +405,9 @@ void SwarmSession::State::track_writes() {
     const lt::file_storage& files = torrent->files();
     for (const auto& [name, index] : file_indices) {
         const auto i = static_cast<std::size_t>(index);
-        if (!on_disk.contains(index) && i < file_progress.size() &&
+        if (!on_disk[i] && i < file_progress.size() &&
             file_progress[i] == files.file_size(lt::file_index_t(index))) {
-            flushing.insert(index);
+            flushing.push_back(index);
         }
     }
     if (!flushing.empty()) {
@@ -502,13 +507,13 @@ SwarmStatus SwarmSession::status() const {
     result.peers = torrent_status.num_peers;
     result.resumed = state.resumed;
     const lt::file_storage& files = state.torrent->files();
+    result.files.reserve(state.file_indices.size());
     for (const auto& [name, index] : state.file_indices) {
         const auto file = static_cast<std::size_t>(index);
         result.files.push_back(FileProgress{
             name, index, static_cast<std::uint64_t>(files.file_size(lt::file_index_t(index))),
             file < progress.size() ? static_cast<std::uint64_t>(progress[file]) : 0,
-            state.wanted_indices.contains(index),
-            !state.downloads || state.on_disk.contains(index)});
+            state.wanted[file], !state.downloads || state.on_disk[file]});
     }
     return result;
 }

@@ -10,6 +10,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace shoal::swarm {
@@ -43,7 +44,7 @@ struct SwarmOptions {
 };
 
 struct FileProgress {
-    std::string name;
+    std::string_view name; // the session's own copy: valid while the session lives
     int index = 0;
     std::uint64_t size = 0;
     std::uint64_t verified_bytes = 0; // in pieces whose hashes matched

@@ -85,7 +85,7 @@ nlohmann::json to_json(const swarm::SwarmStatus& status) {
     std::uint64_t verified = 0;
     for (const swarm::FileProgress& file : status.files) {
         verified += file.verified_bytes;
-        files.push_back({{"name", file.name},
+        files.push_back({{"name", std::string(file.name)},
                          {"index", file.index},
                          {"size", file.size},
                          {"verified", file.verified_bytes},
