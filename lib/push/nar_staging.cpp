@@ -12,6 +12,7 @@
 #include <set>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
+#include <vector>
 
 namespace shoal::push {
 namespace {
@@ -32,9 +33,14 @@ private:
     nix::Sha256 hash_;
 };
 
+std::filesystem::path partial_file(const std::filesystem::path& file) {
+    return std::filesystem::path(file).concat(".part");
+}
+
+// Writes the NAR to `file`.part and checks its hash; staged_nars renames it.
 void stage_one(nix::ServeConnection& local_store, const nix::PathInfo& info,
                const std::filesystem::path& file, nix::NarCompression compression) {
-    const auto partial = std::filesystem::path(file).concat(".part");
+    const auto partial = partial_file(file);
     io::UniqueFd fd(::open(partial.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
     if (!fd) {
         util::throw_errno(fmt::format("cannot create {}", partial.string()));
@@ -54,16 +60,19 @@ void stage_one(nix::ServeConnection& local_store, const nix::PathInfo& info,
         out.flush();
         hash = hashing.finish();
     }
-    if (::fsync(fd.get()) != 0) {
-        util::throw_errno(fmt::format("cannot write {}", partial.string()));
-    }
     if (hash != info.nar_hash) {
         std::filesystem::remove(partial);
         throw util::Error(fmt::format("the local store's NAR of {} has hash {}, but its path info "
                                       "says {}: run `nix-store --verify --check-contents`",
                                       info.path, hash, info.nar_hash));
     }
-    std::filesystem::rename(partial, file);
+}
+
+void sync_file_system(const std::filesystem::path& directory) {
+    const io::UniqueFd fd(::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!fd || ::syncfs(fd.get()) != 0) {
+        util::throw_errno(fmt::format("cannot write the NARs staged in {}", directory.string()));
+    }
 }
 
 } // namespace
@@ -84,6 +93,7 @@ std::size_t stage_nars(nix::ServeConnection& local_store, const std::vector<nix:
         }
     }
     std::size_t reused = 0;
+    std::vector<const nix::PathInfo*> dumped;
     for (const auto& info : paths) {
         const auto file = directory / nix::nar_file_name(info.path, compression);
         if (holds_staged_nar(file, info, compression)) {
@@ -101,7 +111,7 @@ std::size_t stage_nars(nix::ServeConnection& local_store, const std::vector<nix:
         }
         try {
             stage_one(local_store, info, file, compression);
-            cache.keep(info, compression, file);
+            dumped.push_back(&info);
         } catch (const nix::ServeError& e) {
             // What shoal pushes is pinned against garbage collection, but not
             // against a path removed behind Nix's back.
@@ -110,6 +120,17 @@ std::size_t stage_nars(nix::ServeConnection& local_store, const std::vector<nix:
                 "it (`nix-store --verify-path {}`), then push again",
                 info.path, e.what(), info.path));
         }
+    }
+    // A file gets its final name only once it is on disk, so that one that
+    // has it is complete even after a crash; one sync for all of them, not
+    // one per file: a thousand small NARs waited on a thousand disk flushes.
+    if (!dumped.empty()) {
+        sync_file_system(directory);
+    }
+    for (const nix::PathInfo* info : dumped) {
+        const auto file = directory / nix::nar_file_name(info->path, compression);
+        std::filesystem::rename(partial_file(file), file);
+        cache.keep(*info, compression, file);
     }
     cache.trim();
     return reused;

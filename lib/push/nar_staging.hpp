@@ -14,9 +14,10 @@ namespace shoal::push {
 // Dumps the NAR of each path into `directory` (made 0700 if missing) as
 // nix::nar_file_name names it, compressed as asked, checking it against the
 // path's narHash on the way. Files are written under
-// a temporary name and renamed when verified, so a file with the final name
-// is always complete: a rerun keeps those, links what `cache` has from
-// earlier pushes, and dumps only the rest (which the cache then keeps).
+// a temporary name and renamed once verified and on disk (one sync for them
+// all), so a file with the final name is always complete: a rerun keeps
+// those, links what `cache` has from earlier pushes, and dumps only the rest
+// (which the cache then keeps).
 // Anything else in `directory` is removed: it is to hold exactly these NARs.
 // Returns how many NARs were not dumped again.
 std::size_t stage_nars(nix::ServeConnection& local_store, const std::vector<nix::PathInfo>& paths,
