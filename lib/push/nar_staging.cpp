@@ -6,11 +6,15 @@
 #include "nix/sha256.hpp"
 #include "util/error.hpp"
 
+#include <atomic>
+#include <exception>
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <spdlog/spdlog.h>
+#include <thread>
 #include <unistd.h>
 #include <vector>
 
@@ -75,9 +79,61 @@ void sync_file_system(const std::filesystem::path& directory) {
     }
 }
 
+void stage_from_store(nix::ServeConnection& local_store, const nix::PathInfo& info,
+                      const std::filesystem::path& file, nix::NarCompression compression) {
+    try {
+        stage_one(local_store, info, file, compression);
+    } catch (const nix::ServeError& e) {
+        // What shoal pushes is pinned against garbage collection, but not
+        // against a path removed behind Nix's back.
+        throw util::Error(fmt::format(
+            "cannot stage {} from the deployer's store: {}; check that the store still has "
+            "it (`nix-store --verify-path {}`), then push again",
+            info.path, e.what(), info.path));
+    }
+}
+
+// Dumps `work` on up to `dumpers` threads, this one among them, each taking
+// the next NAR in turn; the first failure stops them all and is rethrown.
+void dump_in_parallel(const LocalStoreOpener& open_store, std::size_t dumpers,
+                      const std::vector<const nix::PathInfo*>& work,
+                      const std::filesystem::path& directory, nix::NarCompression compression) {
+    std::atomic<std::size_t> next{0};
+    std::atomic<bool> failed{false};
+    std::mutex failure_mutex;
+    std::exception_ptr failure;
+    const auto dump = [&] {
+        try {
+            const auto store = open_store();
+            for (std::size_t i = next++; i < work.size() && !failed; i = next++) {
+                stage_from_store(store->connection(), *work[i],
+                                 directory / nix::nar_file_name(work[i]->path, compression),
+                                 compression);
+            }
+        } catch (...) {
+            const std::lock_guard lock(failure_mutex);
+            if (!failure) {
+                failure = std::current_exception();
+            }
+            failed = true;
+        }
+    };
+    {
+        std::vector<std::jthread> helpers;
+        for (std::size_t k = 1; k < std::min(dumpers, work.size()); ++k) {
+            helpers.emplace_back(dump);
+        }
+        dump();
+    }
+    if (failure) {
+        std::rethrow_exception(failure);
+    }
+}
+
 } // namespace
 
-std::size_t stage_nars(nix::ServeConnection& local_store, const std::vector<nix::PathInfo>& paths,
+std::size_t stage_nars(const LocalStoreOpener& open_store, std::size_t dumpers,
+                       const std::vector<nix::PathInfo>& paths,
                        const std::filesystem::path& directory, nix::NarCompression compression,
                        NarCache& cache) {
     std::filesystem::create_directories(directory);
@@ -109,18 +165,9 @@ std::size_t stage_nars(nix::ServeConnection& local_store, const std::vector<nix:
             ++reused;
             continue;
         }
-        try {
-            stage_one(local_store, info, file, compression);
-            dumped.push_back(&info);
-        } catch (const nix::ServeError& e) {
-            // What shoal pushes is pinned against garbage collection, but not
-            // against a path removed behind Nix's back.
-            throw util::Error(fmt::format(
-                "cannot stage {} from the deployer's store: {}; check that the store still has "
-                "it (`nix-store --verify-path {}`), then push again",
-                info.path, e.what(), info.path));
-        }
+        dumped.push_back(&info);
     }
+    dump_in_parallel(open_store, dumpers, dumped, directory, compression);
     // A file gets its final name only once it is on disk, so that one that
     // has it is complete even after a crash; one sync for all of them, not
     // one per file: a thousand small NARs waited on a thousand disk flushes.

@@ -1,11 +1,14 @@
 #pragma once
 
+#include "nix/local_store.hpp"
 #include "nix/nar_file.hpp"
 #include "nix/path_info.hpp"
-#include "nix/serve_connection.hpp"
 #include "push/nar_cache.hpp"
 
+#include <cstddef>
 #include <filesystem>
+#include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -20,7 +23,12 @@ namespace shoal::push {
 // (which the cache then keeps).
 // Anything else in `directory` is removed: it is to hold exactly these NARs.
 // Returns how many NARs were not dumped again.
-std::size_t stage_nars(nix::ServeConnection& local_store, const std::vector<nix::PathInfo>& paths,
+// The NARs are dumped by `dumpers` threads at once (at least one; fewer if
+// fewer NARs need it), each through a connection of its own that
+// `open_store` opens: hashing and compressing take a core each.
+using LocalStoreOpener = std::function<std::unique_ptr<nix::LocalStore>()>;
+std::size_t stage_nars(const LocalStoreOpener& open_store, std::size_t dumpers,
+                       const std::vector<nix::PathInfo>& paths,
                        const std::filesystem::path& directory, nix::NarCompression compression,
                        NarCache& cache);
 

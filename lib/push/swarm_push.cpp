@@ -31,6 +31,7 @@
 #include <optional>
 #include <set>
 #include <spdlog/spdlog.h>
+#include <thread>
 
 namespace shoal::push {
 namespace {
@@ -150,6 +151,13 @@ std::vector<std::size_t> zone_by_slice(const std::vector<Receiver>& receivers,
     return zones;
 }
 
+// NARs dumped at once while staging (each hashes and compresses on a core of
+// its own): two at most, so that the controller stays within its thread
+// budget (docs/scaling.md) while the agents start beside it.
+std::size_t staging_dumpers() {
+    return std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, 2);
+}
+
 // Stages every NAR that some receiver lacks and builds the push's torrent for
 // its `receivers`.
 void stage(SwarmContext& context, const std::vector<nix::PathInfo>& to_stage,
@@ -157,11 +165,10 @@ void stage(SwarmContext& context, const std::vector<nix::PathInfo>& to_stage,
     const auto torrent_name = torrent_name_for(context.key);
     std::size_t reused = 0;
     {
-        nix::LocalStore local_store;
         NarCache cache(nar_cache_directory(context.options.staging),
                        context.options.nar_cache_bytes);
-        reused = stage_nars(local_store.connection(), to_stage, staging / torrent_name,
-                            plan.compression.compression, cache);
+        reused = stage_nars([] { return std::make_unique<nix::LocalStore>(); }, staging_dumpers(),
+                            to_stage, staging / torrent_name, plan.compression.compression, cache);
     }
     spdlog::info("staged {} NARs in {} ({} not dumped again)", to_stage.size(), staging.string(),
                  reused);
