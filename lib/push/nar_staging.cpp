@@ -41,7 +41,7 @@ std::filesystem::path partial_file(const std::filesystem::path& file) {
     return std::filesystem::path(file).concat(".part");
 }
 
-// Writes the NAR to `file`.part and checks its hash; staged_nars renames it.
+// Writes the NAR to `file`.part and checks its hash; stage_nars renames it.
 void stage_one(nix::ServeConnection& local_store, const nix::PathInfo& info,
                const std::filesystem::path& file, nix::NarCompression compression) {
     const auto partial = partial_file(file);
@@ -98,6 +98,9 @@ void stage_from_store(nix::ServeConnection& local_store, const nix::PathInfo& in
 void dump_in_parallel(const LocalStoreOpener& open_store, std::size_t dumpers,
                       const std::vector<const nix::PathInfo*>& work,
                       const std::filesystem::path& directory, nix::NarCompression compression) {
+    if (work.empty()) {
+        return; // no local store to open
+    }
     std::atomic<std::size_t> next{0};
     std::atomic<bool> failed{false};
     std::mutex failure_mutex;
@@ -149,7 +152,7 @@ std::size_t stage_nars(const LocalStoreOpener& open_store, std::size_t dumpers,
         }
     }
     std::size_t reused = 0;
-    std::vector<const nix::PathInfo*> dumped;
+    std::vector<const nix::PathInfo*> to_dump;
     for (const auto& info : paths) {
         const auto file = directory / nix::nar_file_name(info.path, compression);
         if (holds_staged_nar(file, info, compression)) {
@@ -165,16 +168,16 @@ std::size_t stage_nars(const LocalStoreOpener& open_store, std::size_t dumpers,
             ++reused;
             continue;
         }
-        dumped.push_back(&info);
+        to_dump.push_back(&info);
     }
-    dump_in_parallel(open_store, dumpers, dumped, directory, compression);
+    dump_in_parallel(open_store, dumpers, to_dump, directory, compression);
     // A file gets its final name only once it is on disk, so that one that
     // has it is complete even after a crash; one sync for all of them, not
     // one per file: a thousand small NARs waited on a thousand disk flushes.
-    if (!dumped.empty()) {
+    if (!to_dump.empty()) {
         sync_file_system(directory);
     }
-    for (const nix::PathInfo* info : dumped) {
+    for (const nix::PathInfo* info : to_dump) {
         const auto file = directory / nix::nar_file_name(info->path, compression);
         std::filesystem::rename(partial_file(file), file);
         cache.keep(*info, compression, file);
