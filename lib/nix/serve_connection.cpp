@@ -255,11 +255,6 @@ std::uint64_t ServeConnection::dump_store_path(const std::string& path, io::Sink
     });
 }
 
-void ServeConnection::add_to_store_nar(const PathInfo& info, io::Source& nar) {
-    send_add_to_store_nar(info, nar);
-    take_add_to_store_nar_reply();
-}
-
 void ServeConnection::add_to_store_nar(const PathInfo& info, const NarWriter& write_nar) {
     send_add_to_store_nar(info, write_nar);
     take_add_to_store_nar_reply();

@@ -60,7 +60,6 @@ public:
 
     // Imports one path: sends `info` and exactly info.nar_size NAR bytes, which
     // the server checks against info.nar_hash before registering the path.
-    void add_to_store_nar(const PathInfo& info, io::Source& nar);
     void add_to_store_nar(const PathInfo& info, const NarWriter& write_nar);
 
     // The same in two halves, so that a caller can send the next import before

@@ -93,11 +93,16 @@ void stage_from_store(nix::ServeConnection& local_store, const nix::PathInfo& in
     }
 }
 
+// A NAR to dump, and the file it goes to.
+struct NarToDump {
+    const nix::PathInfo* info;
+    std::filesystem::path file;
+};
+
 // Dumps `work` on up to `dumpers` threads, this one among them, each taking
 // the next NAR in turn; the first failure stops them all and is rethrown.
 void dump_in_parallel(const LocalStoreOpener& open_store, std::size_t dumpers,
-                      const std::vector<const nix::PathInfo*>& work,
-                      const std::filesystem::path& directory, nix::NarCompression compression) {
+                      const std::vector<NarToDump>& work, nix::NarCompression compression) {
     if (work.empty()) {
         return; // no local store to open
     }
@@ -109,9 +114,7 @@ void dump_in_parallel(const LocalStoreOpener& open_store, std::size_t dumpers,
         try {
             const auto store = open_store();
             for (std::size_t i = next++; i < work.size() && !failed; i = next++) {
-                stage_from_store(store->connection(), *work[i],
-                                 directory / nix::nar_file_name(work[i]->path, compression),
-                                 compression);
+                stage_from_store(store->connection(), *work[i].info, work[i].file, compression);
             }
         } catch (...) {
             const std::lock_guard lock(failure_mutex);
@@ -152,7 +155,7 @@ std::size_t stage_nars(const LocalStoreOpener& open_store, std::size_t dumpers,
         }
     }
     std::size_t reused = 0;
-    std::vector<const nix::PathInfo*> to_dump;
+    std::vector<NarToDump> to_dump;
     for (const auto& info : paths) {
         const auto file = directory / nix::nar_file_name(info.path, compression);
         if (holds_staged_nar(file, info, compression)) {
@@ -168,17 +171,16 @@ std::size_t stage_nars(const LocalStoreOpener& open_store, std::size_t dumpers,
             ++reused;
             continue;
         }
-        to_dump.push_back(&info);
+        to_dump.push_back({&info, file});
     }
-    dump_in_parallel(open_store, dumpers, to_dump, directory, compression);
+    dump_in_parallel(open_store, dumpers, to_dump, compression);
     // A file gets its final name only once it is on disk, so that one that
     // has it is complete even after a crash; one sync for all of them, not
     // one per file: a thousand small NARs waited on a thousand disk flushes.
     if (!to_dump.empty()) {
         sync_file_system(directory);
     }
-    for (const nix::PathInfo* info : to_dump) {
-        const auto file = directory / nix::nar_file_name(info->path, compression);
+    for (const auto& [info, file] : to_dump) {
         std::filesystem::rename(partial_file(file), file);
         cache.keep(*info, compression, file);
     }

@@ -251,7 +251,11 @@ TEST_CASE("AddToStoreNar sends the fields in Nix 2.8's order, then the NAR") {
     info.sigs = {"cache:c2ln"};
     ScriptedServer server(u64(1) + u64(0));
     StringSource nar_source(bytes, 7);
-    server.connection.add_to_store_nar(info, nar_source);
+    const auto add = [&](StringSource& nar_bytes) {
+        server.connection.send_add_to_store_nar(info, nar_bytes);
+        server.connection.take_add_to_store_nar_reply();
+    };
+    add(nar_source);
     CHECK(server.sent.text == u64(9) + tokens({path_a, path_b + ".drv", hash_a}) +
                                   strings({path_b}) + u64(0) + u64(bytes.size()) + u64(0) +
                                   strings({"cache:c2ln"}) + tokens({""}) + bytes);
@@ -260,8 +264,7 @@ TEST_CASE("AddToStoreNar sends the fields in Nix 2.8's order, then the NAR") {
     const auto refused = "AddToStoreNar: malformed reply from nix-store: expected result 1 after "
                          "importing " +
                          path_a + ", got 0";
-    CHECK_THROWS_WITH_AS(server.connection.add_to_store_nar(info, again), refused.c_str(),
-                         ServeError);
+    CHECK_THROWS_WITH_AS(add(again), refused.c_str(), ServeError);
 }
 
 TEST_CASE("AddToStoreNar in two halves: imports sent ahead, replies taken in order") {
@@ -334,7 +337,7 @@ TEST_CASE("AddToStoreNar refuses a NAR of the wrong size") {
     SUBCASE("source ends early") {
         ScriptedServer server(u64(1));
         StringSource nar_source("01234");
-        CHECK_THROWS_AS(server.connection.add_to_store_nar(info, nar_source),
+        CHECK_THROWS_AS(server.connection.send_add_to_store_nar(info, nar_source),
                         shoal::io::EndOfStream);
     }
 }
