@@ -77,7 +77,8 @@ inline bool run_serve_command(nix::ServeConnection& connection, char command) {
         info.nar_size = 8;
         info.nar_hash = "sha256:0mdqa9w1p6cmli6976v4wi0sw9r4p5prkj7lzfd1877wk11c9c73";
         test::StringSource nar(std::string(8, '\0'));
-        connection.add_to_store_nar(info, nar);
+        connection.send_add_to_store_nar(info, nar);
+        connection.take_add_to_store_nar_reply();
         return true;
     }
     default:
