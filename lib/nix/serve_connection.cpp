@@ -140,12 +140,14 @@ ServeConnection::~ServeConnection() = default;
 // Runs one command. The stream stays in step only if the command completes,
 // so a failure marks the connection unusable; transport failures become
 // ServeErrors quoting the remote's stderr.
-template <class Body> auto ServeConnection::run(std::string_view command, Body&& body) {
+template <class Body>
+auto ServeConnection::run(std::string_view command, WhileRepliesDue while_replies_due,
+                          Body&& body) {
     if (!failed_command_.empty()) {
         throw ServeError(
             fmt::format("{}: connection unusable after the failed {}", command, failed_command_));
     }
-    if (!awaiting_reply_.empty() && command != "AddToStoreNar") {
+    if (!awaiting_reply_.empty() && while_replies_due == WhileRepliesDue::refuse) {
         throw ServeError(fmt::format("{}: {} imports still await their replies", command,
                                      awaiting_reply_.size()));
     }
@@ -265,7 +267,7 @@ void ServeConnection::send_add_to_store_nar(const PathInfo& info, io::Source& na
 }
 
 void ServeConnection::send_add_to_store_nar(const PathInfo& info, const NarWriter& write_nar) {
-    run("AddToStoreNar", [&] {
+    run("AddToStoreNar", WhileRepliesDue::allow, [&] {
         write_u64(*to_, add_to_store_nar_command);
         write_string(*to_, info.path);
         write_string(*to_, info.deriver);
@@ -292,7 +294,7 @@ void ServeConnection::take_add_to_store_nar_reply() {
     if (awaiting_reply_.empty()) {
         throw ServeError("AddToStoreNar: no import awaits its reply");
     }
-    run("AddToStoreNar", [&] {
+    run("AddToStoreNar", WhileRepliesDue::allow, [&] {
         const auto reply = read_u64(*from_, "AddToStoreNar result");
         if (reply != 1) {
             throw WireError(fmt::format("expected result 1 after importing {}, got {}",

@@ -11,6 +11,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace shoal::nix {
@@ -72,7 +73,13 @@ public:
     std::size_t imports_awaiting_reply() const { return awaiting_reply_.size(); }
 
 private:
-    template <class Body> auto run(std::string_view command, Body&& body);
+    // Whether a command may run while imports still await their replies.
+    enum class WhileRepliesDue { refuse, allow };
+    template <class Body>
+    auto run(std::string_view command, WhileRepliesDue while_replies_due, Body&& body);
+    template <class Body> auto run(std::string_view command, Body&& body) {
+        return run(command, WhileRepliesDue::refuse, std::forward<Body>(body));
+    }
     std::set<std::string> read_path_set(std::string_view what, std::size_t max_count);
     PathInfo read_path_info(std::string path);
 
