@@ -34,12 +34,14 @@ std::vector<std::size_t> deployer_slice_hosts(const Plan& plan) {
 }
 
 std::uint64_t peer_limit_while_fed(std::uint64_t host_bps, std::uint64_t deployer_bps,
-                                   std::size_t slices) {
+                                   std::size_t slices, std::size_t receivers) {
     if (host_bps == 0 || deployer_bps == 0 || slices == 0) {
         return 0;
     }
     const std::uint64_t slice_bps = std::min(host_bps, deployer_bps / slices);
-    return std::max((host_bps - slice_bps) / 10 * 9, host_bps / 10);
+    const std::uint64_t left = host_bps - slice_bps;
+    const bool few_fed = slices * 4 <= receivers;
+    return std::max(few_fed ? left / 2 : left / 10 * 9, host_bps / 10);
 }
 
 } // namespace shoal::plan

@@ -105,7 +105,7 @@ ReceiverPlan plan_receivers(std::vector<Receiver>& receivers, const SwarmPushOpt
         receivers[fed.back()].route.slice = k;
         receivers[fed.back()].peer_limit_while_fed =
             plan::peer_limit_while_fed(host.bandwidth_bps, plan.source_bandwidth_bps,
-                                       routes.sourced.size()) /
+                                       routes.sourced.size(), plan.hosts.size()) /
             8;
     }
     for (std::size_t j = 0; j < plan.hosts.size(); ++j) {
