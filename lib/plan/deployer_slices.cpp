@@ -38,6 +38,9 @@ std::uint64_t peer_limit_while_fed(std::uint64_t host_bps, std::uint64_t deploye
     if (host_bps == 0 || deployer_bps == 0 || slices == 0) {
         return 0;
     }
+    if (receivers <= slices) {
+        return 0; // every receiver fed: the trade among them is the rest of the push
+    }
     const std::uint64_t slice_bps = std::min(host_bps, deployer_bps / slices);
     const std::uint64_t left = host_bps - slice_bps;
     const bool few_fed = slices * 4 <= receivers;

@@ -30,6 +30,9 @@ std::vector<std::size_t> deployer_slice_hosts(const Plan& plan);
 // into) where fed hosts are more than a quarter of the receivers: there the
 // trade among them is most of the push. Where they are fewer, the rest of the
 // fleet waits on the deployer's bytes they relay, so the share is a half.
+// Where every receiver is fed, no hold (0): each host's peers then send it
+// only what the deployer sent them, and the limit, whose quota libtorrent
+// fills from empty, kept 2-host pushes from trading for their first 1.5 s.
 std::uint64_t peer_limit_while_fed(std::uint64_t host_bps, std::uint64_t deployer_bps,
                                    std::size_t slices, std::size_t receivers);
 
