@@ -23,6 +23,7 @@ SliceSeeder::SliceSeeder(const swarm::SwarmOptions& common,
     const auto slices = slice_pieces(swarm::piece_layout(common.torrent), wanted, groups);
     for (std::size_t k = 0; k < slices.size(); ++k) {
         swarm::SwarmOptions options = common;
+        options.upload_rate_limit = slice_upload_limit(common.upload_rate_limit, slices.size());
         options.listen = endpoints[k];
         options.slice_pieces = slices[k];
         sessions_.push_back(std::make_unique<swarm::SwarmSession>(options));
@@ -63,6 +64,13 @@ void SliceSeeder::poll(std::chrono::milliseconds max_wait) {
         throw util::Error(
             fmt::format("the deployer's swarm serving {} failed: {}", files_, e.what()));
     }
+}
+
+std::uint64_t slice_upload_limit(std::uint64_t total, std::size_t slices) {
+    if (slices == 0) {
+        return total;
+    }
+    return (total + slices - 1) / slices;
 }
 
 } // namespace shoal::push

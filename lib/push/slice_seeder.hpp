@@ -4,6 +4,7 @@
 #include "swarm/swarm_session.hpp"
 
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <set>
 #include <string>
@@ -18,7 +19,9 @@ namespace shoal::push {
 // anything.
 class SliceSeeder {
 public:
-    // `common` has the torrent, files, certificate and limits; `wanted[k]`
+    // `common` has the torrent, files, certificate and limits (its upload
+    // limit is the deployer's in all, shared out by slice_upload_limit);
+    // `wanted[k]`
     // names the files the host fetching slice k downloads, `groups[k]` the
     // group whose slices together hold every piece (push::slice_pieces). Returns once
     // every session is ready to serve; throws util::Error, naming the slices
@@ -38,5 +41,10 @@ private:
     std::vector<swarm::Endpoint> endpoints_;
     std::string files_; // the staged NARs, for messages
 };
+
+// What each of `slices` sessions may upload so that together they stay within
+// `total` bytes/s (0: no limit), rounded up. libtorrent limits a session, not
+// a process, so a slice whose host has it all leaves its share unused.
+std::uint64_t slice_upload_limit(std::uint64_t total, std::size_t slices);
 
 } // namespace shoal::push

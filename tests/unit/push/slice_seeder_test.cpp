@@ -50,3 +50,12 @@ TEST_CASE("the deployer's slices are waited for, but not forever") {
                              doctest::Contains("shoal-test/x.nar"), shoal::util::Error);
     }
 }
+
+TEST_CASE("the deployer's upload limit is shared among its slices") {
+    using shoal::push::slice_upload_limit;
+    CHECK(slice_upload_limit(1'000'000, 4) == 250'000);
+    CHECK(slice_upload_limit(1'000'000, 3) == 333'334); // rounded up
+    CHECK(slice_upload_limit(1'000'000, 1) == 1'000'000);
+    CHECK(slice_upload_limit(0, 8) == 0); // no limit stays none
+    CHECK(slice_upload_limit(5, 8) == 1); // never 0, which would lift it
+}
