@@ -7,6 +7,8 @@
 #      --stall-timeout and copying directly;
 #   2. an agent killed mid-download: its host is finished by a direct copy,
 #      which then removes the agent's staging directory from the host;
+#   2b. the same with --no-fallback: the host fails, named with its agent's
+#      fault, and no direct copy is tried; the others finish;
 #   3. a host that stops accepting our key once the push's connection to it
 #      is up still gets its closure through the swarm: its agent runs on
 #      that connection and never logs in again.
@@ -67,6 +69,20 @@ push killed --linger 30
 for n in 1 2 3; do assert_has_closure $n "$(nix-store -qR result)"; done
 left=$(find remote -mindepth 1 2>/dev/null | head)
 [[ -z $left ]] || fail "the killed agent's staging is still there: $left"
+
+# 2b. The same kill with --no-fallback: h2 fails and is not copied to.
+NIX_TEST_BIG_MIB=48 nix_build_test_closure result
+push no-fallback --linger 30 --no-fallback
+((push_rc == 1)) || fail "the push without fallback exited $push_rc, expected 1: $(tail no-fallback.txt)"
+[[ -z $(jq -c 'select(.event == "host-fallback")' no-fallback.json) ]] ||
+  fail "a host fell back despite --no-fallback: $(jq -c 'select(.event == "host-fallback")' no-fallback.json)"
+failure=$(event no-fallback host-failed "$FLEET_NAME-h2")
+[[ $failure == *agent* ]] || fail "h2's failure does not name its agent: ${failure:-no host-failed event}"
+echo "h2 without fallback: $failure"
+for n in 1 3; do assert_has_closure $n "$(nix-store -qR result)"; done
+on_host 2 nix-store --check-validity "$(readlink result)" 2>/dev/null &&
+  fail "h2 has the closure though its agent was killed and nothing fell back"
+wait_for 15 no_shoal_left || fail "agents still run after the push without fallback"
 
 # 3. h3's diff is held while its sshd stops accepting our key: its agent,
 # on the push's one connection to h3, starts all the same.
