@@ -149,16 +149,17 @@ Agent::Outcome Agent::serve(swarm::SwarmSession& session, Importer& importer,
     Clock::time_point last_progress_at;
     std::optional<Progress> last_progress;
     for (;;) {
-        session.poll(poll_interval);
+        // Woken by the controller's commands as by libtorrent: a connect
+        // order goes out at once, not after the rest of a wait for alerts.
+        input_.wait(poll_interval, session.alerts_fd());
+        session.poll(std::chrono::milliseconds(0));
         for (const swarm::Endpoint& liar : session.take_banned_peers()) {
             events_.write(PeerBanned{liar});
         }
         if (!ready_ && session.ready()) {
             ready_ = true;
             events_.write(Ready{session.listen_port()});
-            for (const swarm::Endpoint& peer : std::exchange(peers_before_ready_, {})) {
-                session.connect(peer);
-            }
+            session.connect(std::exchange(peers_before_ready_, {}));
         }
         if (handle_commands(session)) {
             return Outcome::finished;
@@ -224,12 +225,13 @@ void Agent::connect_peers(swarm::SwarmSession& session, const Connect& order) {
         if (hold) {
             session.prefer(peer.address);
         }
-        if (ready_) {
-            session.connect(peer);
-        } else {
-            // Connecting while the torrent is still being checked may be lost.
-            peers_before_ready_.push_back(peer);
-        }
+    }
+    if (ready_) {
+        session.connect(order.peers);
+    } else {
+        // Connecting while the torrent is still being checked may be lost.
+        peers_before_ready_.insert(peers_before_ready_.end(), order.peers.begin(),
+                                   order.peers.end());
     }
     if (hold && !holding_peers_) {
         session.limit_other_downloads(assignment_.peer_limit_while_fed);

@@ -51,12 +51,12 @@ std::optional<std::string> LineReader::read_line() {
     return std::nullopt;
 }
 
-void LineReader::wait(std::chrono::milliseconds timeout) const {
+void LineReader::wait(std::chrono::milliseconds timeout, int also) const {
     if (ended_ || lines_.rest().find('\n') != std::string::npos) {
         return;
     }
-    pollfd entry{fd_, POLLIN, 0};
-    ::poll(&entry, 1, static_cast<int>(timeout.count()));
+    std::array<pollfd, 2> entries{pollfd{fd_, POLLIN, 0}, pollfd{also, POLLIN, 0}};
+    ::poll(entries.data(), also < 0 ? 1 : 2, static_cast<int>(timeout.count()));
 }
 
 } // namespace shoal::agent

@@ -23,8 +23,9 @@ public:
     // The input ended and every line was returned.
     bool at_end() const { return ended_ && lines_.rest().empty(); }
 
-    // Waits up to `timeout` for more input.
-    void wait(std::chrono::milliseconds timeout) const;
+    // Waits up to `timeout` for more input, or for `also` (a descriptor,
+    // -1 for none) to become readable.
+    void wait(std::chrono::milliseconds timeout, int also = -1) const;
 
 private:
     std::optional<std::string> read_line(); // next_line, with io::LineTooLong

@@ -1,5 +1,6 @@
 #include "swarm/swarm_session.hpp"
 
+#include "io/wakeup.hpp"
 #include "swarm/files.hpp"
 #include "swarm/openssl_handles.hpp"
 #include "swarm/torrent_builder.hpp"
@@ -143,11 +144,14 @@ struct SwarmSession::State {
     std::filesystem::path resume_path;
     CertificateAndKey certificate;
     std::chrono::milliseconds resume_save_interval;
+    // Before the session: libtorrent's thread may notify until the session is gone.
+    io::Wakeup alerts_ready;
     std::unique_ptr<lt::session> session;
     lt::torrent_handle handle;
     std::uint16_t listen_port = 0;
     bool certificate_installed = false;
     bool checked = false;
+    bool connected_once = false; // connect() has been called with peers
     bool resumed = false;
     // Seeds and slices had every byte they serve on disk before they
     // started: nothing to resume, no writes to wait for.
@@ -244,6 +248,8 @@ SwarmSession::SwarmSession(const SwarmOptions& options) : state_(std::make_uniqu
         params.disk_io_constructor = lt::posix_disk_io_constructor;
     }
     state.session = std::make_unique<lt::session>(std::move(params));
+    state.session->set_alert_notify(
+        [&alerts_ready = state.alerts_ready] { alerts_ready.notify(); });
     if (options.upload_rate_limit != 0 || options.download_rate_limit != 0) {
         // Peers on LAN and loopback addresses are in the "local" class, which
         // the global limits above do not cover.
@@ -418,6 +424,7 @@ void SwarmSession::State::track_writes() {
 
 void SwarmSession::poll(std::chrono::milliseconds max_wait) {
     State& state = *state_;
+    state.alerts_ready.drain();
     state.session->wait_for_alert(max_wait);
     std::vector<lt::alert*> alerts;
     state.session->pop_alerts(&alerts);
@@ -433,6 +440,10 @@ void SwarmSession::poll(std::chrono::milliseconds max_wait) {
     }
 }
 
+int SwarmSession::alerts_fd() const {
+    return state_->alerts_ready.fd();
+}
+
 bool SwarmSession::ready() const {
     return state_->listen_port != 0 && state_->checked && state_->certificate_installed;
 }
@@ -441,8 +452,19 @@ std::uint16_t SwarmSession::listen_port() const {
     return state_->listen_port;
 }
 
-void SwarmSession::connect(const Endpoint& peer) {
-    state_->handle.connect_peer(lt::tcp::endpoint(peer_address(peer.address), peer.port));
+void SwarmSession::connect(const std::vector<Endpoint>& peers) {
+    State& state = *state_;
+    for (const Endpoint& peer : peers) {
+        state.handle.connect_peer(lt::tcp::endpoint(peer_address(peer.address), peer.port));
+    }
+    // libtorrent dials the peers it is given on its one-second tick, and at
+    // once only when a torrent resumes: a pause and resume before the first
+    // connection reaches the first peers up to a second earlier.
+    if (!peers.empty() && !std::exchange(state.connected_once, true) &&
+        state.handle.status(lt::status_flags_t{}).num_peers == 0) {
+        state.handle.pause();
+        state.handle.resume();
+    }
 }
 
 void SwarmSession::prefer(const std::string& address) {

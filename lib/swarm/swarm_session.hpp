@@ -85,6 +85,9 @@ public:
     // first report. Throws util::Error when the swarm cannot go on (cannot
     // listen, disk error, certificate refused by libtorrent).
     void poll(std::chrono::milliseconds max_wait);
+    // Readable once libtorrent has something for poll(), which makes it
+    // unreadable again: for a loop that also waits on other descriptors.
+    int alerts_fd() const;
 
     // Listening, files checked and certificate installed. A peer connecting
     // earlier is refused and retried only much later, so a host reports ready
@@ -94,7 +97,9 @@ public:
     // The TLS port actually bound (useful when listen.port is 0); 0 until listening.
     std::uint16_t listen_port() const;
 
-    void connect(const Endpoint& peer);
+    // Connects to every peer given: the first peers of the session at once,
+    // later ones on libtorrent's next tick (within a second).
+    void connect(const std::vector<Endpoint>& peers);
 
     // Puts the peers at `address` (numeric) outside the limit that
     // limit_other_downloads() sets; SwarmOptions' own limits still hold.

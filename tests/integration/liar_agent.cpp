@@ -84,9 +84,7 @@ int lie(agent::LineReader& input, agent::EventWriter& events) {
                 return 0;
             }
             if (const auto* connect = std::get_if<agent::Connect>(&command)) {
-                for (const swarm::Endpoint& peer : connect->peers) {
-                    session.connect(peer);
-                }
+                session.connect(connect->peers);
             }
         }
         if (input.at_end()) {

@@ -177,9 +177,11 @@ int run_peer(const Arguments& args, io::TerminationSignals& signals, bool seed) 
     }
     write_json(args.get_or("ready-file", ""), {{"port", session.listen_port()}});
     spdlog::info("{} ready on port {}", host, session.listen_port());
+    std::vector<swarm::Endpoint> peers;
     for (const std::string& peer : args.all("peer")) {
-        session.connect(swarm::parse_endpoint(peer));
+        peers.push_back(swarm::parse_endpoint(peer));
     }
+    session.connect(peers);
 
     std::optional<Clock::time_point> completed_at;
     while (!(signals.received() != nullptr)) {
