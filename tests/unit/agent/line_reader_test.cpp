@@ -2,8 +2,10 @@
 // file for input larger than a pipe holds.
 #include "agent/line_reader.hpp"
 #include "agent/protocol_error.hpp"
+#include "io/wakeup.hpp"
 #include "support/temporary_directory.hpp"
 
+#include <chrono>
 #include <doctest/doctest.h>
 #include <fcntl.h>
 #include <string>
@@ -69,4 +71,20 @@ TEST_CASE("an endless line is refused within one read of the limit") {
     // What it read, and so buffered, is the limit and at most one read more.
     CHECK(::lseek(in, 0, SEEK_CUR) <= 1024 * 1024 + 64 * 1024);
     ::close(in);
+}
+
+TEST_CASE("waiting ends as soon as the other descriptor is readable") {
+    int quiet[2] = {-1, -1}; // open and empty: no input, no end
+    REQUIRE(::pipe(quiet) == 0);
+    LineReader lines(quiet[0], 100);
+    shoal::io::Wakeup other;
+    other.notify();
+    const auto start = std::chrono::steady_clock::now();
+    lines.wait(std::chrono::seconds(30), other.fd());
+    // Far below the 30 s it would otherwise wait, on any machine.
+    CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(10));
+    CHECK_FALSE(lines.next_line().has_value());
+    CHECK_FALSE(lines.at_end());
+    ::close(quiet[0]);
+    ::close(quiet[1]);
 }
