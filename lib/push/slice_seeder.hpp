@@ -21,11 +21,11 @@ class SliceSeeder {
 public:
     // `common` has the torrent, files, certificate and limits (its upload
     // limit is the deployer's in all, shared out by slice_upload_limit);
-    // `wanted[k]`
-    // names the files the host fetching slice k downloads, `groups[k]` the
-    // group whose slices together hold every piece (push::slice_pieces). Returns once
-    // every session is ready to serve; throws util::Error, naming the slices
-    // that are not, if that takes longer than `ready_timeout`.
+    // `wanted[k]` names the files the host fetching slice k downloads,
+    // `groups[k]` the group whose slices together hold every piece
+    // (push::slice_pieces). Returns once every session is ready to serve;
+    // throws util::Error, naming the slices that are not, if that takes
+    // longer than `ready_timeout`.
     SliceSeeder(const swarm::SwarmOptions& common, const std::vector<swarm::Endpoint>& endpoints,
                 const std::vector<std::set<std::string>>& wanted,
                 const std::vector<std::size_t>& groups,

@@ -87,8 +87,9 @@ capture "$FLEET_DEPLOYER_NS" deployer.pcap
 deployer_capture=$!
 capture "$FLEET_NAME-h1" h1.pcap
 h1_capture=$!
-wait_for 10 grep -q "listening on" deployer.pcap.log h1.pcap.log ||
-  fail "tcpdump did not start: $(cat deployer.pcap.log h1.pcap.log)"
+on_exit "kill $deployer_capture $h1_capture 2>/dev/null || true"
+both_listening() { grep -q "listening on" deployer.pcap.log && grep -q "listening on" h1.pcap.log; }
+wait_for 10 both_listening || fail "tcpdump did not start: $(cat deployer.pcap.log h1.pcap.log)"
 run_shoal marked push -i "$FLEET_INVENTORY" --json --low-priority --hosts "*-h1,*-h2" "$(readlink low)"
 kill -INT "$deployer_capture" "$h1_capture"
 wait "$deployer_capture" "$h1_capture" || true
