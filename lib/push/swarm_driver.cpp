@@ -42,6 +42,7 @@ constexpr auto assignment_pacing_limit = std::chrono::seconds(2);
 SwarmDriver::SwarmDriver(SwarmContext& context, const std::vector<Receiver>& receivers,
                          std::vector<report::HostOutcome>& outcomes, std::size_t threads)
     : context_(context), receivers_(receivers), outcomes_(outcomes),
+      imported_paths_(receivers.size(), 0),
       coordinator_(
           [&] {
               std::vector<ReceiverRoute> routes;
@@ -245,6 +246,7 @@ void SwarmDriver::handle(std::size_t receiver, const agent::Event& event, Clock:
                 coordinator_.agent_progress(receiver, e.downloaded, e.wanted, now, e.received);
             } else if constexpr (std::is_same_v<T, agent::PathImported>) {
                 ++outcomes_[receiver].paths;
+                ++imported_paths_[receiver];
                 context_.reporter.path_imported(host.name, e.path);
             } else if constexpr (std::is_same_v<T, agent::Complete>) {
                 coordinator_.agent_complete(receiver, now);
@@ -356,7 +358,7 @@ void SwarmDriver::report_progress(Clock::time_point now, bool final) {
     std::vector<report::HostProgress> progress;
     for (std::size_t i = 0; i < receivers_.size(); ++i) {
         progress.push_back({receivers_[i].host->name, states[i].downloaded, states[i].wanted,
-                            outcomes_[i].paths, receivers_[i].missing.size(),
+                            imported_paths_[i], receivers_[i].missing.size(),
                             states[i].phase == Phase::complete});
     }
     context_.reporter.swarm_progress(progress, util::seconds_since(context_.start));

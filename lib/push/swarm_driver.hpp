@@ -97,7 +97,11 @@ private:
 
     SwarmContext& context_;
     const std::vector<Receiver>& receivers_;
+    // A receiver's outcome is the pool's once its slot has ended (it falls
+    // back or collects the agent's status there): what the progress line
+    // shows is counted here too, on this thread alone.
     std::vector<report::HostOutcome>& outcomes_;
+    std::vector<std::size_t> imported_paths_;
     SwarmCoordinator coordinator_;
     std::vector<Slot> slots_;
     bool stopping_ = false;
