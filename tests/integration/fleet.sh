@@ -10,6 +10,7 @@
 #   run_shoal OUT ARGS...       runs shoal ARGS as the deployer: stdout (JSON events
 #                               with --json) to OUT.json, stderr to OUT.txt, exit code in rc.
 #   host_event FILE TYPE HOST   the JSON events of TYPE about HOST in FILE.
+#   deployer_tx                 bytes the deployer's link has sent so far.
 #
 # A test that needs its own EXIT work adds it with fleet_on_exit 'command'.
 
@@ -71,4 +72,8 @@ run_shoal() {
 
 host_event() {
   jq -c "select(.event == \"$2\" and .host == \"$3\")" "$1"
+}
+
+deployer_tx() {
+  in_deployer cat /sys/class/net/eth0/statistics/tx_bytes
 }

@@ -14,6 +14,8 @@
 #                             with OUT_LINK pointing at its top; deletes them on exit.
 #                             NIX_TEST_BIG_MIB=N makes the big file N MiB;
 #                             NIX_TEST_BIG_KIND=text makes it compressible.
+#   closure_nar_bytes OUT_LINK
+#                             the NAR size of OUT_LINK's closure, in bytes.
 #   chroot_store_setup DIR    registers DIR (a `nix-store --store DIR` chroot store)
 #                             for deletion on exit.
 
@@ -82,6 +84,11 @@ nix_build_test_closure() {
     --argstr bigKind "${NIX_TEST_BIG_KIND:-random}" -o "$out_link" >/dev/null
   paths=$(nix-store -qR "$out_link" | tr '\n' ' ')
   on_exit "rm -f '$out_link'; nix_delete_paths $paths"
+}
+
+# closure_nar_bytes OUT_LINK: the NAR size of OUT_LINK's closure, in bytes.
+closure_nar_bytes() {
+  nix-store -qR "$1" | xargs nix-store -q --size | awk '{ s += $1 } END { print s }'
 }
 
 chroot_store_setup() {

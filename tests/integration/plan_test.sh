@@ -83,7 +83,7 @@ head -1 out | grep -qx 'digraph plan {' || fail "DOT output does not start with 
 
 # Store paths: the closure and its NAR sizes come from the local store.
 nix_build_test_closure result
-nar_bytes=$(nix-store -qR result | xargs nix-store -q --size | awk '{ s += $1 } END { print s }')
+nar_bytes=$(closure_nar_bytes result)
 run plan -i fleet.yaml --hosts 's1-r1-*' --assume-empty ./result --json
 [[ $status -eq 0 ]] || fail "plan with a store path exited $status: $(cat err)"
 [[ $(jq '.needed_bytes' out) -eq $nar_bytes ]] || fail "needed_bytes is not the closure's NAR size"

@@ -111,7 +111,6 @@ host_event unknown.json host-failed h1 | jq -r .error |
 # 5. A swarm push: the hosts cannot connect back, so the deployer's slices go through SSH
 # tunnels (chosen by itself here; --tunnel asks for it), the hosts swap pieces among
 # themselves, the deployer sends about one copy, and nobody falls back.
-deployer_tx() { in_deployer cat /sys/class/net/eth0/statistics/tx_bytes; }
 swarm_push() { # swarm_push OUT CLOSURE ARGS...
   local out=$1 closure=$2
   shift 2

@@ -18,7 +18,6 @@ NIX_TEST_BIG_MIB=24 NIX_TEST_BIG_KIND=text nix_build_test_closure result
 closure=$(nix-store -qR result)
 paths=$(wc -l <<<"$closure")
 
-deployer_tx() { in_deployer cat /sys/class/net/eth0/statistics/tx_bytes; }
 push() { # push OUT ARGS...
   local out=$1
   shift

@@ -20,8 +20,7 @@ cd "$TEST_TMP"
 
 NIX_TEST_BIG_MIB=8 nix_build_test_closure result
 closure=$(nix-store -qR result)
-# shellcheck disable=SC2086
-nar_bytes=$(nix-store -q --size $closure | awk '{ s += $1 } END { print s }')
+nar_bytes=$(closure_nar_bytes result)
 cap=500000 # 4 Mbit/s in bytes/s
 
 # sample NAMESPACE COUNTER OUT: the counter of eth0 in NAMESPACE every half

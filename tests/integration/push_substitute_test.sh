@@ -15,8 +15,7 @@ cd "$TEST_TMP"
 
 NIX_TEST_BIG_MIB=8 nix_build_test_closure result
 closure=$(nix-store -qR result)
-# shellcheck disable=SC2086
-nar_bytes=$(nix-store -q --size $closure | awk '{ s += $1 } END { print s }')
+nar_bytes=$(closure_nar_bytes result)
 
 # A binary cache in this machine's file system, which every host's namespace
 # sees (only /nix is a host's own), unsigned: the hosts that use it say so.
@@ -37,7 +36,6 @@ for n in 1 3 5; do
   wait_for 10 uses_cache "$n" || fail "h$n's sessions do not get the cache's nix.conf"
 done
 
-deployer_tx() { in_deployer cat /sys/class/net/eth0/statistics/tx_bytes; }
 push() { # push OUT ARGS...: the closure to the fleet, which must succeed
   local out=$1
   shift

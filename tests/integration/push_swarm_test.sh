@@ -18,7 +18,6 @@ NIX_TEST_BIG_MIB=24 nix_build_test_closure result
 closure=$(nix-store -qR result)
 closure_bytes=$(nix path-info --size $(tr '\n' ' ' <<<"$closure") | awk '{s += $2} END {print s}')
 
-deployer_tx() { in_deployer cat /sys/class/net/eth0/statistics/tx_bytes; }
 hosts_rx() { # bytes all hosts received so far
   local n total=0
   for ((n = 1; n <= FLEET_HOSTS; n++)); do
