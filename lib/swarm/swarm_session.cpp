@@ -119,6 +119,13 @@ lt::settings_pack session_settings(const SwarmOptions& options) {
         // its pending write, which then marks the piece finished and never
         // checked: the download would never complete (docs/reliability.md).
         settings.set_int(lt::settings_pack::aio_threads, 1);
+        // A host's requests to a peer queue behind the pieces it sends that
+        // peer on the same connection. Relaying, those crawl where the peer's
+        // link is full, and libtorrent's default send buffer (half a second of
+        // the upload rate, up to 500 KiB) held the requests back for seconds
+        // while this host's own link idled. 50 ms of it, at least two blocks.
+        settings.set_int(lt::settings_pack::send_buffer_watermark_factor, 5);
+        settings.set_int(lt::settings_pack::send_buffer_low_watermark, 32 * 1024);
     }
     settings.set_int(lt::settings_pack::upload_rate_limit, rate_limit(options.upload_rate_limit));
     settings.set_int(lt::settings_pack::download_rate_limit,
