@@ -16,7 +16,7 @@ cd "$TEST_TMP"
 # ~4 MiB of incompressible data: about 7 s over a 5 Mbit/s site link.
 NIX_TEST_BIG_MIB=4 nix_build_test_closure result
 closure=$(nix-store -qR result)
-closure_bytes=$(nix path-info --size $(tr '\n' ' ' <<<"$closure") | awk '{s += $2} END {print s}')
+closure_bytes=$(closure_nar_bytes result)
 
 # The router's veth siteN: what it transmits enters site N, what it receives left it.
 router_bytes() { ip netns exec "$FLEET_ROUTER_NS" cat "/sys/class/net/$1/statistics/$2_bytes"; }

@@ -16,7 +16,7 @@ read -ra address <<<"$FLEET_ADDRESSES"
 # ~24 MiB of incompressible data: about 2 s per copy at 100 Mbit/s.
 NIX_TEST_BIG_MIB=24 nix_build_test_closure result
 closure=$(nix-store -qR result)
-closure_bytes=$(nix path-info --size $(tr '\n' ' ' <<<"$closure") | awk '{s += $2} END {print s}')
+closure_bytes=$(closure_nar_bytes result)
 
 hosts_rx() { # bytes all hosts received so far
   local n total=0
@@ -99,7 +99,7 @@ tx=$(($(deployer_tx) - tx_before))
   fail "a host fell back: $(fallbacks shared)"
 assert_has_closure 1 "$(nix-store -qR shared)"
 assert_has_closure 2 "$(nix-store -qR "$note")"
-union_bytes=$(nix path-info --size $(nix-store -qR shared | tr '\n' ' ') | awk '{s += $2} END {print s}')
+union_bytes=$(closure_nar_bytes shared)
 echo "deployer sent $tx bytes; union $union_bytes, shared path $data_bytes"
 ((tx * 10 <= union_bytes * 13)) ||
   fail "the shared path left the deployer more than once ($tx bytes): $(grep -v '^  ' shared.txt)"
@@ -121,7 +121,7 @@ done
 
 # 4. Interrupting the controller: agents stop; a rerun moves only what is missing.
 NIX_TEST_BIG_MIB=48 nix_build_test_closure fourth
-fourth_bytes=$(nix path-info --size $(nix-store -qR fourth | tr '\n' ' ') | awk '{s += $2} END {print s}')
+fourth_bytes=$(closure_nar_bytes fourth)
 rx_before=$(hosts_rx)
 swarm_push "$FLEET_INVENTORY" first fourth
 wait_for 120 downloaded_over first $((fourth_bytes * FLEET_HOSTS / 4)) ||
