@@ -200,11 +200,10 @@ gc_loop_stop() {
 gc_count() { wc -l <"$TEST_TMP/gc-count-$1"; }
 
 shoal_pids() {
-  local pid shoal
-  shoal=$(readlink -f "$SHOAL")
-  for pid in $(ip netns pids "$FLEET_DEPLOYER_NS"); do
-    [[ $(readlink "/proc/$pid/exe" 2>/dev/null) == "$shoal" ]] && echo "$pid"
-  done
+  local pid
+  while read -r pid _; do
+    [[ /proc/$pid/exe -ef $SHOAL ]] && echo "$pid"
+  done < <(netns_commands "$FLEET_DEPLOYER_NS")
   return 0
 }
 

@@ -57,10 +57,10 @@ nix path-info --all | xargs -r nix-store -q --references | sort -u |
   xargs -r nix-store --check-validity'
 
 shoal_processes() { # host N: pids of shoal processes in its network namespace
-  local pid
-  for pid in $(ip netns pids "$FLEET_NAME-h$1"); do
-    [[ $(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) != *"$SHOAL"* ]] || echo "$pid"
-  done
+  local pid command
+  while read -r pid command; do
+    [[ $command != *"$SHOAL"* ]] || echo "$pid"
+  done < <(netns_commands "$FLEET_NAME-h$1")
 }
 
 no_shoal_left() {

@@ -135,14 +135,12 @@ wait_push() {
 # shoal_in NAMESPACE: "PID" of each shoal process there: its program is
 # $SHOAL (or any `shoal`), not an sshd or shell whose arguments mention it.
 shoal_in() {
-  local pid argv0
-  for pid in $(ip netns pids "$1" 2>/dev/null); do
-    # A process may end between the listing and the read.
-    argv0=$({ tr '\0' '\n' <"/proc/$pid/cmdline"; } 2>/dev/null | head -n 1) || continue
-    if [[ $argv0 == "$SHOAL" || ${argv0##*/} == shoal ]]; then
+  local pid program rest
+  while read -r pid program rest; do
+    if [[ $program == "$SHOAL" || ${program##*/} == shoal ]]; then
       echo "$pid"
     fi
-  done
+  done < <(netns_commands "$1")
 }
 deployer_shoal_pids() { shoal_in "$FLEET_DEPLOYER_NS"; }
 host_shoal_pids() { shoal_in "$FLEET_NAME-h$1"; }

@@ -11,6 +11,7 @@
 #                               with --json) to OUT.json, stderr to OUT.txt, exit code in rc.
 #   host_event FILE TYPE HOST   the JSON events of TYPE about HOST in FILE.
 #   deployer_tx                 bytes the deployer's link has sent so far.
+#   netns_commands NAMESPACE    "PID COMMAND LINE" of each process in NAMESPACE.
 #
 # A test that needs its own EXIT work adds it with fleet_on_exit 'command'.
 
@@ -76,4 +77,18 @@ host_event() {
 
 deployer_tx() {
   in_deployer cat /sys/class/net/eth0/statistics/tx_bytes
+}
+
+# Builtins only, arguments joined by spaces: tests look for processes while a
+# push loads the machine, where `ip netns pids` and a fork per process took a
+# second per host, and the push was over before the fault it was to meet.
+netns_commands() {
+  local dir args
+  for dir in /proc/[0-9]*; do
+    [[ $dir/ns/net -ef /run/netns/$1 ]] || continue
+    # A process may end between the listing and the read.
+    { mapfile -d '' args <"$dir/cmdline"; } 2>/dev/null || continue
+    ((${#args[@]} > 0)) && echo "${dir#/proc/} ${args[*]}"
+  done
+  return 0
 }

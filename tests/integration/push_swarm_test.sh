@@ -26,12 +26,12 @@ hosts_rx() { # bytes all hosts received so far
   echo "$total"
 }
 pids_running() { # pids_running NAMESPACE TEXT: processes there whose command line has TEXT
-  local pid
-  for pid in $(ip netns pids "$1"); do
-    if [[ $(tr '\0' ' ' </proc/$pid/cmdline 2>/dev/null) == *"$2"* ]]; then
+  local pid command
+  while read -r pid command; do
+    if [[ " $command" == *"$2"* ]]; then
       echo "$pid"
     fi
-  done
+  done < <(netns_commands "$1")
 }
 agents_running() { # number of `shoal agent` processes in the fleet's host namespaces
   local n count=0
