@@ -57,10 +57,7 @@ nix path-info --all | xargs -r nix-store -q --references | sort -u |
   xargs -r nix-store --check-validity'
 
 shoal_processes() { # host N: pids of shoal processes in its network namespace
-  local pid command
-  while read -r pid command; do
-    [[ $command != *"$SHOAL"* ]] || echo "$pid"
-  done < <(netns_commands "$FLEET_NAME-h$1")
+  pids_running "$FLEET_NAME-h$1" "$SHOAL"
 }
 
 no_shoal_left() {

@@ -12,6 +12,7 @@
 #   host_event FILE TYPE HOST   the JSON events of TYPE about HOST in FILE.
 #   deployer_tx                 bytes the deployer's link has sent so far.
 #   netns_commands NAMESPACE    "PID COMMAND LINE" of each process in NAMESPACE.
+#   pids_running NAMESPACE TEXT the pids there whose command line has TEXT.
 #
 # A test that needs its own EXIT work adds it with fleet_on_exit 'command'.
 
@@ -91,4 +92,13 @@ netns_commands() {
     ((${#args[@]} > 0)) && echo "${dir#/proc/} ${args[*]}"
   done
   return 0
+}
+
+pids_running() {
+  local pid command
+  while read -r pid command; do
+    if [[ " $command" == *"$2"* ]]; then
+      echo "$pid"
+    fi
+  done < <(netns_commands "$1")
 }

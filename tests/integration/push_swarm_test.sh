@@ -25,14 +25,6 @@ hosts_rx() { # bytes all hosts received so far
   done
   echo "$total"
 }
-pids_running() { # pids_running NAMESPACE TEXT: processes there whose command line has TEXT
-  local pid command
-  while read -r pid command; do
-    if [[ " $command" == *"$2"* ]]; then
-      echo "$pid"
-    fi
-  done < <(netns_commands "$1")
-}
 agents_running() { # number of `shoal agent` processes in the fleet's host namespaces
   local n count=0
   for ((n = 1; n <= FLEET_HOSTS; n++)); do
