@@ -149,9 +149,10 @@ Agent::Outcome Agent::serve(swarm::SwarmSession& session, Importer& importer,
     Clock::time_point last_progress_at;
     std::optional<Progress> last_progress;
     for (;;) {
-        // Woken by the controller's commands as by libtorrent: a connect
-        // order goes out at once, not after the rest of a wait for alerts.
-        input_.wait(poll_interval, session.alerts_fd());
+        // Woken by the controller's commands, libtorrent and the importer: a
+        // connect order goes out at once, not after the rest of a wait for
+        // alerts, and a host's last import is reported when it is done.
+        input_.wait(poll_interval, {session.alerts_fd(), importer.report_fd()});
         session.poll(std::chrono::milliseconds(0));
         for (const swarm::Endpoint& liar : session.take_banned_peers()) {
             events_.write(PeerBanned{liar});

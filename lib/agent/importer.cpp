@@ -29,6 +29,7 @@ void Importer::add(AssignedPath path) {
 }
 
 Importer::Report Importer::take_report() {
+    reported_.drain(); // before reading: news after it wakes the loop again
     const std::lock_guard lock(mutex_);
     if (failure_) {
         throw util::Error(*failure_);
@@ -118,8 +119,11 @@ bool Importer::take_reply(const AssignedPath& path) {
         return false;
     }
     spdlog::info("imported {}", path.info.path);
-    const std::lock_guard lock(mutex_);
-    imported_.push_back(path.info.path);
+    {
+        const std::lock_guard lock(mutex_);
+        imported_.push_back(path.info.path);
+    }
+    reported_.notify();
     return true;
 }
 
@@ -127,6 +131,7 @@ std::optional<AssignedPath> Importer::take_next(std::stop_token stop, bool wait)
     std::unique_lock lock(mutex_);
     if (wait) {
         busy_ = false;
+        reported_.notify();
         if (!wake_.wait(lock, stop, [this] { return !queue_.empty(); })) {
             return std::nullopt;
         }
@@ -140,8 +145,11 @@ std::optional<AssignedPath> Importer::take_next(std::stop_token stop, bool wait)
 }
 
 void Importer::fail(std::string_view paths, const std::exception& error) {
-    const std::lock_guard lock(mutex_);
-    failure_ = fmt::format("importing {}: {}", paths, error.what());
+    {
+        const std::lock_guard lock(mutex_);
+        failure_ = fmt::format("importing {}: {}", paths, error.what());
+    }
+    reported_.notify();
 }
 
 } // namespace shoal::agent

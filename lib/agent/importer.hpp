@@ -1,6 +1,7 @@
 #pragma once
 
 #include "agent/messages.hpp"
+#include "io/wakeup.hpp"
 #include "nix/local_store.hpp"
 
 #include <condition_variable>
@@ -40,6 +41,9 @@ public:
     };
     // Throws util::Error once an import failed: later ones are not tried.
     Report take_report();
+    // Readable once there is news for take_report (an import done or failed,
+    // the queue emptied): the agent's loop wakes for it as for the swarm.
+    int report_fd() const { return reported_.fd(); }
 
 private:
     void run(std::stop_token stop);
@@ -60,6 +64,7 @@ private:
     bool busy_ = false;
     std::vector<std::string> imported_;
     std::optional<std::string> failure_;
+    io::Wakeup reported_;
     // Last: the thread starts once everything it uses exists.
     std::jthread thread_;
 };

@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <poll.h>
 #include <unistd.h>
+#include <vector>
 
 namespace shoal::agent {
 
@@ -51,12 +52,15 @@ std::optional<std::string> LineReader::read_line() {
     return std::nullopt;
 }
 
-void LineReader::wait(std::chrono::milliseconds timeout, int also) const {
+void LineReader::wait(std::chrono::milliseconds timeout, std::initializer_list<int> also) const {
     if (ended_ || lines_.rest().find('\n') != std::string::npos) {
         return;
     }
-    std::array<pollfd, 2> entries{pollfd{fd_, POLLIN, 0}, pollfd{also, POLLIN, 0}};
-    ::poll(entries.data(), also < 0 ? 1 : 2, static_cast<int>(timeout.count()));
+    std::vector<pollfd> entries{pollfd{fd_, POLLIN, 0}};
+    for (const int fd : also) {
+        entries.push_back(pollfd{fd, POLLIN, 0});
+    }
+    ::poll(entries.data(), entries.size(), static_cast<int>(timeout.count()));
 }
 
 } // namespace shoal::agent

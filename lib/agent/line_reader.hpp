@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <initializer_list>
 #include <optional>
 #include <string>
 
@@ -23,9 +24,9 @@ public:
     // The input ended and every line was returned.
     bool at_end() const { return ended_ && lines_.rest().empty(); }
 
-    // Waits up to `timeout` for more input, or for `also` (a descriptor,
-    // -1 for none) to become readable.
-    void wait(std::chrono::milliseconds timeout, int also = -1) const;
+    // Waits up to `timeout` for more input, or for one of `also` (other
+    // descriptors) to become readable.
+    void wait(std::chrono::milliseconds timeout, std::initializer_list<int> also = {}) const;
 
 private:
     std::optional<std::string> read_line(); // next_line, with io::LineTooLong
